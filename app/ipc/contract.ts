@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { RolecallError } from '../model/errors';
+import { roleRefSchema } from '../model/roles';
+import type { Directory } from '../model/roles';
+import { copyFormatSchema, preferencesSchema } from '../model/settings';
+import type { Preferences } from '../model/settings';
+import { newInstanceSchema } from '../model/instances';
+import type { AppSnapshot, CopyResult } from '../model/snapshot';
+
+/**
+ * The one IPC contract between views (Electron renderer, tray, `rolecall web` page) and the
+ * core. Main, the preload and the web bridge all derive from these maps: a channel name,
+ * a zod schema for what a view may send, and the type it gets back. Payloads are validated
+ * on arrival in the privileged process; nothing here carries a secret, except the
+ * `clipboardText` / `url` a web page receives for the one action it asked for (the
+ * Electron shell puts those on the clipboard / in the browser itself and never sets them).
+ */
+
+const instanceIdPayload = z.object({ instanceId: z.string().min(1).max(100) }).strict();
+const rolePayload = z.object({ role: roleRefSchema }).strict();
+
+export const requestSchemas = {
+  /** The current snapshot (views also get every change through `state:changed`). */
+  'state:get': z.undefined(),
+  /** The full directory of one instance (large: fetched on `directory:changed`, not pushed). */
+  'directory:get': instanceIdPayload,
+  'instance:add': newInstanceSchema.strict(),
+  'instance:remove': instanceIdPayload,
+  /** Starts a sign-in; its progress (user code, stage, errors) arrives in snapshots. */
+  'session:sign-in': z.object({ instanceId: z.string().min(1).max(100), flow: z.enum(['device', 'pkce']).default('device') }).strict(),
+  'session:cancel-sign-in': instanceIdPayload,
+  /** Opens the verification page of the sign-in in progress again. */
+  'session:open-verification': instanceIdPayload,
+  'session:sign-out': instanceIdPayload,
+  /** Re-syncs one instance's directory, or all of them. */
+  'directory:refresh': z.object({ instanceId: z.string().min(1).max(100).optional() }).strict(),
+  'credentials:copy': z.object({ role: roleRefSchema, format: copyFormatSchema.optional() }).strict(),
+  'console:open': z
+    .object({ role: roleRefSchema, region: z.string().max(30).optional(), destination: z.string().url().max(2048).optional() })
+    .strict(),
+  'favorites:toggle': rolePayload,
+  'keep-fresh:toggle': rolePayload,
+  'preferences:update': preferencesSchema.partial().strict(),
+  'notices:dismiss': z.object({ id: z.string().max(100) }).strict(),
+  /** Adds an `[profile]` for one role to ~/.aws/config. */
+  'aws-config:add-profile': rolePayload,
+  /** Adds profiles for every role of an instance. */
+  'aws-config:add-all': instanceIdPayload,
+} as const;
+
+export type RequestChannel = keyof typeof requestSchemas;
+export type RequestPayload<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;
+export type ValidatedPayload<C extends RequestChannel> = z.output<(typeof requestSchemas)[C]>;
+
+export interface DirectoryView extends Pick<Directory, 'instanceId' | 'accounts' | 'syncedAt'> {}
+
+export interface ConsoleOpenResult {
+  readonly role: CopyResult['role'];
+  readonly region: string;
+  /** Only for the web page, which opens the console itself; the Electron shell opens it. */
+  readonly url?: string;
+}
+
+export interface AwsConfigResult {
+  readonly path: string;
+  readonly profiles: readonly string[];
+  readonly backupPath?: string;
+}
+
+export interface ResponseTypes {
+  'state:get': AppSnapshot;
+  'directory:get': DirectoryView | null;
+  'instance:add': { instanceId: string };
+  'instance:remove': void;
+  'session:sign-in': void;
+  'session:cancel-sign-in': void;
+  'session:open-verification': void;
+  'session:sign-out': void;
+  'directory:refresh': void;
+  'credentials:copy': CopyResult & { readonly clipboardText?: string };
+  'console:open': ConsoleOpenResult;
+  'favorites:toggle': void;
+  'keep-fresh:toggle': void;
+  'preferences:update': Preferences;
+  'notices:dismiss': void;
+  'aws-config:add-profile': AwsConfigResult;
+  'aws-config:add-all': AwsConfigResult;
+}
+
+/** Events the core pushes to every view. */
+export interface EventPayloads {
+  'state:changed': AppSnapshot;
+  'directory:changed': { instanceId: string };
+  /** The shell asks the view to focus the search (global shortcut, tray). */
+  'quick-switcher:open': undefined;
+}
+export type EventChannel = keyof EventPayloads;
+
+/** The handlers the privileged side implements, one per request channel. */
+export type RolecallApi = {
+  [C in RequestChannel]: (payload: ValidatedPayload<C>) => Promise<ResponseTypes[C]>;
+};
+
+/** What a view sees: the preload's `window.rolecall` and the web bridge both implement it. */
+export interface RolecallBridge {
+  invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<ResponseTypes[C]>;
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+/** An error as it crosses IPC: the code and the one sentence, never a stack or a cause. */
+export interface IpcError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export const requestChannels = Object.keys(requestSchemas) as RequestChannel[];
+export const eventChannels: readonly EventChannel[] = ['state:changed', 'directory:changed', 'quick-switcher:open'];
+
+export const isRequestChannel = (value: unknown): value is RequestChannel =>
+  typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
+
+/** Validates an untrusted payload for a channel; throws RolecallError('invalid-input') on failure. */
+export const parseRequest = <C extends RequestChannel>(channel: C, payload: unknown): ValidatedPayload<C> => {
+  const result = requestSchemas[channel].safeParse(payload);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
+    throw new RolecallError('invalid-input', `Rejected a malformed "${channel}" request${where}: ${issue?.message ?? 'invalid payload'}.`);
+  }
+  return result.data as ValidatedPayload<C>;
+};

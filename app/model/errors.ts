@@ -1,0 +1,43 @@
+/**
+ * Every failure that reaches a user is a RolecallError: a stable code for programs and
+ * tests, and one sentence saying what happened and what to do. Raw AWS errors never reach
+ * the UI; `identity-center/error-mapping.ts` turns them into these.
+ */
+export type RolecallErrorCode =
+  // sign-in
+  | 'device-code-expired'
+  | 'sign-in-denied'
+  | 'sign-in-cancelled'
+  | 'sign-in-timeout'
+  | 'invalid-client'
+  | 'invalid-grant'
+  | 'signed-out'
+  | 'session-expired'
+  // portal
+  | 'unauthorized'
+  | 'throttled'
+  | 'not-assigned'
+  | 'invalid-request'
+  // transport / service
+  | 'network'
+  | 'service-unavailable'
+  // local input and files
+  | 'invalid-input'
+  | 'not-found'
+  | 'corrupt-file'
+  | 'config-file'
+  | 'internal';
+
+export class RolecallError extends Error {
+  override readonly name = 'RolecallError';
+  constructor(
+    readonly code: RolecallErrorCode,
+    /** One sentence: what happened and what to do. Never contains a secret. */
+    readonly userMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(userMessage, options);
+  }
+}
+
+export const isRolecallError = (value: unknown): value is RolecallError => value instanceof RolecallError;

@@ -1,0 +1,22 @@
+/** The side effects a shell provides to the core: each shell (Electron, web, CLI) adapts its own. */
+
+export interface Clipboard {
+  writeText(text: string): void;
+  readText(): string;
+}
+
+export interface Notification {
+  readonly title: string;
+  readonly body: string;
+  /** What clicking the notification does; the shell calls it on click. */
+  readonly onClick?: () => void;
+}
+
+export interface Notifier {
+  notify(notification: Notification): void;
+}
+
+export interface Opener {
+  /** Opens an https URL (or the loopback emulator) in the user's browser. */
+  openExternal(url: string): Promise<void>;
+}

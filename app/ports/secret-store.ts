@@ -1,0 +1,31 @@
+/**
+ * Where tokens, client secrets and cached role credentials live. Three functions, so the
+ * Electron adapter (safeStorage + electron-store), the CLI's private file and the
+ * in-memory fallback are interchangeable.
+ */
+export interface SecretStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Describes how secrets are kept, so the UI can say it in one sentence. */
+export interface SecretStorageStatus {
+  readonly mode: 'encrypted' | 'private-file' | 'memory-only';
+  /** Set when secrets are not persisted, e.g. a locked or plaintext-only Linux keyring. */
+  readonly message?: string;
+}
+
+/** Keeps secrets for the life of the process only. Also the test double. */
+export class MemorySecretStore implements SecretStore {
+  private readonly values = new Map<string, string>();
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+  async set(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+}
