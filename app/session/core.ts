@@ -1,0 +1,43 @@
+import type { EventChannel, EventPayloads, RolecallApi } from '../ipc/contract';
+import type { AppSnapshot } from '../model/snapshot';
+import type { Clock } from '../ports/clock';
+import type { Clipboard, Notifier, Opener } from '../ports/desktop';
+import type { SecretStorageStatus, SecretStore } from '../ports/secret-store';
+import type { SettingsStore } from '../ports/settings-store';
+
+/** One event pushed to every view. */
+export type CoreEvent = { [E in EventChannel]: { readonly channel: E; readonly payload: EventPayloads[E] } }[EventChannel];
+
+/**
+ * What every shell (Electron main, `rolecall web`, the CLI) drives: the request handlers of
+ * the IPC contract, the redacted snapshot, and a stream of events.
+ */
+export interface RolecallCore {
+  readonly api: RolecallApi;
+  snapshot(): AppSnapshot;
+  subscribe(listener: (event: CoreEvent) => void): () => void;
+  /** Loads settings, paints the cached directories, resumes sessions, starts the timers. */
+  start(): Promise<void>;
+  /** Stops timers and in-flight work; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The ports a shell hands to the core. */
+export interface CorePorts {
+  readonly settings: SettingsStore;
+  readonly secrets: SecretStore;
+  readonly secretStorage: SecretStorageStatus;
+  readonly clipboard: Clipboard;
+  readonly notifier: Notifier;
+  readonly opener: Opener;
+  readonly clock: Clock;
+  /** Private directory for caches (directory cache, role credentials); mode 0700. */
+  readonly cacheDir: string;
+  /** Environment for AWS CLI interop (HOME, AWS_CONFIG_FILE, …); defaults to process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * 'web': the page handles clipboard and console opening itself, so copy and console
+   * results carry `clipboardText` / `url` for that one action.
+   */
+  readonly shell: 'desktop' | 'web' | 'cli';
+}
