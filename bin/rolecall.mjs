@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so a fresh clone needs no build step.
+// Runs the TypeScript CLI through tsx, so a fresh clone needs no build step. The emulator
+// is dispatched here rather than from app/cli because the core never imports emulator/.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../app/cli/main.ts');
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'emulator') {
+  const { runEmulatorCli } = await import('../emulator/cli.ts');
+  process.exitCode = await runEmulatorCli(rest);
+} else if (command === 'demo') {
+  const { runDemo } = await import('../scripts/demo.ts');
+  process.exitCode = await runDemo(rest);
+} else {
+  await import('../app/cli/main.ts');
+}

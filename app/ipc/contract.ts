@@ -129,3 +129,20 @@ export const parseRequest = <C extends RequestChannel>(channel: C, payload: unkn
   }
   return result.data as ValidatedPayload<C>;
 };
+
+/**
+ * What travels back over an invoke: a value, or the error's code and one sentence. Electron
+ * would otherwise wrap a thrown error's message in its own text and drop the code.
+ */
+export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };
+
+/**
+ * What the preload exposes as `window.rolecall` (contextBridge): one method per request
+ * channel, and `on` for events (returns an unsubscribe function). Rejections carry an
+ * Error whose `code` and `message` come from the IpcError.
+ */
+export type PreloadApi = {
+  readonly [C in RequestChannel]: (payload: RequestPayload<C>) => Promise<ResponseTypes[C]>;
+} & {
+  readonly on: <E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void) => () => void;
+};
