@@ -1,0 +1,54 @@
+/**
+ * Pure rules for what is due when: refreshing an access token, warning before a session
+ * ends, re-fetching kept-fresh credentials, and when to wake up next. The controller asks
+ * these on every tick, so they are tested with plain numbers instead of timers.
+ */
+
+/** Refresh an access token this long before it expires (botocore uses 15 min, SDK v3 5 min). */
+export const TOKEN_REFRESH_WINDOW_MS = 10 * 60_000;
+/** Re-fetch kept-fresh role credentials this long before they expire. */
+export const CREDENTIALS_REFRESH_WINDOW_MS = 5 * 60_000;
+/** Never sleep longer than this, so clock jumps (suspend/resume) are noticed soon. */
+export const MAX_TICK_MS = 60_000;
+
+export interface SessionTiming {
+  readonly expiresAt: number;
+  readonly refreshable: boolean;
+  /** The expiresAt we already warned about, so the warning fires once per session. */
+  readonly warnedFor?: number;
+}
+
+export type SessionAction = 'none' | 'refresh' | 'warn' | 'expire';
+
+/** What to do about one instance's session now. */
+export const sessionActionAt = (session: SessionTiming, now: number, leadMs: number): SessionAction => {
+  const remaining = session.expiresAt - now;
+  if (session.refreshable && remaining <= TOKEN_REFRESH_WINDOW_MS) return 'refresh';
+  if (remaining <= 0) return 'expire';
+  if (!session.refreshable && remaining <= leadMs && session.warnedFor !== session.expiresAt) return 'warn';
+  return 'none';
+};
+
+/** Whether kept-fresh credentials expiring at `expiration` should be fetched again now. */
+export const credentialsDue = (expiration: number | undefined, now: number): boolean =>
+  expiration === undefined || expiration - now <= CREDENTIALS_REFRESH_WINDOW_MS;
+
+/** Milliseconds until the next moment one of the rules above can change its answer. */
+export const nextWakeDelay = (
+  sessions: readonly SessionTiming[],
+  credentialExpirations: readonly number[],
+  now: number,
+  leadMs: number,
+): number => {
+  const moments: number[] = [];
+  for (const session of sessions) {
+    if (session.refreshable) moments.push(session.expiresAt - TOKEN_REFRESH_WINDOW_MS);
+    else {
+      moments.push(session.expiresAt);
+      if (session.warnedFor !== session.expiresAt) moments.push(session.expiresAt - leadMs);
+    }
+  }
+  for (const expiration of credentialExpirations) moments.push(expiration - CREDENTIALS_REFRESH_WINDOW_MS);
+  const future = moments.map((at) => at - now).filter((delay) => delay > 0);
+  return Math.max(250, Math.min(MAX_TICK_MS, ...future));
+};
