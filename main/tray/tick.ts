@@ -1,0 +1,33 @@
+import type { AppSnapshot } from '../../app/model/snapshot';
+import { msUntilTextChanges } from './countdown';
+
+/**
+ * Milliseconds until the tray (icon, title or menu) next reads differently: a countdown's
+ * minute (or, in its last minute, second) changes, or a session enters the notification
+ * lead time and the tray turns "expiring". Undefined when nothing counts down, so an idle
+ * tray costs no timer at all.
+ */
+export const nextTickDelay = (snapshot: AppSnapshot, now: number): number | undefined => {
+  const leadMs = snapshot.preferences.notificationLeadMinutes * 60_000;
+  const countdowns: number[] = [];
+  const thresholds: number[] = [];
+  for (const instance of snapshot.instances) {
+    const { session } = instance;
+    if (session.status === 'signed-in' && session.expiresAt !== undefined) {
+      countdowns.push(session.expiresAt);
+      thresholds.push(session.expiresAt - leadMs);
+    }
+    if (session.status === 'signing-in' && session.signIn?.expiresAt !== undefined) countdowns.push(session.signIn.expiresAt);
+  }
+  for (const credential of snapshot.activeCredentials) {
+    countdowns.push(credential.expiresAt);
+    thresholds.push(credential.expiresAt - leadMs);
+  }
+  const delays = [
+    ...countdowns.map((at) => msUntilTextChanges(at, now)),
+    // The expiry itself is a change too ("1s" → "expired", the item disappears).
+    ...countdowns.map((at) => (at > now ? at - now : undefined)),
+    ...thresholds.map((at) => (at > now ? at - now : undefined)),
+  ].filter((delay): delay is number => delay !== undefined && delay > 0);
+  return delays.length > 0 ? Math.min(...delays) : undefined;
+};

@@ -1,0 +1,71 @@
+import { sameRole } from '../../app/model/roles';
+import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
+import { formatUntil } from './countdown';
+
+/** The tray's named states; each has its own icon, tooltip and menu emphasis. */
+export const trayStates = ['signed-out', 'awaiting-code', 'signed-in', 'expiring', 'error'] as const;
+export type TrayState = (typeof trayStates)[number];
+
+export interface TrayStatus {
+  readonly state: TrayState;
+  readonly tooltip: string;
+  /** The nearest expiry of a session or held credential (epoch ms), for the macOS title. */
+  readonly nearestExpiry?: number;
+}
+
+const signedInExpiry = (instance: InstanceView, now: number): number | undefined =>
+  instance.session.status === 'signed-in' && instance.session.expiresAt !== undefined && instance.session.expiresAt > now
+    ? instance.session.expiresAt
+    : undefined;
+
+const minOf = (values: readonly (number | undefined)[]): number | undefined => {
+  const defined = values.filter((value): value is number => value !== undefined);
+  return defined.length > 0 ? Math.min(...defined) : undefined;
+};
+
+/**
+ * Derives the tray state from the core's snapshot. Order matters: a code waiting to be
+ * typed is the one thing the user must act on now, then a failure, then an approaching end.
+ * "Expiring" means a session, or a credential the user asked to keep fresh, ends within
+ * the notification lead time.
+ */
+export const deriveTrayStatus = (snapshot: AppSnapshot, now: number): TrayStatus => {
+  const leadMs = snapshot.preferences.notificationLeadMinutes * 60_000;
+  const sessionExpiries = snapshot.instances.map((instance) => signedInExpiry(instance, now));
+  const liveCredentials = snapshot.activeCredentials.filter((credential) => credential.expiresAt > now);
+  const nearestExpiry = minOf([...sessionExpiries, ...liveCredentials.map((credential) => credential.expiresAt)]);
+  const withExpiry = (status: Omit<TrayStatus, 'nearestExpiry'>): TrayStatus =>
+    nearestExpiry === undefined ? status : { ...status, nearestExpiry };
+
+  const awaiting = snapshot.instances.find((instance) => instance.session.status === 'signing-in');
+  if (awaiting) {
+    const code = awaiting.session.signIn?.userCode;
+    return withExpiry({
+      state: 'awaiting-code',
+      tooltip: code ? `Rolecall — confirm code ${code} in your browser` : `Rolecall — signing in to ${awaiting.label}…`,
+    });
+  }
+
+  const failed = snapshot.instances.find((instance) => instance.session.status === 'error');
+  if (failed) {
+    return withExpiry({ state: 'error', tooltip: `Rolecall — ${failed.label}: ${failed.session.error ?? 'sign-in failed'}` });
+  }
+
+  const nearestSession = minOf(sessionExpiries);
+  if (nearestSession === undefined) {
+    const expired = snapshot.instances.some((instance) => instance.session.status === 'expired');
+    return withExpiry({ state: 'signed-out', tooltip: expired ? 'Rolecall — session ended; sign in again' : 'Rolecall — signed out' });
+  }
+
+  const keptFresh = liveCredentials.filter((credential) => snapshot.keepFresh.some((role) => sameRole(role, credential.role)));
+  const nearestWatched = minOf([nearestSession, ...keptFresh.map((credential) => credential.expiresAt)]) ?? nearestSession;
+  if (nearestWatched - now <= leadMs) {
+    const what = nearestWatched === nearestSession ? 'session ends' : 'credentials expire';
+    return withExpiry({ state: 'expiring', tooltip: `Rolecall — ${what} in ${formatUntil(nearestWatched, now)}` });
+  }
+  return withExpiry({ state: 'signed-in', tooltip: `Rolecall — signed in · ${formatUntil(nearestSession, now)}` });
+};
+
+/** The macOS tray title: the nearest expiry as a short countdown, or nothing. */
+export const trayTitle = (status: TrayStatus, now: number): string =>
+  status.nearestExpiry === undefined ? '' : formatUntil(status.nearestExpiry, now);
