@@ -1,0 +1,108 @@
+import { Command, CommanderError, Option } from 'commander';
+import { copyFormats } from '../model/settings';
+import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
+import { login } from './commands/login';
+import { describeError } from './output';
+import type { CliOutput } from './output';
+
+/**
+ * The `rolecall` command line. Each command validates its options with zod and talks to the
+ * same core as the desktop app; errors become one or two lines on stderr and exit code 1
+ * (2 for a malformed command line). `--debug` adds the stack.
+ */
+export const buildProgram = (output: CliOutput): Command => {
+  const program = new Command('rolecall')
+    .description('Sign in to AWS IAM Identity Center once; get credentials for any account and role.')
+    .option('--debug', 'show stack traces on errors')
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
+
+  const run =
+    <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await action(...args);
+      } catch (error) {
+        output.err(describeError(error));
+        if (program.opts().debug && error instanceof Error && error.stack) output.err(error.stack);
+        process.exitCode = 1;
+      }
+    };
+
+  program
+    .command('login')
+    .description('sign in with the device code (or --pkce) and remember the instance')
+    .option('--start-url <url>', 'the AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start')
+    .option('--region <region>', 'the IAM Identity Center region, e.g. us-east-1')
+    .option('--endpoint <url>', 'one base URL serving OIDC, portal and federation (the local emulator)')
+    .option('--instance <name>', 'which configured instance to sign in to')
+    .option('--label <label>', 'a name for a new instance')
+    .option('--sso-session <name>', 'the [sso-session] name for ~/.aws/config and the AWS CLI cache')
+    .option('--no-browser', 'print the verification URL instead of opening the browser')
+    .option('--pkce', 'use the authorization code flow with PKCE instead of the device code')
+    .action(run(async (options) => login(options, output)));
+
+  program
+    .command('logout')
+    .description('sign out at AWS and delete local tokens and cached credentials')
+    .option('--instance <name>', 'which instance')
+    .option('--all', 'every instance')
+    .action(run(async (options) => logout(options, output)));
+
+  program
+    .command('ls')
+    .description('list every account and role assigned to you (multi-word filter, e.g. "prod adm")')
+    .argument('[filter...]', 'words that must all match the account name, id, e-mail or role')
+    .option('--json', 'print a JSON array: accountId, accountName, emailAddress, roleName')
+    .option('--refresh', 'sync from AWS instead of using the cached list')
+    .option('--instance <name>', 'which instance')
+    .action(run(async (filter: string[], options) => ls(filter, options, output)));
+
+  program
+    .command('creds')
+    .description('print credentials for a role in your shell\'s format')
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .addOption(new Option('--format <format>', 'output format').choices(copyFormats).default('posix'))
+    .option('--instance <name>', 'which instance')
+    .action(run(async (options) => creds(options, output)));
+
+  program
+    .command('console')
+    .description('open the AWS console as a role (or --print the sign-in URL)')
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .option('--region <region>', 'console region (default: the instance\'s, or your preference)')
+    .option('--destination <url>', 'console page to land on')
+    .option('--print', 'print the URL instead of opening it')
+    .option('--instance <name>', 'which instance')
+    .action(run(async (options) => consoleCommand(options, output)));
+
+  program
+    .command('emulator')
+    .description('run the local IAM Identity Center emulator (see `rolecall emulator --help`)')
+    .allowUnknownOption()
+    .action(() => {
+      output.err('Run the emulator through the rolecall command itself: `npx rolecall emulator --help`.');
+      process.exitCode = 2;
+    });
+
+  program.exitOverride();
+  return program;
+};
+
+/** Runs the CLI on argv; resolves with the exit code. */
+export const runCli = async (argv: readonly string[], output: CliOutput): Promise<number> => {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander but successes to the user.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    output.err(describeError(error));
+    return 1;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+};

@@ -1,0 +1,85 @@
+import type { RoleRef } from '../model/roles';
+import type { Settings } from '../model/settings';
+import type { ActiveCredentialView, AppSnapshot, InstanceView, Notice, SessionView } from '../model/snapshot';
+import type { SecretStorageStatus } from '../ports/secret-store';
+import type { InstanceRuntime } from './runtime';
+
+/** A directory painted from a cache older than this is shown with a "stale" badge. */
+export const STALE_AFTER_MS = 24 * 60 * 60_000;
+
+const sessionView = (runtime: InstanceRuntime, now: number): SessionView => {
+  if (runtime.signIn) {
+    return { status: 'signing-in', signIn: runtime.signIn.view, ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
+  }
+  const token = runtime.token;
+  if (token && !runtime.expired && token.expiresAt > now) {
+    return {
+      status: 'signed-in',
+      expiresAt: token.expiresAt,
+      refreshable: Boolean(token.refreshToken && token.clientId && token.clientSecret && (token.registrationExpiresAt ?? 0) > now),
+      source: runtime.tokenSource ?? 'rolecall',
+    };
+  }
+  if (token || runtime.expired) {
+    return { status: 'expired', ...(token ? { expiresAt: token.expiresAt } : {}), ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
+  }
+  if (runtime.sessionError) return { status: 'error', error: runtime.sessionError };
+  return { status: 'signed-out' };
+};
+
+const instanceView = (runtime: InstanceRuntime, now: number): InstanceView => {
+  const { instance, directory, sync } = runtime;
+  return {
+    id: instance.id,
+    label: instance.label,
+    startUrl: instance.startUrl,
+    region: instance.region,
+    ssoSessionName: instance.ssoSessionName,
+    session: sessionView(runtime, now),
+    sync: {
+      status: sync.status,
+      done: sync.done,
+      ...(sync.total !== undefined ? { total: sync.total } : {}),
+      ...(directory ? { syncedAt: directory.syncedAt } : {}),
+      stale: directory ? now - directory.syncedAt > STALE_AFTER_MS : false,
+      accountCount: directory?.accounts.length ?? 0,
+      roleCount: directory?.accounts.reduce((sum, account) => sum + account.roles.length, 0) ?? 0,
+      failedAccounts: directory?.failedAccounts.length ?? 0,
+      ...(sync.error ? { error: sync.error } : {}),
+    },
+  };
+};
+
+export interface SnapshotInput {
+  readonly settings: Settings;
+  readonly runtimes: readonly InstanceRuntime[];
+  readonly activeCredentials: readonly { readonly ref: RoleRef; readonly expiration: number }[];
+  readonly secretStorage: SecretStorageStatus;
+  readonly notices: readonly Notice[];
+  readonly now: number;
+}
+
+/** Derives the redacted snapshot every view renders. Pure; holds no secret by construction. */
+export const buildSnapshot = (input: SnapshotInput): AppSnapshot => {
+  const accountNames = new Map<string, string>();
+  for (const runtime of input.runtimes) {
+    for (const account of runtime.directory?.accounts ?? []) accountNames.set(`${runtime.instance.id}/${account.accountId}`, account.accountName);
+  }
+  const activeCredentials: ActiveCredentialView[] = input.activeCredentials
+    .filter((entry) => entry.expiration > input.now)
+    .map((entry) => {
+      const accountName = accountNames.get(`${entry.ref.instanceId}/${entry.ref.accountId}`);
+      return { role: entry.ref, expiresAt: entry.expiration, ...(accountName ? { accountName } : {}) };
+    })
+    .sort((a, b) => a.expiresAt - b.expiresAt);
+  return {
+    instances: input.runtimes.map((runtime) => instanceView(runtime, input.now)),
+    preferences: input.settings.preferences,
+    favorites: input.settings.favorites,
+    recents: input.settings.recents,
+    keepFresh: input.settings.keepFresh,
+    activeCredentials,
+    secretStorage: input.secretStorage,
+    notices: input.notices,
+  };
+};
