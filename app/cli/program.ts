@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { copyFormats } from '../model/settings';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
 import { login } from './commands/login';
+import { web } from './commands/web';
 import { describeError } from './output';
 import type { CliOutput } from './output';
 
@@ -77,6 +78,13 @@ export const buildProgram = (output: CliOutput): Command => {
     .option('--print', 'print the URL instead of opening it')
     .option('--instance <name>', 'which instance')
     .action(run(async (options) => consoleCommand(options, output)));
+
+  program
+    .command('web')
+    .description('serve the Rolecall UI on 127.0.0.1 (for machines without a tray)')
+    .option('--port <port>', 'port to listen on (default: any free port)')
+    .option('--open', 'open it in the browser')
+    .action(run(async (options) => web(options, output)));
 
   program
     .command('emulator')

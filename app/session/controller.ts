@@ -22,6 +22,7 @@ import type { CopyFormat, Settings } from '../model/settings';
 import type { AppSnapshot, Notice, SignInView } from '../model/snapshot';
 import type { RoleCredentials, SsoToken } from '../model/tokens';
 import { addProfilesToAwsConfig } from './aws-config-bridge';
+import type { Notification } from '../ports/desktop';
 import type { CoreEvent, CorePorts, RolecallCore } from './core';
 import { credentialsDue, nextWakeDelay, sessionActionAt } from './expiry-rules';
 import { createInstance } from './instance-registry';
@@ -128,6 +129,12 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     notices.unshift({ id: `n${noticeCounter}`, level, message, at: ports.clock.now() });
     notices.splice(NOTICES_LIMIT);
     changed();
+  };
+
+  /** OS notifications in the desktop app; elsewhere the page shows them as notices. */
+  const notify = (notification: Notification, level: Notice['level'] = 'info'): void => {
+    ports.notifier.notify(notification);
+    if (ports.shell !== 'desktop') notice(level, `${notification.title}: ${notification.body.replace(/; click to sign in again\.$/, '; sign in again.')}`);
   };
 
   const saveSettings = async (next: Settings): Promise<void> => {
@@ -292,7 +299,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
         runtime.signIn = undefined;
         runtime.warnedFor = undefined;
         await storeToken(runtime, token, 'rolecall');
-        ports.notifier.notify({ title: 'Signed in', body: `Signed in to ${instance.label}; your session lasts until ${new Date(token.expiresAt).toLocaleTimeString()}.` });
+        notify({ title: 'Signed in', body: `Signed in to ${instance.label}; your session lasts until ${new Date(token.expiresAt).toLocaleTimeString()}.` });
         if (options.autoSync !== false) void syncInBackground(runtime);
       } catch (error) {
         runtime.signIn = undefined;
@@ -429,19 +436,19 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       } else if (action === 'warn') {
         runtime.warnedFor = token.expiresAt;
         const minutes = Math.max(1, Math.round((token.expiresAt - now) / 60_000));
-        ports.notifier.notify({
+        notify({
           title: 'Session ending soon',
           body: `Your ${runtime.instance.label} session ends in ${minutes} minute${minutes === 1 ? '' : 's'}; click to sign in again.`,
           onClick: () => void startSignIn(runtime, 'device').catch(() => undefined),
-        });
+        }, 'warning');
         changed();
       } else if (action === 'expire') {
         markSignedOut(runtime, `Your ${runtime.instance.label} session has ended; sign in again.`);
-        ports.notifier.notify({
+        notify({
           title: 'Signed out',
           body: `Your ${runtime.instance.label} session has ended; click to sign in again.`,
           onClick: () => void startSignIn(runtime, 'device').catch(() => undefined),
-        });
+        }, 'warning');
       }
     }
     for (const ref of currentSettings().keepFresh) {
@@ -452,10 +459,10 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       await getCredentials(ref).then(
         () => changed(),
         (error: unknown) =>
-          ports.notifier.notify({
+          notify({
             title: 'Credentials refresh failed',
             body: `Could not refresh ${ref.roleName} in ${ref.accountId}: ${toRolecallError(error).userMessage}`,
-          }),
+          }, 'error'),
       );
     }
   };
