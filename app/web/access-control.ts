@@ -1,0 +1,59 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * Who may talk to `rolecall web`: only a browser on this machine that was handed the
+ * per-launch secret. Pure checks, so the server stays a thin wiring of them.
+ */
+
+/** 32 random bytes, base64url: the secret in the URL `rolecall web` prints. */
+export const newLaunchSecret = (): string => randomBytes(32).toString('base64url');
+
+/** Constant-time equality, so a wrong guess does not reveal how much of it was right. */
+export const secretsMatch = (expected: string, candidate: string | undefined | null): boolean => {
+  if (typeof candidate !== 'string') return false;
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(candidate, 'utf8');
+  // Compare against itself when lengths differ so the timing does not depend on the guess.
+  if (a.length !== b.length) {
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+};
+
+/**
+ * Cookies are shared across ports on one host, so the name carries the port: two
+ * `rolecall web` launches (or another local app) never read each other's cookie.
+ */
+export const cookieName = (port: number): string => `rolecall-${port}`;
+
+export const sessionCookie = (port: number, secret: string): string =>
+  `${cookieName(port)}=${secret}; Path=/; HttpOnly; SameSite=Strict`;
+
+/** The value of one cookie from a Cookie header, or undefined. */
+export const readCookie = (header: string | undefined, name: string): string | undefined => {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+};
+
+/** The hosts a page may use to reach us; anything else is a DNS-rebinding attempt. */
+export const allowedHosts = (port: number): readonly string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
+
+export const hostAllowed = (headers: IncomingHttpHeaders, port: number): boolean =>
+  typeof headers.host === 'string' && allowedHosts(port).includes(headers.host.toLowerCase());
+
+/** A WebSocket upgrade must come from the page we served: same scheme, host and port. */
+export const originAllowed = (headers: IncomingHttpHeaders, port: number): boolean => {
+  const origin = headers.origin;
+  if (typeof origin !== 'string' || typeof headers.host !== 'string') return false;
+  return hostAllowed(headers, port) && origin.toLowerCase() === `http://${headers.host.toLowerCase()}`;
+};
+
+export const hasSessionCookie = (headers: IncomingHttpHeaders, port: number, secret: string): boolean =>
+  secretsMatch(secret, readCookie(headers.cookie, cookieName(port)));

@@ -1,0 +1,191 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { RawData } from 'ws';
+import { isRolecallError } from '../model/errors';
+import { parseRequest } from '../ipc/contract';
+import type { IpcError, IpcResult, RequestChannel } from '../ipc/contract';
+import type { CoreEvent, RolecallCore } from '../session/core';
+import { hasSessionCookie, hostAllowed, newLaunchSecret, originAllowed, secretsMatch, sessionCookie } from './access-control';
+import { bridgePath, maxClientMessageBytes, parseClientMessage } from './bridge-protocol';
+import type { BridgeEvent, BridgeResponse } from './bridge-protocol';
+import { baseSecurityHeaders } from './security-headers';
+import { readStaticFile } from './static-files';
+
+export interface WebServerOptions {
+  readonly core: RolecallCore;
+  /** 0 or absent: any free port. */
+  readonly port?: number;
+  /** The built renderer (see buildRenderer). */
+  readonly staticDir: string;
+  /** One line per rejected request or failed handler; never given a secret. */
+  readonly log?: (line: string) => void;
+}
+
+export interface WebServer {
+  /** `http://127.0.0.1:PORT/?k=SECRET`: the one URL that lets a browser in. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Turns whatever a handler threw into what may cross the wire: a code and one sentence. */
+export const toIpcError = (error: unknown): IpcError =>
+  isRolecallError(error)
+    ? { code: error.code, message: error.userMessage }
+    : { code: 'internal', message: 'Something went wrong inside Rolecall; the details are in its log.' };
+
+const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/**
+ * Serves the renderer on 127.0.0.1 to the browser holding the per-launch secret, and carries
+ * the IPC contract over a WebSocket at /bridge. The caller owns the core (start/stop).
+ */
+export const startWebServer = async (options: WebServerOptions): Promise<WebServer> => {
+  const { core, staticDir } = options;
+  const log = options.log ?? (() => undefined);
+  const secret = newLaunchSecret();
+  let port = 0;
+
+  const forbid = (res: ServerResponse, why: string, req: IncomingMessage): void => {
+    log(`rolecall web: refused ${req.method ?? '?'} ${(req.url ?? '').split('?')[0]}: ${why}`);
+    res.writeHead(403, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end('Forbidden. Open the URL that `rolecall web` printed when it started.\n');
+  };
+
+  const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hostAllowed(req.headers, port)) return forbid(res, 'unexpected Host header', req);
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const offered = url.searchParams.get('k');
+    if (offered !== null) {
+      if (!secretsMatch(secret, offered)) return forbid(res, 'wrong secret', req);
+      url.searchParams.delete('k');
+      // Trade the secret for a cookie and drop it from the address bar and history.
+      res.writeHead(303, {
+        ...baseSecurityHeaders,
+        'Set-Cookie': sessionCookie(port, secret),
+        Location: `${url.pathname}${url.search}`,
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+    if (!hasSessionCookie(req.headers, port, secret)) return forbid(res, 'no session cookie', req);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...baseSecurityHeaders, Allow: 'GET, HEAD', 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    const file = await readStaticFile(staticDir, url.pathname);
+    if (!file) {
+      res.writeHead(404, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end('Not found.\n');
+      return;
+    }
+    res.writeHead(200, {
+      ...baseSecurityHeaders,
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.body.length),
+      // Built assets have content hashes in their names; the HTML must always be fresh.
+      'Cache-Control': file.isHtml ? 'no-store' : 'private, max-age=31536000, immutable',
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  };
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch((error: unknown) => {
+      log(`rolecall web: request failed: ${describe(error)}`);
+      if (!res.headersSent) res.writeHead(500, { ...baseSecurityHeaders, 'Cache-Control': 'no-store' });
+      res.end();
+    });
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxClientMessageBytes });
+
+  const refuseUpgrade = (socket: Duplex, status: string, why: string): void => {
+    log(`rolecall web: refused a bridge connection: ${why}`);
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== bridgePath) return refuseUpgrade(socket, '404 Not Found', `unknown path ${path}`);
+    if (!hostAllowed(req.headers, port)) return refuseUpgrade(socket, '403 Forbidden', 'unexpected Host header');
+    if (!originAllowed(req.headers, port)) return refuseUpgrade(socket, '403 Forbidden', 'foreign Origin');
+    if (!hasSessionCookie(req.headers, port, secret)) return refuseUpgrade(socket, '403 Forbidden', 'no session cookie');
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+  });
+
+  const send = (ws: WebSocket, message: BridgeResponse | BridgeEvent): void => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  };
+
+  const dispatch = async (channel: RequestChannel, payload: unknown): Promise<IpcResult<unknown>> => {
+    try {
+      const valid = parseRequest(channel, payload);
+      const handler = core.api[channel] as (input: typeof valid) => Promise<unknown>;
+      return { ok: true, value: await handler(valid) };
+    } catch (error) {
+      const ipcError = toIpcError(error);
+      if (ipcError.code === 'invalid-input' || ipcError.code === 'internal') {
+        log(`rolecall web: "${channel}" failed: ${ipcError.code === 'internal' ? describe(error) : ipcError.message}`);
+      }
+      return { ok: false, error: ipcError };
+    }
+  };
+
+  sockets.on('connection', (ws: WebSocket) => {
+    ws.on('error', (error) => log(`rolecall web: bridge socket error: ${describe(error)}`));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const raw = isBinary ? '' : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+      const parsed = parseClientMessage(raw);
+      if (!parsed.ok) {
+        log(`rolecall web: ${parsed.error.message}`);
+        send(ws, { id: parsed.id, result: { ok: false, error: parsed.error } });
+        return;
+      }
+      const { id, channel, payload } = parsed.request;
+      void dispatch(channel, payload).then((result) => send(ws, { id, result }));
+    });
+    // A page that (re)connects may have missed events: give it the state, and tell it
+    // which directories to fetch.
+    const snapshot = core.snapshot();
+    send(ws, { event: 'state:changed', payload: snapshot });
+    for (const instance of snapshot.instances) send(ws, { event: 'directory:changed', payload: { instanceId: instance.id } });
+  });
+
+  const unsubscribe = core.subscribe((event: CoreEvent) => {
+    const message = JSON.stringify({ event: event.channel, payload: event.payload } satisfies BridgeEvent);
+    for (const client of sockets.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+  port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      unsubscribe();
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    })();
+    return closing;
+  };
+
+  return { url: `http://127.0.0.1:${port}/?k=${secret}`, close };
+};
