@@ -44,6 +44,16 @@ export default tseslint.config(
     },
   },
   {
+    // Only the typed IPC wrappers and the preload touch raw IPC (GitHub Desktop's rule).
+    files: ['main/**/*.ts'],
+    ignores: ['main/ipc/**', 'main/preload.ts', 'main/**/*.test.ts', 'main/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'use the typed wrappers in main/ipc/.' }],
+      }],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
