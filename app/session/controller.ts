@@ -9,6 +9,7 @@ import { DirectoryCache } from '../directory/directory-cache';
 import { syncDirectory } from '../directory/sync';
 import { createOidcClient, createPortalClient } from '../identity-center/clients';
 import { runDeviceFlow } from '../identity-center/device-flow';
+import type { DeviceFlowState } from '../identity-center/device-flow';
 import { isUnauthorized, toRolecallError } from '../identity-center/error-mapping';
 import { logoutPortal } from '../identity-center/logout';
 import { runPkceFlow } from '../identity-center/pkce-flow';
@@ -277,7 +278,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
                 signal: abort.signal,
                 onState: (state) => {
                   if (!runtime.signIn) return;
-                  const next = signInViewOf(state);
+                  const next = signInViewOf(state, runtime.signIn.view);
                   const firstCode = next.userCode && !runtime.signIn.view.userCode;
                   runtime.signIn.view = next;
                   changed();
@@ -713,21 +714,16 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   };
 };
 
-/** Adapts the device flow's state to what views show. */
-const signInViewOf = (state: DeviceFlowStateLike): SignInView => ({
-  flow: 'device',
-  stage: state.kind === 'registering' ? 'registering' : state.kind === 'polling' ? 'polling' : 'awaiting-user',
-  ...(state.userCode ? { userCode: state.userCode } : {}),
-  ...(state.verificationUri ? { verificationUri: state.verificationUri } : {}),
-  ...(state.verificationUriComplete ? { verificationUriComplete: state.verificationUriComplete } : {}),
-  ...(state.expiresAt ? { expiresAt: state.expiresAt } : {}),
-});
-
-interface DeviceFlowStateLike {
-  readonly kind: string;
-  readonly userCode?: string;
-  readonly verificationUri?: string;
-  readonly verificationUriComplete?: string;
-  readonly expiresAt?: number;
-}
-
+/** Adapts the device flow's waiting states to what views show; terminal states keep the last view. */
+const signInViewOf = (state: DeviceFlowState, previous: SignInView): SignInView => {
+  if (state.kind === 'registering') return { flow: 'device', stage: 'registering' };
+  if (state.kind !== 'awaiting-user' && state.kind !== 'polling') return previous;
+  return {
+    flow: 'device',
+    stage: state.kind,
+    userCode: state.userCode,
+    verificationUri: state.verificationUri,
+    ...(state.verificationUriComplete ? { verificationUriComplete: state.verificationUriComplete } : {}),
+    expiresAt: state.expiresAt,
+  };
+};
