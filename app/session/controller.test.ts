@@ -1,0 +1,236 @@
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../emulator/server';
+import type { RunningEmulator } from '../../emulator/options';
+import type { AppSnapshot, InstanceView } from '../model/snapshot';
+import { AdjustableClock } from '../ports/adjustable-clock';
+import type { Clipboard, Notification, Opener } from '../ports/desktop';
+import { MemorySecretStore } from '../ports/secret-store';
+import type { SettingsStore } from '../ports/settings-store';
+import type { Settings } from '../model/settings';
+import { defaultSettings } from '../model/settings';
+import { createRolecallCore } from './controller';
+import type { RolecallController } from './controller';
+
+/** Settings kept in memory: the file store has its own tests; here the controller is under test. */
+class MemorySettingsStore implements SettingsStore {
+  saved: Settings = defaultSettings();
+  async load() {
+    return this.saved;
+  }
+  async save(settings: Settings) {
+    this.saved = settings;
+  }
+}
+
+interface Harness {
+  readonly core: RolecallController;
+  readonly emulator: RunningEmulator;
+  readonly clock: AdjustableClock;
+  readonly clipboard: { text: string } & Clipboard;
+  readonly notifications: Notification[];
+  readonly opened: string[];
+  readonly home: string;
+  readonly instanceId: string;
+}
+
+const waitFor = async <T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  // Bounded: gives up after timeoutMs.
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+const viewOf = (core: RolecallController, id: string): InstanceView => {
+  const view = core.snapshot().instances.find((instance) => instance.id === id);
+  if (!view) throw new Error(`no instance ${id}`);
+  return view;
+};
+
+let harness: Harness | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+
+const start = async (options: { accessTokenTtlSeconds?: number; issueRefreshTokens?: boolean; shell?: 'desktop' | 'web' } = {}): Promise<Harness> => {
+  const clock = new AdjustableClock();
+  const emulator = await startEmulator({
+    directory: { accounts: 12, rolesPerAccount: 2, seed: 3 },
+    deviceCodeIntervalSeconds: 0,
+    now: () => clock.now(),
+    log: () => undefined,
+    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+    ...(options.issueRefreshTokens === false ? { issueRefreshTokens: false } : {}),
+  });
+  const home = await mkdtemp(join(tmpdir(), 'rolecall-controller-'));
+  const clipboard = { text: '', writeText(text: string) { this.text = text; }, readText() { return this.text; } };
+  const notifications: Notification[] = [];
+  const opened: string[] = [];
+  const opener: Opener = { openExternal: async (url) => void opened.push(url) };
+  const core = createRolecallCore(
+    {
+      settings: new MemorySettingsStore(),
+      secrets: new MemorySecretStore(),
+      secretStorage: { mode: 'encrypted' },
+      clipboard,
+      notifier: { notify: (notification) => void notifications.push(notification) },
+      opener,
+      clock,
+      cacheDir: join(home, 'cache'),
+      env: { HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config') },
+      shell: options.shell ?? 'desktop',
+    },
+    { autoSync: true, watchExpiry: true },
+  );
+  await core.start();
+  const { instanceId } = await core.api['instance:add']({ startUrl: emulator.startUrl, region: emulator.region, endpoint: emulator.url });
+  cleanups.push(async () => {
+    await core.stop();
+    await emulator.close();
+    await rm(home, { recursive: true, force: true });
+  });
+  return { core, emulator, clock, clipboard, notifications, opened, home, instanceId };
+};
+
+/** Signs in through the real device flow, approving the code the way the verification page would. */
+const signIn = async (h: Harness): Promise<void> => {
+  await h.core.api['session:sign-in']({ instanceId: h.instanceId, flow: 'device' });
+  const code = await waitFor(() => viewOf(h.core, h.instanceId).session.signIn?.userCode, 'the user code');
+  h.emulator.approveDevice(code);
+  await waitFor(() => viewOf(h.core, h.instanceId).session.status === 'signed-in' || undefined, 'signed-in');
+};
+
+beforeEach(() => {
+  harness = undefined;
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+describe('the session controller against the emulator', () => {
+  it('signs in with the device flow, opens the verification page, syncs, and writes the AWS CLI cache', async () => {
+    harness = await start();
+    const h = harness;
+    await signIn(h);
+    expect(h.opened[0]).toContain('/device?user_code=');
+    const view = await waitFor(() => {
+      const current = viewOf(h.core, h.instanceId);
+      return current.sync.status === 'idle' && current.sync.accountCount > 0 ? current : undefined;
+    }, 'the directory');
+    expect(view.sync.accountCount).toBe(12);
+    expect(view.session.refreshable).toBe(true);
+    expect(h.notifications.map((n) => n.title)).toContain('Signed in');
+    const cacheFiles = await readdir(join(h.home, '.aws', 'sso', 'cache'));
+    expect(cacheFiles).toHaveLength(1);
+    expect((await stat(join(h.home, '.aws', 'sso', 'cache', cacheFiles[0]!))).mode & 0o777).toBe(0o600);
+    // Nothing secret in the snapshot.
+    const token = JSON.parse(await readFile(join(h.home, '.aws', 'sso', 'cache', cacheFiles[0]!), 'utf8')).accessToken as string;
+    expect(JSON.stringify(h.core.snapshot())).not.toContain(token);
+  });
+
+  it('copies credentials the emulator recognises, remembers the role, and opens the console for it', async () => {
+    harness = await start();
+    const h = harness;
+    await signIn(h);
+    const directory = await h.core.directory(h.instanceId);
+    const account = directory.accounts[0]!;
+    const role = { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! };
+    const result = await h.core.api['credentials:copy']({ role, format: 'posix' });
+    expect(result).not.toHaveProperty('clipboardText');
+    const keyId = /AWS_ACCESS_KEY_ID='?([A-Z0-9]+)/.exec(h.clipboard.text)?.[1];
+    expect(h.emulator.credentialsOwner(keyId!)).toMatchObject({ accountId: account.accountId, roleName: role.roleName });
+    expect(h.core.snapshot().recents[0]).toEqual(role);
+    expect(h.core.snapshot().activeCredentials[0]?.role).toEqual(role);
+    expect(JSON.stringify(h.core.snapshot())).not.toContain(keyId!);
+
+    await h.core.api['console:open']({ role, region: 'eu-west-1' });
+    const consoleUrl = h.opened.at(-1)!;
+    const landing = await fetch(consoleUrl);
+    const page = await landing.text();
+    expect(page).toContain(account.accountId);
+    expect(page).toContain(role.roleName);
+    expect(page).toContain('eu-west-1');
+  });
+
+  it('hands the text to the view instead of the clipboard in the web shell', async () => {
+    harness = await start({ shell: 'web' });
+    const h = harness;
+    await signIn(h);
+    const directory = await h.core.directory(h.instanceId);
+    const account = directory.accounts[0]!;
+    const result = await h.core.api['credentials:copy']({ role: { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! }, format: 'json' });
+    expect(JSON.parse(result.clipboardText!)).toMatchObject({ Version: 1 });
+    expect(h.clipboard.text).toBe('');
+  });
+
+  it('refreshes a revoked token once, and marks the instance signed out only when that fails', async () => {
+    harness = await start();
+    const h = harness;
+    await signIn(h);
+    const directory = await h.core.directory(h.instanceId);
+    const account = directory.accounts[0]!;
+    const role = { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! };
+    h.emulator.revokeAll();
+    await expect(h.core.api['credentials:copy']({ role })).rejects.toMatchObject({ code: 'signed-out' });
+    const view = viewOf(h.core, h.instanceId);
+    expect(view.session.status).toBe('expired');
+    expect(view.session.error).toMatch(/sign in again/);
+    // Signing in again brings it back.
+    await signIn(h);
+    await expect(h.core.api['credentials:copy']({ role })).resolves.toMatchObject({ role });
+  });
+
+  it('warns before a session that cannot be refreshed ends, then marks it expired', async () => {
+    harness = await start({ accessTokenTtlSeconds: 2 * 3600, issueRefreshTokens: false });
+    const h = harness;
+    await signIn(h);
+    expect(viewOf(h.core, h.instanceId).session.refreshable).toBe(false);
+    h.clock.advance(2 * 3600_000 - 14 * 60_000);
+    const warning = await waitFor(() => h.notifications.find((n) => n.title === 'Session ending soon'), 'the expiry warning');
+    expect(warning.body).toMatch(/ends in 14 minutes/);
+    h.clock.advance(15 * 60_000);
+    await waitFor(() => viewOf(h.core, h.instanceId).session.status === 'expired' || undefined, 'expired');
+  });
+
+  it('refreshes a refreshable session silently before it expires', async () => {
+    harness = await start({ accessTokenTtlSeconds: 3600 });
+    const h = harness;
+    await signIn(h);
+    const before = viewOf(h.core, h.instanceId).session.expiresAt!;
+    h.clock.advance(55 * 60_000);
+    await waitFor(() => (viewOf(h.core, h.instanceId).session.expiresAt! > before ? true : undefined), 'a refreshed token');
+    expect(h.notifications.map((n) => n.title)).not.toContain('Session ending soon');
+    expect(viewOf(h.core, h.instanceId).session.status).toBe('signed-in');
+  });
+
+  it('signs out: ends the portal session, forgets credentials and removes the AWS CLI cache entry', async () => {
+    harness = await start();
+    const h = harness;
+    await signIn(h);
+    await h.core.api['session:sign-out']({ instanceId: h.instanceId });
+    expect(viewOf(h.core, h.instanceId).session.status).toBe('signed-out');
+    expect(await readdir(join(h.home, '.aws', 'sso', 'cache'))).toEqual([]);
+    expect(h.core.snapshot().activeCredentials).toEqual([]);
+    await expect(h.core.credentials({ instanceId: h.instanceId, accountId: '000000000000', roleName: 'X' })).rejects.toMatchObject({ code: 'signed-out' });
+  });
+
+  it('rejects schema-valid requests for unknown instances with one sentence', async () => {
+    harness = await start();
+    await expect(harness.core.api['session:sign-in']({ instanceId: 'nope', flow: 'device' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('pushes snapshots to subscribers, coalesced', async () => {
+    harness = await start();
+    const snapshots: AppSnapshot[] = [];
+    harness.core.subscribe((event) => {
+      if (event.channel === 'state:changed') snapshots.push(event.payload);
+    });
+    await harness.core.api['favorites:toggle']({ role: { instanceId: harness.instanceId, accountId: '123456789012', roleName: 'Admin' } });
+    await waitFor(() => snapshots.at(-1)?.favorites.length === 1 || undefined, 'a snapshot with the favorite');
+  });
+});
