@@ -1,0 +1,80 @@
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultRendererOutDir, rendererRoot, rendererViteConfig } from './renderer-vite-config';
+
+export interface BuildRendererOptions {
+  /** Defaults to dist/renderer at the repository root. */
+  readonly outDir?: string;
+  /** Build even when the output looks current. */
+  readonly force?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Everything the bundle is made of: the renderer and the pure app/ modules it imports. */
+const sourceRoots = (): readonly string[] => [
+  rendererRoot,
+  join(appRoot, 'model'),
+  join(appRoot, 'ipc'),
+  join(appRoot, 'ports'),
+  join(appRoot, 'web', 'bridge-protocol.ts'),
+];
+
+const newestMtime = async (path: string): Promise<number> => {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of await readdir(path)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, await newestMtime(join(path, entry)));
+  }
+  return newest;
+};
+
+/** The build is current when its index.html is newer than every source file. */
+export const rendererBuildIsCurrent = async (outDir: string = defaultRendererOutDir): Promise<boolean> => {
+  const built = await stat(join(outDir, 'index.html')).catch(() => undefined);
+  if (!built) return false;
+  const sources = await Promise.all(sourceRoots().map(newestMtime));
+  return built.mtimeMs >= Math.max(...sources);
+};
+
+const inFlight = new Map<string, Promise<string>>();
+
+const build = async (outDir: string, log: (line: string) => void): Promise<string> => {
+  const started = Date.now();
+  log('rolecall: building the web UI (first run or sources changed)…');
+  const { build: viteBuild } = await import('vite');
+  // Build beside the target and swap it in, so a concurrent reader never sees half a build.
+  const staging = `${outDir}.staging-${process.pid}-${Date.now()}`;
+  await mkdir(dirname(outDir), { recursive: true });
+  try {
+    await viteBuild({ ...rendererViteConfig(staging), logLevel: 'warn' });
+    await rm(outDir, { recursive: true, force: true });
+    await rename(staging, outDir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  log(`rolecall: web UI built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return outDir;
+};
+
+/**
+ * Returns a directory holding the built renderer, building it with vite first when it is
+ * missing or older than its sources (so `rolecall web` works right after `npm ci`).
+ */
+export const buildRenderer = (options: BuildRendererOptions = {}): Promise<string> => {
+  const outDir = options.outDir ?? defaultRendererOutDir;
+  const log = options.log ?? (() => undefined);
+  const running = inFlight.get(outDir);
+  if (running) return running;
+  const task = (async () => {
+    if (!options.force && (await rendererBuildIsCurrent(outDir))) return outDir;
+    return build(outDir, log);
+  })().finally(() => inFlight.delete(outDir));
+  inFlight.set(outDir, task);
+  return task;
+};

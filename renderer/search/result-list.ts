@@ -1,0 +1,97 @@
+import { roleKey } from '../../app/model/roles';
+import type { RoleRef } from '../../app/model/roles';
+import { groupByAccount, searchEntries } from './fuzzy-search';
+import type { RoleEntry } from './role-entries';
+
+export type ListSection = 'pinned' | 'recent' | 'accounts';
+
+export type ListRow =
+  | { readonly kind: 'section'; readonly key: string; readonly title: string; readonly count: number }
+  | {
+      readonly kind: 'account';
+      readonly key: string;
+      readonly accountName: string;
+      readonly accountId: string;
+      readonly email: string;
+      readonly instanceLabel: string;
+    }
+  | {
+      readonly kind: 'role';
+      /** Unique per row: the same role may sit under Pinned and under its account. */
+      readonly key: string;
+      readonly entry: RoleEntry;
+      readonly section: ListSection;
+      /** Index among the selectable rows, for ↑/↓. */
+      readonly optionIndex: number;
+    };
+
+export type RoleRow = Extract<ListRow, { kind: 'role' }>;
+
+export interface ResultList {
+  readonly rows: readonly ListRow[];
+  /** Row index of each option, in order: options[activeIndex] is the active row. */
+  readonly optionRows: readonly number[];
+  readonly matchCount: number;
+  readonly searching: boolean;
+}
+
+/** How many recent roles the empty search shows above the accounts. */
+export const recentLimit = 5;
+
+/**
+ * The rows the directory list shows for a query: with no query, Pinned and Recent sections
+ * above every account; with one, the matches grouped by account (pinned and recent roles
+ * win ties).
+ */
+export const buildResultList = (
+  entries: readonly RoleEntry[],
+  query: string,
+  favorites: readonly RoleRef[],
+  recents: readonly RoleRef[],
+): ResultList => {
+  const rows: ListRow[] = [];
+  const optionRows: number[] = [];
+  const addRole = (entry: RoleEntry, section: ListSection): void => {
+    optionRows.push(rows.length);
+    rows.push({ kind: 'role', key: section === 'accounts' ? entry.key : `${section}:${entry.key}`, entry, section, optionIndex: optionRows.length - 1 });
+  };
+  const favoriteKeys = new Set(favorites.map(roleKey));
+  const recentKeys = new Set(recents.map(roleKey));
+  const searching = query.trim().length > 0;
+
+  if (!searching) {
+    const byKey = new Map(entries.map((entry) => [entry.key, entry]));
+    const pinned = favorites.map((ref) => byKey.get(roleKey(ref))).filter((entry): entry is RoleEntry => entry !== undefined);
+    const recent = recents
+      .filter((ref) => !favoriteKeys.has(roleKey(ref)))
+      .map((ref) => byKey.get(roleKey(ref)))
+      .filter((entry): entry is RoleEntry => entry !== undefined)
+      .slice(0, recentLimit);
+    if (pinned.length > 0) {
+      rows.push({ kind: 'section', key: 'section:pinned', title: 'Pinned', count: pinned.length });
+      for (const entry of pinned) addRole(entry, 'pinned');
+    }
+    if (recent.length > 0) {
+      rows.push({ kind: 'section', key: 'section:recent', title: 'Recent', count: recent.length });
+      for (const entry of recent) addRole(entry, 'recent');
+    }
+    if ((pinned.length > 0 || recent.length > 0) && entries.length > 0) {
+      rows.push({ kind: 'section', key: 'section:accounts', title: 'All accounts', count: entries.length });
+    }
+  }
+
+  const boost = (entry: RoleEntry): number => (favoriteKeys.has(entry.key) ? 2 : recentKeys.has(entry.key) ? 1 : 0);
+  const matches = searchEntries(entries, query, searching ? boost : undefined);
+  for (const group of groupByAccount(matches)) {
+    rows.push({
+      kind: 'account',
+      key: `account:${group.key}`,
+      accountName: group.accountName,
+      accountId: group.accountId,
+      email: group.email,
+      instanceLabel: group.instanceLabel,
+    });
+    for (const entry of group.roles) addRole(entry, 'accounts');
+  }
+  return { rows, optionRows, matchCount: matches.length, searching };
+};

@@ -1,0 +1,72 @@
+import type { DirectoryView } from '../../app/ipc/contract';
+import type { RoleRef } from '../../app/model/roles';
+
+/** One searchable role, with its fields lower-cased once so a keystroke costs no allocation. */
+export interface RoleEntry {
+  /** roleKey(ref): unique across instances. */
+  readonly key: string;
+  readonly ref: RoleRef;
+  readonly accountName: string;
+  readonly accountId: string;
+  readonly email: string;
+  readonly roleName: string;
+  readonly instanceLabel: string;
+  readonly lower: {
+    readonly accountName: string;
+    readonly email: string;
+    readonly roleName: string;
+    readonly instanceLabel: string;
+  };
+  /** Position in the default (alphabetical) order, the final tie-breaker. */
+  readonly order: number;
+  /** Ordinal of the entry's account (instance + account id), for grouping without string keys. */
+  readonly accountOrdinal: number;
+}
+
+/** Flattens directories into entries ordered by account name, account id, role name. */
+export const buildRoleEntries = (
+  directories: readonly DirectoryView[],
+  labelOf: (instanceId: string) => string = (id) => id,
+): readonly RoleEntry[] => {
+  const drafts: Omit<RoleEntry, 'order' | 'accountOrdinal'>[] = [];
+  for (const directory of directories) {
+    const instanceLabel = labelOf(directory.instanceId);
+    for (const account of directory.accounts) {
+      for (const roleName of account.roles) {
+        const ref: RoleRef = { instanceId: directory.instanceId, accountId: account.accountId, roleName };
+        drafts.push({
+          key: `${directory.instanceId}/${account.accountId}/${roleName}`,
+          ref,
+          accountName: account.accountName,
+          accountId: account.accountId,
+          email: account.emailAddress,
+          roleName,
+          instanceLabel,
+          lower: {
+            accountName: account.accountName.toLowerCase(),
+            email: account.emailAddress.toLowerCase(),
+            roleName: roleName.toLowerCase(),
+            instanceLabel: instanceLabel.toLowerCase(),
+          },
+        });
+      }
+    }
+  }
+  drafts.sort(
+    (a, b) =>
+      a.lower.accountName.localeCompare(b.lower.accountName) ||
+      a.accountId.localeCompare(b.accountId) ||
+      a.lower.roleName.localeCompare(b.lower.roleName) ||
+      a.instanceLabel.localeCompare(b.instanceLabel),
+  );
+  const ordinals = new Map<string, number>();
+  return drafts.map((draft, order) => {
+    const accountKey = `${draft.ref.instanceId}/${draft.accountId}`;
+    let accountOrdinal = ordinals.get(accountKey);
+    if (accountOrdinal === undefined) {
+      accountOrdinal = ordinals.size;
+      ordinals.set(accountKey, accountOrdinal);
+    }
+    return { ...draft, order, accountOrdinal };
+  });
+};
