@@ -1,12 +1,17 @@
 import { isRequestChannel, parseRequest, requestChannels } from '../../app/ipc/contract';
 import type { IpcResult, RequestChannel, RolecallApi } from '../../app/ipc/contract';
 import { isRolecallError } from '../../app/model/errors';
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 
 /** What the router reads from an invoke event: who sent it, from which page. */
 export interface InvokeSource {
   readonly sender: { readonly id: number };
   readonly senderFrame: { readonly url: string } | null;
+}
+
+/** The slice of Electron's `ipcMain` used here (the real one and the test fake fit). */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeSource, payload: unknown) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
 }
 
 export interface RouterLog {
@@ -66,9 +71,9 @@ export const routeRequest = async (channel: string, source: InvokeSource, payloa
  * Registers one `ipcMain.handle` per request channel of the contract. The only place that
  * calls `ipcMain.handle`; returns a function that removes the handlers again.
  */
-export const registerRequestHandlers = (ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, deps: RouterDeps): (() => void) => {
+export const registerRequestHandlers = (ipcMain: IpcMainLike, deps: RouterDeps): (() => void) => {
   for (const channel of requestChannels) {
-    ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown) => routeRequest(channel, event, payload, deps));
+    ipcMain.handle(channel, (event, payload) => routeRequest(channel, event, payload, deps));
   }
   return () => {
     for (const channel of requestChannels) ipcMain.removeHandler(channel satisfies RequestChannel);

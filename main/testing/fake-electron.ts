@@ -82,7 +82,7 @@ class FakeApp extends EventEmitter {
   }
 }
 
-type InvokeHandler = (event: unknown, payload: unknown) => unknown;
+type InvokeHandler = (event: { sender: FakeWebContents; senderFrame: { url: string } }, payload: unknown) => unknown;
 class FakeIpcMain {
   readonly handlers = new Map<string, InvokeHandler>();
   handle(channel: string, handler: InvokeHandler): void {
