@@ -41,6 +41,11 @@ export interface DirectorySeed {
   readonly accounts: number;
   readonly rolesPerAccount: number;
   readonly seed?: number;
+  /**
+   * Every Nth account (1-based) gets max(25, 4 × rolesPerAccount) roles, so role paging is
+   * exercised. Default 50; 0 disables.
+   */
+  readonly manyRolesEvery?: number;
 }
 
 export interface DirectoryFile {

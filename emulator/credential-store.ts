@@ -1,0 +1,94 @@
+import { randomAccessKeyId, randomSecretAccessKey, randomToken } from './secrets';
+
+/**
+ * Role credentials the emulator issued, and the console federation built on them: sign-in
+ * tokens (15 minutes, one login each) and the console sessions those logins open.
+ */
+
+export interface RoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** Epoch milliseconds, as GetRoleCredentials returns it. */
+  readonly expiration: number;
+}
+
+interface IssuedCredentials extends RoleCredentials {
+  readonly accountId: string;
+  readonly roleName: string;
+}
+
+export interface ConsoleSession {
+  readonly accountId: string;
+  readonly roleName: string;
+  readonly region: string;
+  readonly destination: string;
+  readonly issuer: string;
+  readonly expiresAt: number;
+}
+
+const signinTokenTtlMs = 15 * 60_000;
+
+export class CredentialStore {
+  readonly #credentials = new Map<string, IssuedCredentials>();
+  readonly #signinTokens = new Map<string, { readonly accessKeyId: string; readonly expiresAt: number }>();
+  readonly #consoleSessions = new Map<string, ConsoleSession>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** Mints credentials for a role; the TTL holds even if the access token expires sooner, as in AWS. */
+  issue(accountId: string, roleName: string): RoleCredentials {
+    let accessKeyId = randomAccessKeyId();
+    while (this.#credentials.has(accessKeyId)) accessKeyId = randomAccessKeyId();
+    const issued: IssuedCredentials = {
+      accessKeyId,
+      secretAccessKey: randomSecretAccessKey(),
+      sessionToken: `IQoJb3JpZ2luX2Vj${randomToken(180)}`,
+      expiration: this.now() + this.ttlSeconds * 1000,
+      accountId,
+      roleName,
+    };
+    this.#credentials.set(accessKeyId, issued);
+    return { accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken, expiration: issued.expiration };
+  }
+
+  owner(accessKeyId: string): { accountId: string; roleName: string; expiration: number } | undefined {
+    const issued = this.#credentials.get(accessKeyId);
+    return issued && { accountId: issued.accountId, roleName: issued.roleName, expiration: issued.expiration };
+  }
+
+  /** getSigninToken: a token only for complete, unexpired credentials this emulator issued. */
+  signinToken(session: { readonly sessionId?: unknown; readonly sessionKey?: unknown; readonly sessionToken?: unknown }): string | undefined {
+    const issued = typeof session.sessionId === 'string' ? this.#credentials.get(session.sessionId) : undefined;
+    if (!issued || issued.secretAccessKey !== session.sessionKey || issued.sessionToken !== session.sessionToken) return undefined;
+    if (this.now() >= issued.expiration) return undefined;
+    const token = randomToken(96);
+    this.#signinTokens.set(token, { accessKeyId: issued.accessKeyId, expiresAt: this.now() + signinTokenTtlMs });
+    return token;
+  }
+
+  /** Action=login: spends the sign-in token and opens a console session; undefined when the token is not valid. */
+  login(signinToken: string, details: { readonly region: string; readonly destination: string; readonly issuer: string }): string | undefined {
+    const token = this.#signinTokens.get(signinToken);
+    this.#signinTokens.delete(signinToken);
+    const issued = token && this.#credentials.get(token.accessKeyId);
+    if (!token || !issued || this.now() >= token.expiresAt) return undefined;
+    const id = randomToken(24);
+    this.#consoleSessions.set(id, { accountId: issued.accountId, roleName: issued.roleName, ...details, expiresAt: issued.expiration });
+    return id;
+  }
+
+  consoleSession(id: string): ConsoleSession | undefined {
+    const session = this.#consoleSessions.get(id);
+    return session && this.now() < session.expiresAt ? session : undefined;
+  }
+
+  /** Ends sign-in tokens and console sessions; issued keys stay known (STS credentials cannot be recalled). */
+  revokeSessions(): void {
+    this.#signinTokens.clear();
+    this.#consoleSessions.clear();
+  }
+}
