@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { ListAccountRolesCommand, ListAccountsCommand } from '@aws-sdk/client-sso';
 import type { SSOClient } from '@aws-sdk/client-sso';
 import { isNotFound, isUnauthorized, toRolecallError } from '../identity-center/error-mapping';
@@ -91,6 +92,8 @@ export const syncDirectory = async (options: SyncOptions): Promise<SyncResult> =
   const startedAt = clock.now();
   const controller = new AbortController();
   const signal = controller.signal;
+  // Every queued call listens on this signal (thousands in a large sync): that is not a leak.
+  setMaxListeners(0, signal);
   let fatal: RolecallError | undefined;
   const stop = (error: RolecallError) => {
     fatal ??= error;
