@@ -57,7 +57,8 @@ const sharedConfig = (instance: Instance, endpoint: string, options: ClientOptio
   userAgentAppId: 'rolecall',
   authSchemePreference: [] as string[],
   credentialDefaultProvider: noCredentials,
-  requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
+  // Without throwOnRequestTimeout the SDK only logs a warning and waits on a hung endpoint forever.
+  requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
 });
 
 /** A new SSO OIDC client for one instance; instances never share one. */
