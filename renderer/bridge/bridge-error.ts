@@ -1,0 +1,24 @@
+import type { IpcError } from '../../app/ipc/contract';
+
+/** A failed bridge call: the core's error code and its one sentence, ready to show. */
+export class BridgeError extends Error {
+  override readonly name = 'BridgeError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const fromIpcError = (error: IpcError): BridgeError => new BridgeError(error.code, error.message);
+
+/** Whatever a bridge call rejected with, as a BridgeError (the preload rejects with Error + code). */
+export const toBridgeError = (error: unknown): BridgeError => {
+  if (error instanceof BridgeError) return error;
+  if (error instanceof Error) {
+    const code = typeof (error as { code?: unknown }).code === 'string' ? (error as unknown as { code: string }).code : 'internal';
+    return new BridgeError(code, error.message || 'Something went wrong inside Rolecall.');
+  }
+  return new BridgeError('internal', 'Something went wrong inside Rolecall.');
+};

@@ -1,0 +1,180 @@
+import type { RolecallBridge } from '../../app/ipc/contract';
+import type { NewInstance } from '../../app/model/instances';
+import type { RoleRef } from '../../app/model/roles';
+import type { CopyFormat, Preferences } from '../../app/model/settings';
+import type { AppSnapshot } from '../../app/model/snapshot';
+import { toBridgeError } from '../bridge/bridge-error';
+import { consoleMessage, copiedMessage, profileMessage } from '../format/messages';
+import type { RolecallStore } from './store';
+
+/** What the page itself does in web mode: the Clipboard API and window.open. */
+export interface Platform {
+  writeClipboard(text: string): Promise<void>;
+  /** Optional: used to clear the clipboard only if it still holds what we put there. */
+  readClipboard?(): Promise<string>;
+  openUrl(url: string): void;
+  now(): number;
+  setTimer(callback: () => void, ms: number): void;
+}
+
+export const browserPlatform = (win: Window = window): Platform => ({
+  writeClipboard: (text) => win.navigator.clipboard.writeText(text),
+  readClipboard: () => win.navigator.clipboard.readText(),
+  openUrl: (url) => {
+    win.open(url, '_blank', 'noopener');
+  },
+  now: () => Date.now(),
+  setTimer: (callback, ms) => {
+    win.setTimeout(callback, ms);
+  },
+});
+
+export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+export interface Actions {
+  /** Subscribes the store to the bridge's events and loads the first snapshot; returns the unsubscribe. */
+  connect(): () => void;
+  copy(role: RoleRef, format?: CopyFormat): Promise<void>;
+  openConsole(role: RoleRef): Promise<void>;
+  toggleFavorite(role: RoleRef): Promise<void>;
+  toggleKeepFresh(role: RoleRef): Promise<void>;
+  addProfile(role: RoleRef): Promise<void>;
+  addAllProfiles(instanceId: string): Promise<void>;
+  addInstance(input: NewInstance): Promise<ActionResult>;
+  removeInstance(instanceId: string): Promise<void>;
+  signIn(instanceId: string): Promise<void>;
+  cancelSignIn(instanceId: string): Promise<void>;
+  openVerification(instanceId: string): Promise<void>;
+  signOut(instanceId: string): Promise<void>;
+  refresh(instanceId?: string): Promise<void>;
+  updatePreferences(patch: Partial<Preferences>): Promise<ActionResult>;
+  dismissNotice(id: string): Promise<void>;
+  /** Copies a non-secret text (a user code, a URL) with the page's clipboard. */
+  copyText(text: string, what: string): Promise<void>;
+}
+
+const toastMs = { success: 4_000, info: 5_000, error: 9_000 } as const;
+
+/** Wires the store to the bridge once, outside React; components call these. */
+export const createActions = (store: RolecallStore, bridge: RolecallBridge, platform: Platform): Actions => {
+  const toast = (kind: 'success' | 'error' | 'info', message: string): void => {
+    const id = store.getState().pushToast({ kind, message });
+    platform.setTimer(() => store.getState().dismissToast(id), toastMs[kind]);
+  };
+  const fail = (error: unknown): ActionResult => {
+    const { message } = toBridgeError(error);
+    toast('error', message);
+    return { ok: false, message };
+  };
+  const run = async (work: () => Promise<unknown>): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  // One fetch per instance at a time; a change during a fetch triggers one more.
+  const fetching = new Map<string, boolean>();
+  const fetchDirectory = async (instanceId: string): Promise<void> => {
+    if (fetching.has(instanceId)) {
+      fetching.set(instanceId, true);
+      return;
+    }
+    fetching.set(instanceId, false);
+    try {
+      do {
+        fetching.set(instanceId, false);
+        store.getState().receiveDirectory(instanceId, await bridge.invoke('directory:get', { instanceId }));
+      } while (fetching.get(instanceId));
+    } catch (error) {
+      fail(error);
+    } finally {
+      fetching.delete(instanceId);
+    }
+  };
+
+  const receiveSnapshot = (snapshot: AppSnapshot): void => {
+    const before = new Set(store.getState().snapshot?.instances.map((instance) => instance.id) ?? []);
+    store.getState().receiveSnapshot(snapshot);
+    for (const instance of snapshot.instances) {
+      if (!before.has(instance.id) && !(instance.id in store.getState().directories)) void fetchDirectory(instance.id);
+    }
+  };
+
+  const accountNameOf = (role: RoleRef): string =>
+    store.getState().entries.find((entry) => entry.ref.accountId === role.accountId && entry.ref.instanceId === role.instanceId)?.accountName ??
+    role.accountId;
+
+  const clearLater = (text: string, seconds: number): void => {
+    if (seconds <= 0 || !platform.readClipboard) return;
+    const read = platform.readClipboard;
+    platform.setTimer(() => {
+      // Only clear what we wrote: the user may have copied something else since.
+      read()
+        .then((current) => (current === text ? platform.writeClipboard('') : undefined))
+        .catch(() => undefined);
+    }, seconds * 1000);
+  };
+
+  return {
+    connect: () => {
+      const offs = [
+        bridge.on('state:changed', receiveSnapshot),
+        bridge.on('directory:changed', ({ instanceId }) => void fetchDirectory(instanceId)),
+        bridge.on('quick-switcher:open', () => store.getState().requestSearchFocus()),
+      ];
+      bridge.invoke('state:get', undefined).then(receiveSnapshot, fail);
+      return () => offs.forEach((off) => off());
+    },
+    copy: (role, format) =>
+      run(async () => {
+        const result = await bridge.invoke('credentials:copy', format ? { role, format } : { role });
+        if (result.clipboardText !== undefined) {
+          await platform.writeClipboard(result.clipboardText).catch(() => {
+            throw new Error('The browser did not allow Rolecall to write to the clipboard; click the page and try again.');
+          });
+          clearLater(result.clipboardText, result.clearsAfterSeconds);
+        }
+        toast('success', copiedMessage(result, platform.now()));
+      }),
+    openConsole: (role) =>
+      run(async () => {
+        const result = await bridge.invoke('console:open', { role });
+        if (result.url) platform.openUrl(result.url);
+        toast('success', consoleMessage(accountNameOf(role), role.roleName, result.region));
+      }),
+    toggleFavorite: (role) => run(() => bridge.invoke('favorites:toggle', { role })),
+    toggleKeepFresh: (role) => run(() => bridge.invoke('keep-fresh:toggle', { role })),
+    addProfile: (role) => run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-profile', { role })))),
+    addAllProfiles: (instanceId) => run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-all', { instanceId })))),
+    addInstance: async (input) => {
+      try {
+        await bridge.invoke('instance:add', input);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, message: toBridgeError(error).message };
+      }
+    },
+    removeInstance: (instanceId) => run(() => bridge.invoke('instance:remove', { instanceId })),
+    signIn: (instanceId) => run(() => bridge.invoke('session:sign-in', { instanceId, flow: 'device' })),
+    cancelSignIn: (instanceId) => run(() => bridge.invoke('session:cancel-sign-in', { instanceId })),
+    openVerification: (instanceId) => run(() => bridge.invoke('session:open-verification', { instanceId })),
+    signOut: (instanceId) => run(() => bridge.invoke('session:sign-out', { instanceId })),
+    refresh: (instanceId) => run(() => bridge.invoke('directory:refresh', instanceId ? { instanceId } : {})),
+    updatePreferences: async (patch) => {
+      try {
+        await bridge.invoke('preferences:update', patch);
+        return { ok: true };
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    dismissNotice: (id) => run(() => bridge.invoke('notices:dismiss', { id })),
+    copyText: (text, what) =>
+      run(async () => {
+        await platform.writeClipboard(text);
+        toast('info', `Copied ${what}`);
+      }),
+  };
+};

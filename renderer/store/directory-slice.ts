@@ -1,0 +1,38 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { DirectoryView } from '../../app/ipc/contract';
+import { buildRoleEntries } from '../search/role-entries';
+import type { RoleEntry } from '../search/role-entries';
+import type { RolecallState } from './store';
+
+export interface DirectorySlice {
+  /** Directories by instance id, as `directory:get` returned them. */
+  readonly directories: Readonly<Record<string, DirectoryView>>;
+  /** Every role of every instance, flattened for search. */
+  readonly entries: readonly RoleEntry[];
+  receiveDirectory(instanceId: string, directory: DirectoryView | null): void;
+  /** Rebuilds the entries (after instances were renamed, added or removed). */
+  reindexDirectories(): void;
+}
+
+export const createDirectorySlice: StateCreator<RolecallState, [], [], DirectorySlice> = (set, get) => {
+  const rebuild = (directories: Readonly<Record<string, DirectoryView>>): Pick<DirectorySlice, 'directories' | 'entries'> => {
+    const snapshot = get().snapshot;
+    const instances = snapshot?.instances ?? [];
+    const known = new Set(instances.map((instance) => instance.id));
+    // Before the first snapshot nothing is known to be gone.
+    const kept = snapshot ? Object.fromEntries(Object.entries(directories).filter(([id]) => known.has(id))) : directories;
+    const labels = new Map(instances.map((instance) => [instance.id, instance.label]));
+    return { directories: kept, entries: buildRoleEntries(Object.values(kept), (id) => labels.get(id) ?? id) };
+  };
+  return {
+    directories: {},
+    entries: [],
+    receiveDirectory: (instanceId, directory) => {
+      const next = { ...get().directories };
+      if (directory) next[instanceId] = directory;
+      else delete next[instanceId];
+      set(rebuild(next));
+    },
+    reindexDirectories: () => set(rebuild(get().directories)),
+  };
+};

@@ -1,0 +1,66 @@
+import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
+import { roleKey } from '../../app/model/roles';
+import { buildResultList } from '../search/result-list';
+import type { ResultList, RoleRow } from '../search/result-list';
+import type { RolecallState } from './store';
+
+const noInstances: readonly InstanceView[] = [];
+const noRoles: AppSnapshot['favorites'] = [];
+
+export const selectInstances = (state: RolecallState): readonly InstanceView[] => state.snapshot?.instances ?? noInstances;
+export const selectPreferences = (state: RolecallState) => state.snapshot?.preferences;
+export const selectFavorites = (state: RolecallState) => state.snapshot?.favorites ?? noRoles;
+export const selectRecents = (state: RolecallState) => state.snapshot?.recents ?? noRoles;
+export const selectKeepFresh = (state: RolecallState) => state.snapshot?.keepFresh ?? noRoles;
+export const selectActiveCredentials = (state: RolecallState) => state.snapshot?.activeCredentials ?? [];
+export const selectNotices = (state: RolecallState) => state.snapshot?.notices ?? [];
+
+/** Keys of pinned roles, as a sorted string: stable for `useStore` without a shallow compare. */
+export const selectFavoriteKeys = (state: RolecallState): string => selectFavorites(state).map(roleKey).sort().join('\n');
+export const selectKeepFreshKeys = (state: RolecallState): string => selectKeepFresh(state).map(roleKey).sort().join('\n');
+
+/** Instances whose sign-in is in progress. */
+export const selectSigningIn = (state: RolecallState): InstanceView[] =>
+  selectInstances(state).filter((instance) => instance.session.status === 'signing-in');
+
+/** Instances that need the user to sign in (signed out, expired or failed). */
+export const selectNeedsSignIn = (state: RolecallState): InstanceView[] =>
+  selectInstances(state).filter((instance) => ['signed-out', 'expired', 'error'].includes(instance.session.status));
+
+let memo: { entries: unknown; query: string; favorites: unknown; recents: unknown; result: ResultList } | undefined;
+
+/**
+ * The result rows for the current query. Memoized on its inputs, so every component
+ * selecting it gets the same object until the query or the data changes.
+ */
+export const selectResultList = (state: RolecallState): ResultList => {
+  const favorites = selectFavorites(state);
+  const recents = selectRecents(state);
+  if (memo && memo.entries === state.entries && memo.query === state.query && memo.favorites === favorites && memo.recents === recents) {
+    return memo.result;
+  }
+  const result = buildResultList(state.entries, state.query, favorites, recents);
+  memo = { entries: state.entries, query: state.query, favorites, recents, result };
+  return result;
+};
+
+/** The active option's row, with the index clamped into the current results. */
+export const selectActiveRow = (state: RolecallState): RoleRow | undefined => {
+  const list = selectResultList(state);
+  if (list.optionRows.length === 0) return undefined;
+  const index = Math.min(state.activeIndex, list.optionRows.length - 1);
+  const row = list.rows[list.optionRows[index] ?? -1];
+  return row?.kind === 'role' ? row : undefined;
+};
+
+/** Aggregate sync progress over all instances: what the progress bar shows. */
+export const selectSyncProgress = (state: RolecallState): { syncing: boolean; done: number; total?: number } => {
+  const syncing = selectInstances(state).filter((instance) => instance.sync.status === 'syncing');
+  if (syncing.length === 0) return { syncing: false, done: 0 };
+  const known = syncing.every((instance) => instance.sync.total !== undefined);
+  return {
+    syncing: true,
+    done: syncing.reduce((sum, instance) => sum + instance.sync.done, 0),
+    total: known ? syncing.reduce((sum, instance) => sum + (instance.sync.total ?? 0), 0) : undefined,
+  };
+};
