@@ -1,0 +1,62 @@
+import type { Clipboard, Notification, Notifier, Opener } from '../../app/ports/desktop';
+import { RolecallError } from '../../app/model/errors';
+
+/** The Electron modules the desktop ports adapt, injected so tests can use the fake. */
+export interface DesktopElectron {
+  readonly clipboard: { writeText(text: string): void; readText(): string };
+  readonly shell: { openExternal(url: string): Promise<void> };
+  readonly Notification: {
+    isSupported(): boolean;
+    new (options: { title: string; body: string; silent?: boolean }): { on(event: 'click', listener: () => void): unknown; show(): void };
+  };
+}
+
+export const createClipboard = (electron: Pick<DesktopElectron, 'clipboard'>): Clipboard => ({
+  writeText: (text) => electron.clipboard.writeText(text),
+  readText: () => electron.clipboard.readText(),
+});
+
+/** Notifications that run the core's callback on click; a system without them is not an error. */
+export const createNotifier = (electron: Pick<DesktopElectron, 'Notification'>, log: { warn(message: string): void }): Notifier => {
+  // Electron drops a notification that nothing references before it is clicked.
+  const live = new Set<object>();
+  return {
+    notify(notification: Notification): void {
+      if (!electron.Notification.isSupported()) {
+        log.warn(`Notifications are not supported here; not shown: ${notification.title}`);
+        return;
+      }
+      const shown = new electron.Notification({ title: notification.title, body: notification.body });
+      live.add(shown);
+      shown.on('click', () => {
+        live.delete(shown);
+        notification.onClick?.();
+      });
+      shown.show();
+      // Forget it eventually even if never clicked.
+      setTimeout(() => live.delete(shown), 10 * 60_000).unref?.();
+    },
+  };
+};
+
+/** Opens URLs in the OS browser, but only those the allowlist accepts. */
+export const createOpener = (
+  electron: Pick<DesktopElectron, 'shell'>,
+  isAllowed: (url: string) => boolean,
+  log: { warn(message: string): void },
+): Opener => ({
+  async openExternal(url: string): Promise<void> {
+    if (!isAllowed(url)) {
+      let host = 'an invalid URL';
+      try {
+        host = new URL(url).host || new URL(url).protocol;
+      } catch {
+        // keep the placeholder
+      }
+      // The host only: query strings can hold sign-in tokens.
+      log.warn(`Refused to open ${host} in the browser.`);
+      throw new RolecallError('invalid-request', 'Rolecall only opens AWS sign-in, portal and console pages in your browser.');
+    }
+    await electron.shell.openExternal(url);
+  },
+});
