@@ -162,8 +162,15 @@ describe('syncDirectory against the emulator', () => {
     emu.setFaults({ '*': { throttle: { rps: 30, burst: 5 } } });
     const controller = new AbortController();
     let abortedAt = 0;
+    const sentAt: number[] = [];
+    const recording: Pick<SSOClient, 'send'> = {
+      send: ((command: never, options: never) => {
+        sentAt.push(performance.now());
+        return portal.send(command, options);
+      }) as SSOClient['send'],
+    };
     const outcome = syncDirectory({
-      portal,
+      portal: recording,
       accessToken,
       instanceId: 'work',
       signal: controller.signal,
@@ -175,11 +182,12 @@ describe('syncDirectory against the emulator', () => {
       },
     });
     await expect(outcome).rejects.toMatchObject({ name: 'RolecallError', code: 'sign-in-cancelled' });
-    expect(performance.now() - abortedAt).toBeLessThan(100);
-    const callsAtRejection = portalCalls(emu);
+    // Generous for a loaded machine: the rejection does not wait for calls in flight.
+    expect(performance.now() - abortedAt).toBeLessThan(250);
     await delay(300);
-    expect(portalCalls(emu)).toBe(callsAtRejection);
-    expect(callsAtRejection).toBeLessThan(60);
+    expect(sentAt.filter((at) => at >= abortedAt)).toEqual([]);
+    expect(portalCalls(emu)).toBeLessThanOrEqual(sentAt.length);
+    expect(sentAt.length).toBeLessThan(60);
   });
 
   it('round-trips a synced directory through the disk cache', async () => {
