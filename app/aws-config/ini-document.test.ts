@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isRolecallError } from '../model/errors';
 import { appendSection, findEntry, findSection, parseIni, printIni, removeKey, removeSection, setKey } from './ini-document';
-import { configLikeFile } from './test-support/config-arbitrary';
+import { configLikeFile, noisyConfigFile } from './test-support/config-arbitrary';
 
 const roundTrips = (text: string): boolean => {
   try {
@@ -33,6 +33,7 @@ describe('parseIni / printIni round trip', () => {
       fc.property(configLikeFile, (text) => printIni(parseIni(text)) === text),
       { numRuns: 1000 },
     );
+    fc.assert(fc.property(noisyConfigFile, roundTrips), { numRuns: 1000 });
   });
   it('keeps a BOM, mixed line endings and a missing final newline', () => {
     const text = '\ufeff[default]\r\nregion = eu-west-1\n\r[profile a]\rx=1';

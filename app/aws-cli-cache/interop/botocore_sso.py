@@ -40,19 +40,22 @@ def save_via_loader(args):
     token = dict(args['token'])
     for key in ('expiresAt', 'registrationExpiresAt'):
         if key in token:
-            token[key] = datetime.fromtimestamp(token[key] / 1000, timezone.utc)
+            token[key] = datetime.fromtimestamp(token[key] // 1000, timezone.utc)
     loader = SSOTokenLoader(cache=JSONFileCache(CACHE_DIR, dumps_func=_sso_json_dumps))
     loader.save_token(args['startUrl'], token, session_name=args.get('sessionName'))
     return {'ok': True}
 
 
 def dumps(args):
-    """What _sso_json_dumps makes of a token, for byte comparison."""
-    token = dict(args['token'])
-    for key in ('expiresAt', 'registrationExpiresAt'):
-        if key in token:
-            token[key] = datetime.fromtimestamp(token[key] / 1000, timezone.utc)
-    return {'text': _sso_json_dumps(token)}
+    """What _sso_json_dumps makes of each token (keys in the order given), for byte comparison."""
+    texts = []
+    for given in args['tokens']:
+        token = dict(given)
+        for key in ('expiresAt', 'registrationExpiresAt'):
+            if key in token:
+                token[key] = datetime.fromtimestamp(token[key] // 1000, timezone.utc)
+        texts.append(_sso_json_dumps(token))
+    return {'texts': texts}
 
 
 COMMANDS = {

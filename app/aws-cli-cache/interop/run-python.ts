@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export type PythonProbe = { readonly executable: string; readonly botocore: string } | { readonly unavailable: string };
+export type PythonProbe = { readonly executable: string; readonly botocore: string; readonly awsCli?: string } | { readonly unavailable: string };
 
 let probed: PythonProbe | undefined;
 
@@ -15,7 +17,9 @@ export const probePython = (): PythonProbe => {
   else if (probe.status !== 0) probed = { unavailable: `python3 cannot import botocore: ${probe.stderr.trim().split('\n').pop() ?? ''}` };
   else {
     const [executable = 'python3', version = '?'] = probe.stdout.trim().split('\n');
-    probed = { executable, botocore: version };
+    // The `aws` script installed next to that python (a pyenv shim would need the real HOME).
+    const awsCli = join(dirname(executable), 'aws');
+    probed = { executable, botocore: version, ...(existsSync(awsCli) ? { awsCli } : {}) };
   }
   return probed;
 };
@@ -33,7 +37,7 @@ export const runPythonJson = <T = Record<string, unknown>>(
     input: JSON.stringify(input),
     encoding: 'utf8',
     // Only PATH plus the isolated AWS variables: never the real HOME.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONUTF8: '1', ...env },
     timeout: 60_000,
   });
   if (result.error) throw result.error;

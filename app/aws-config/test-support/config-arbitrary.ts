@@ -55,3 +55,16 @@ export const configLikeFile: fc.Arbitrary<string> = fc
     const text = lines.map((line, i) => line + (i === lines.length - 1 && !finalEol ? '' : (eols[i % eols.length] as string))).join('');
     return (bom ? '\ufeff' : '') + text;
   });
+
+/** A config-like file with one line the AWS CLI may refuse (junk, a key before any section, an unclosed header, a repeat) inserted anywhere. */
+export const noisyConfigFile: fc.Arbitrary<string> = fc
+  .tuple(
+    configLikeFile,
+    fc.constantFrom('just words', '= value', '[unclosed', 'region = us-east-1', '[default]', '  indented = 1', 'output:json', '[]', ' [profile x] trailing'),
+    fc.nat(),
+  )
+  .map(([text, junk, at]) => {
+    const lines = text.split(/(?<=\n)/);
+    const index = lines.length === 0 ? 0 : at % (lines.length + 1);
+    return [...lines.slice(0, index), `${junk}\n`, ...lines.slice(index)].join('');
+  });
