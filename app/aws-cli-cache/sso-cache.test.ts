@@ -166,6 +166,13 @@ describe('readSsoCache', () => {
       path,
       fileStartUrl: 'https://other.awsapps.com/start',
     });
+    const legacy = await put(START_URL, renderSsoCache(fullToken));
+    expect(await readSsoCache({ env, sessionName: 'shared-name', startUrl: START_URL, region: 'us-east-1' })).toEqual({
+      status: 'ok',
+      path: legacy,
+      source: 'start-url',
+      token: fullToken,
+    });
   });
 
   it.each([

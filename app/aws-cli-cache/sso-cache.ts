@@ -129,7 +129,10 @@ export const readSsoCache = async (options: {
 }): Promise<SsoCacheRead> => {
   if (options.sessionName !== undefined) {
     const bySession = await readOne(ssoCacheFile(options.env, options.sessionName), options.startUrl, options.region, 'sso-session');
-    if (bySession.status !== 'missing') return bySession;
+    if (bySession.status !== 'missing' && bySession.status !== 'other-start-url') return bySession;
+    // A session file of the same name for another start URL must not hide our legacy token.
+    const legacy = await readOne(ssoCacheFile(options.env, options.startUrl), options.startUrl, options.region, 'start-url');
+    return legacy.status === 'missing' ? bySession : legacy;
   }
   return readOne(ssoCacheFile(options.env, options.startUrl), options.startUrl, options.region, 'start-url');
 };
