@@ -7,6 +7,8 @@ export interface SecretStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Set when the stored secrets were unreadable and moved aside: one sentence for the user. */
+  readonly lastLoadProblem?: { readonly message: string };
 }
 
 /** Describes how secrets are kept, so the UI can say it in one sentence. */

@@ -8,4 +8,6 @@ import type { Settings } from '../model/settings';
 export interface SettingsStore {
   load(): Promise<Settings>;
   save(settings: Settings): Promise<void>;
+  /** Set by `load` when the stored file was unreadable and moved aside: one sentence for the user. */
+  readonly lastLoadProblem?: { readonly message: string };
 }

@@ -498,8 +498,8 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   const start = (): Promise<void> => {
     started ??= (async () => {
       settings = await ports.settings.load();
-      const problem = (ports.settings as { lastLoadProblem?: string }).lastLoadProblem;
-      if (problem) notices.push({ id: 'settings-problem', level: 'warning', message: problem, at: ports.clock.now() });
+      const settingsProblem = ports.settings.lastLoadProblem;
+      if (settingsProblem) notices.push({ id: 'settings-problem', level: 'warning', message: settingsProblem.message, at: ports.clock.now() });
       if (ports.secretStorage.message) notices.push({ id: 'secret-storage', level: 'warning', message: ports.secretStorage.message, at: ports.clock.now() });
       for (const instance of settings.instances) runtimes.set(instance.id, newRuntime(instance));
       await Promise.all(
@@ -517,6 +517,9 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
           }
         }),
       );
+      // The secret store reads its file on first use, so its problem is known only now.
+      const secretsProblem = ports.secrets.lastLoadProblem;
+      if (secretsProblem) notices.push({ id: 'secrets-problem', level: 'warning', message: secretsProblem.message, at: ports.clock.now() });
       changed();
       if (options.watchExpiry) startWatcher();
       if (options.autoSync) {
