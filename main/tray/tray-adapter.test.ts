@@ -117,8 +117,8 @@ describe('createTrayController', () => {
   });
 
   it('renders icon, tooltip, macOS title and menu, and ticks the countdown', () => {
-    vi.useFakeTimers();
-    let now = 1_700_000_000_000;
+    vi.useFakeTimers({ now: 1_700_000_000_000 });
+    const now = Date.now();
     let snapshot: AppSnapshot = emptySnapshot({ instances: [instanceView('acme', { status: 'signed-in', expiresAt: now + 16 * 60_000 + 30_000 })] });
     const tray = fakeTray();
     const templates: unknown[] = [];
@@ -126,11 +126,14 @@ describe('createTrayController', () => {
     const controller = createTrayController({
       tray: tray as never,
       buildMenu: (template) => (templates.push(template), { template }) as never,
-      loadImage: (path) => ({ path, template: false, setTemplateImage(flag: boolean) { this.template = flag; } }) as never,
+      loadImage: (path) => {
+        const image = { path, template: false, setTemplateImage: (flag: boolean) => void (image.template = flag) };
+        return image as never;
+      },
       assetsDir: '/assets',
       platform: 'darwin',
       snapshot: () => snapshot,
-      now: () => now,
+      now: () => Date.now(),
       lookup: () => undefined,
       dispatch: vi.fn(),
       onClick,
@@ -141,10 +144,11 @@ describe('createTrayController', () => {
     expect(tray.tooltips).toEqual(['Rolecall — signed in · 16m']);
     expect(templates).toHaveLength(1);
 
-    // 30 s later the minute changes and the session enters the 15-minute lead time.
-    now += 30_000;
-    vi.advanceTimersByTime(30_000 + 15);
+    // Just past 30 s the minute shown changes; 60 s later the session enters the 15-minute lead time.
+    vi.advanceTimersByTime(30_001 + 15);
     expect(tray.titles.at(-1)).toBe('15m');
+    expect(tray.images).toHaveLength(1);
+    vi.advanceTimersByTime(60_000);
     expect(tray.images.at(-1)).toMatchObject({ path: '/assets/tray-expiringTemplate.png', template: true });
 
     // Bursts of state changes become one rebuild.
