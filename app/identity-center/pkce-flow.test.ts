@@ -171,7 +171,7 @@ describe('runPkceFlow', () => {
       }),
     );
     expect(error.code).toBe('sign-in-timeout');
-    expect(error.userMessage).toBe('The browser sign-in was not completed within 10 minute(s); start the sign-in again.');
+    expect(error.userMessage).toBe('The browser sign-in was not completed within 10 minutes; start the sign-in again.');
     expect(clock.sleeps).toEqual([600_000]);
     expect(await listenerGone(redirectUri)).toBe(true);
   });

@@ -109,6 +109,13 @@ const readCallback = (request: IncomingMessage, response: ServerResponse, expect
   return { code };
 };
 
+const describeWait = (ms: number): string => {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes >= 1) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds === 1 ? '1 second' : `${seconds} seconds`;
+};
+
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -172,7 +179,7 @@ export const runPkceFlow = async (options: PkceFlowOptions): Promise<SsoToken> =
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     clock.sleep(timeoutMs, stopWaiting.signal).then(
-      () => settle({ error: new RolecallError('sign-in-timeout', `The browser sign-in was not completed within ${Math.round(timeoutMs / 60_000) || 1} minute(s); start the sign-in again.`) }),
+      () => settle({ error: new RolecallError('sign-in-timeout', `The browser sign-in was not completed within ${describeWait(timeoutMs)}; start the sign-in again.`) }),
       () => undefined,
     );
     await options.open(authorizeUrl);
