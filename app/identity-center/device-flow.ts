@@ -56,6 +56,9 @@ export const slowDownStepMs = 5000;
 /** RFC 8628 §3.2: the interval to use when the server gives none. */
 export const defaultIntervalMs = 5000;
 
+/** The shortest wait between polls whatever the server says. */
+export const minimumIntervalMs = 200;
+
 export const isTerminal = (state: DeviceFlowState): boolean =>
   state.kind === 'signed-in' || state.kind === 'denied' || state.kind === 'expired' || state.kind === 'failed' || state.kind === 'cancelled';
 
@@ -162,7 +165,8 @@ const startAuthorization = async (options: DeviceFlowOptions, registration: Stor
     verificationUri: response.verificationUri,
     ...(response.verificationUriComplete ? { verificationUriComplete: response.verificationUriComplete } : {}),
     expiresAt: requestedAt + response.expiresIn * 1000,
-    intervalMs: response.interval && response.interval > 0 ? response.interval * 1000 : defaultIntervalMs,
+    // An explicit 0 (the emulator in tests) still leaves a floor so a server can never make us spin.
+    intervalMs: typeof response.interval === 'number' && response.interval >= 0 ? Math.max(minimumIntervalMs, response.interval * 1000) : defaultIntervalMs,
   };
 };
 
