@@ -140,6 +140,17 @@ describe('faults over HTTP', () => {
     expect(fastMs).toBeLessThan(250);
   });
 
+  it('close() does not wait for a request held by latency', async () => {
+    emu = await quietEmulator({ faults: { operations: { RegisterClient: { latencyMs: 60_000 } } } });
+    const pending = oidcClient(emu).send(new RegisterClientCommand({ clientName: 'x', clientType: 'public' })).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    await emu.close();
+    emu = undefined;
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await pending).toBeInstanceOf(Error);
+  });
+
   it('rejects an invalid fault config over HTTP with a 400 and keeps the old one', async () => {
     emu = await quietEmulator({ faults: { '*': { latencyMs: 1 } } });
     const bad = await adminCall(emu, 'PUT', '/_emulator/faults', { '*': { dropRate: -1 } });
