@@ -25,6 +25,12 @@ export const rendererViteConfig = (outDir: string = defaultRendererOutDir): Inli
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    rollupOptions: {
+      // zod ships comments rollup cannot place; harmless, and noise in `rolecall web` output.
+      onwarn: (warning, warn) => {
+        if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+      },
+    },
   },
   server: { host: '127.0.0.1' },
 });

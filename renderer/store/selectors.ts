@@ -12,8 +12,10 @@ export const selectPreferences = (state: RolecallState) => state.snapshot?.prefe
 export const selectFavorites = (state: RolecallState) => state.snapshot?.favorites ?? noRoles;
 export const selectRecents = (state: RolecallState) => state.snapshot?.recents ?? noRoles;
 export const selectKeepFresh = (state: RolecallState) => state.snapshot?.keepFresh ?? noRoles;
-export const selectActiveCredentials = (state: RolecallState) => state.snapshot?.activeCredentials ?? [];
-export const selectNotices = (state: RolecallState) => state.snapshot?.notices ?? [];
+const noCredentials: AppSnapshot['activeCredentials'] = [];
+const noNotices: AppSnapshot['notices'] = [];
+export const selectActiveCredentials = (state: RolecallState) => state.snapshot?.activeCredentials ?? noCredentials;
+export const selectNotices = (state: RolecallState) => state.snapshot?.notices ?? noNotices;
 
 /** Keys of pinned roles, as a sorted string: stable for `useStore` without a shallow compare. */
 export const selectFavoriteKeys = (state: RolecallState): string => selectFavorites(state).map(roleKey).sort().join('\n');

@@ -1,0 +1,266 @@
+import { useCallback, useEffect, useRef } from 'react';
+import type { KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ListRow, RoleRow } from '../search/result-list';
+import { useActions, useRolecall, useStoreApi } from '../store/hooks';
+import { selectActiveRow, selectFavoriteKeys, selectInstances, selectResultList } from '../store/selectors';
+import { isTypingKey, listCommandFor, takesText } from './keyboard';
+import type { ListCommand } from './keyboard';
+import { RoleMenu } from './role-menu';
+
+const rowHeight: Readonly<Record<ListRow['kind'], number>> = { section: 30, account: 34, role: 34 };
+
+export const optionId = (optionIndex: number): string => `role-option-${optionIndex}`;
+
+/** The accessible name of a role: role, account name and account id (and pinned). */
+export const roleLabel = (row: RoleRow, pinned: boolean, showInstance: boolean): string =>
+  `${row.entry.roleName}, ${row.entry.accountName}, ${row.entry.accountId}${showInstance ? `, ${row.entry.instanceLabel}` : ''}${pinned ? ', pinned' : ''}`;
+
+/** Search box + virtualised, keyboard-first list of roles grouped by account. */
+export const Directory = () => {
+  const store = useStoreApi();
+  const actions = useActions();
+  const query = useRolecall((s) => s.query);
+  const list = useRolecall(selectResultList);
+  const activeIndex = useRolecall((s) => Math.min(s.activeIndex, Math.max(0, selectResultList(s).optionRows.length - 1)));
+  const menuFor = useRolecall((s) => s.menuFor);
+  const focusRequest = useRolecall((s) => s.searchFocusRequest);
+  const favoriteKeys = useRolecall(selectFavoriteKeys);
+  const multiInstance = useRolecall((s) => selectInstances(s).length > 1);
+  const entryCount = useRolecall((s) => s.entries.length);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const pinned = new Set(favoriteKeys.split('\n'));
+
+  const virtualizer = useVirtualizer({
+    count: list.rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => rowHeight[list.rows[index]?.kind ?? 'role'],
+    getItemKey: (index) => list.rows[index]?.key ?? index,
+    overscan: 12,
+  });
+
+  // When the rows change under the same query (a role became recent or pinned), keep the
+  // same role active instead of whatever now sits at its old index.
+  const held = useRef<{ query: string; key?: string }>({ query });
+  useEffect(() => {
+    const { key } = held.current;
+    if (held.current.query === query && key) {
+      const rowIndex = list.rows.findIndex((row) => row.key === key);
+      const row = list.rows[rowIndex];
+      if (row?.kind === 'role' && row.optionIndex !== store.getState().activeIndex) store.getState().setActiveIndex(row.optionIndex);
+    }
+  }, [list, query, store]);
+  useEffect(() => {
+    const row = list.rows[list.optionRows[activeIndex] ?? -1];
+    held.current = { query, key: row?.key };
+  });
+
+  const activeRowIndex = list.optionRows[activeIndex];
+  useEffect(() => {
+    if (activeRowIndex === undefined) return;
+    // Keep the account header in view above the first role of a group.
+    const before = list.rows[activeRowIndex - 1];
+    virtualizer.scrollToIndex(before && before.kind !== 'role' && activeIndex === 0 ? activeRowIndex - 1 : activeRowIndex, { align: 'auto' });
+  }, [activeRowIndex, activeIndex, list, virtualizer]);
+
+  useEffect(() => {
+    searchRef.current?.focus();
+  }, [focusRequest]);
+
+  // Type-to-search from anywhere on the page.
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent): void => {
+      if (event.defaultPrevented || takesText(event.target) || store.getState().menuFor) return;
+      if (event.key === '/' || isTypingKey(event)) {
+        event.preventDefault();
+        const input = searchRef.current;
+        if (!input) return;
+        input.focus();
+        if (event.key !== '/') store.getState().setQuery(store.getState().query + event.key);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  const run = useCallback(
+    (command: ListCommand, row: RoleRow | undefined): boolean => {
+      const state = store.getState();
+      const count = selectResultList(state).optionRows.length;
+      switch (command.kind) {
+        case 'move':
+          if (count === 0) return true;
+          state.setActiveIndex(Math.max(0, Math.min(count - 1, Math.min(state.activeIndex, count - 1) + command.by)));
+          return true;
+        case 'first':
+          state.setActiveIndex(0);
+          return true;
+        case 'last':
+          state.setActiveIndex(Math.max(0, count - 1));
+          return true;
+        case 'copy':
+          if (row) void actions.copy(row.entry.ref);
+          return row !== undefined;
+        case 'console':
+          if (row) void actions.openConsole(row.entry.ref);
+          return row !== undefined;
+        case 'menu':
+          if (row) state.openMenu(row.key);
+          return row !== undefined;
+        case 'clear':
+          if (!state.query) return false;
+          state.setQuery('');
+          return true;
+      }
+    },
+    [actions, store],
+  );
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>, inText: boolean): void => {
+    const command = listCommandFor(event, inText);
+    if (!command) return;
+    if (run(command, selectActiveRow(store.getState()))) event.preventDefault();
+  };
+
+  const activeRow = activeRowIndex === undefined ? undefined : list.rows[activeRowIndex];
+  const activeId = activeRow?.kind === 'role' ? optionId(activeRow.optionIndex) : undefined;
+  const menuRow = menuFor ? list.rows.find((row): row is RoleRow => row.kind === 'role' && row.key === menuFor) : undefined;
+
+  return (
+    <section className="directory" aria-label="Roles">
+      <div className="search">
+        <svg className="search-icon" viewBox="0 0 16 16" aria-hidden="true">
+          <circle cx="7" cy="7" r="4.5" />
+          <path d="M10.5 10.5 14 14" />
+        </svg>
+        <input
+          ref={searchRef}
+          type="search"
+          role="searchbox"
+          aria-label="Search"
+          aria-controls="role-list"
+          aria-activedescendant={activeId}
+          placeholder={entryCount > 0 ? `Search ${entryCount.toLocaleString()} roles — account, id, e-mail or role` : 'Search roles'}
+          autoComplete="off"
+          spellCheck={false}
+          autoFocus
+          value={query}
+          onChange={(event) => store.getState().setQuery(event.target.value)}
+          onKeyDown={(event) => onKeyDown(event, true)}
+        />
+        <span className="search-count" aria-live="polite">
+          {list.searching ? `${list.matchCount.toLocaleString()} ${list.matchCount === 1 ? 'match' : 'matches'}` : ''}
+        </span>
+      </div>
+      <div className="keys-hint" aria-hidden="true">
+        <kbd>↑</kbd>
+        <kbd>↓</kbd> move · <kbd>Enter</kbd> copy · <kbd>Ctrl/⌘ Enter</kbd> console · <kbd>Shift Enter</kbd> more
+      </div>
+      <div
+        ref={scrollRef}
+        id="role-list"
+        className="role-list"
+        role="listbox"
+        aria-label="Roles"
+        tabIndex={0}
+        aria-activedescendant={activeId}
+        onKeyDown={(event) => onKeyDown(event, false)}
+      >
+        {list.rows.length === 0 ? (
+          <p className="empty">{list.searching ? `No role matches “${query.trim()}”.` : 'No roles yet: sign in to list your accounts.'}</p>
+        ) : (
+          <div className="role-list-inner" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = list.rows[item.index];
+              if (!row) return null;
+              const style = { transform: `translateY(${item.start}px)`, height: item.size };
+              if (row.kind === 'section') {
+                return (
+                  <div key={item.key} role="presentation" className="row row-section" style={style}>
+                    {row.title} <span className="muted">{row.count.toLocaleString()}</span>
+                  </div>
+                );
+              }
+              if (row.kind === 'account') {
+                return (
+                  <div key={item.key} role="presentation" className="row row-account" style={style}>
+                    <span className="account-name">{row.accountName}</span>
+                    <span className="account-id mono">{row.accountId}</span>
+                    <span className="account-email">{row.email}</span>
+                    {multiInstance ? <span className="badge">{row.instanceLabel}</span> : null}
+                  </div>
+                );
+              }
+              const isActive = row.optionIndex === activeIndex;
+              const isPinned = pinned.has(row.entry.key);
+              return (
+                <div
+                  key={item.key}
+                  id={optionId(row.optionIndex)}
+                  role="option"
+                  aria-selected={isActive}
+                  aria-label={roleLabel(row, isPinned, multiInstance)}
+                  data-row-key={row.key}
+                  className={`row row-role${isActive ? ' active' : ''}${row.section === 'accounts' ? '' : ' row-shortcut'}`}
+                  style={style}
+                  onMouseDown={(event) => event.preventDefault()}
+                  onClick={() => store.getState().setActiveIndex(row.optionIndex)}
+                  onDoubleClick={() => void actions.copy(row.entry.ref)}
+                  onContextMenu={(event) => {
+                    event.preventDefault();
+                    store.getState().setActiveIndex(row.optionIndex);
+                    store.getState().openMenu(row.key);
+                  }}
+                >
+                  <span className="role-name">{row.entry.roleName}</span>
+                  {row.section !== 'accounts' ? (
+                    <span className="role-account">
+                      {row.entry.accountName} <span className="mono muted">{row.entry.accountId}</span>
+                    </span>
+                  ) : null}
+                  {isPinned ? (
+                    <span className="pin" title="Pinned" aria-hidden="true">
+                      ★
+                    </span>
+                  ) : null}
+                  <span className="row-actions">
+                    <button type="button" tabIndex={-1} className="ghost" title="Copy credentials (Enter)" onClick={() => void actions.copy(row.entry.ref)}>
+                      Copy
+                    </button>
+                    <button type="button" tabIndex={-1} className="ghost" title="Open console (Ctrl/⌘+Enter)" onClick={() => void actions.openConsole(row.entry.ref)}>
+                      Console
+                    </button>
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      className="ghost"
+                      title="More actions (Shift+Enter)"
+                      aria-label="More actions"
+                      onClick={() => {
+                        store.getState().setActiveIndex(row.optionIndex);
+                        store.getState().openMenu(row.key);
+                      }}
+                    >
+                      …
+                    </button>
+                  </span>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      {menuRow ? (
+        <RoleMenu
+          row={menuRow}
+          anchor={document.querySelector(`[data-row-key="${CSS.escape(menuRow.key)}"]`)}
+          onClose={() => {
+            store.getState().closeMenu();
+            searchRef.current?.focus();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+};

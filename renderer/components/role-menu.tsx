@@ -1,0 +1,118 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import { copyFormatLabels, copyFormats } from '../../app/model/settings';
+import { roleKey } from '../../app/model/roles';
+import type { RoleRow } from '../search/result-list';
+import { useActions, useRolecall } from '../store/hooks';
+import { selectFavoriteKeys, selectKeepFreshKeys, selectPreferences } from '../store/selectors';
+
+interface MenuItem {
+  readonly id: string;
+  readonly label: string;
+  readonly hint?: string;
+  readonly checked?: boolean;
+  readonly run: () => void;
+}
+
+/** The action menu of one role: other copy formats, console, pin, keep fresh, AWS profile. */
+export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Element | null; onClose: () => void }) => {
+  const actions = useActions();
+  const defaultFormat = useRolecall((s) => selectPreferences(s)?.defaultCopyFormat ?? 'posix');
+  const key = roleKey(row.entry.ref);
+  const pinned = useRolecall((s) => selectFavoriteKeys(s).split('\n').includes(key));
+  const fresh = useRolecall((s) => selectKeepFreshKeys(s).split('\n').includes(key));
+  const menuRef = useRef<HTMLDivElement>(null);
+  const [position, setPosition] = useState<{ top: number; left: number }>({ top: 0, left: 0 });
+  const [focused, setFocused] = useState(0);
+  const role = row.entry.ref;
+
+  const items: MenuItem[] = [
+    ...copyFormats.map((format) => ({
+      id: `copy-${format}`,
+      label: `Copy as ${copyFormatLabels[format]}`,
+      hint: format === defaultFormat ? 'Enter' : undefined,
+      run: () => void actions.copy(role, format),
+    })),
+    { id: 'console', label: 'Open console', hint: 'Ctrl/⌘ Enter', run: () => void actions.openConsole(role) },
+    { id: 'pin', label: pinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },
+    { id: 'fresh', label: 'Keep credentials fresh', checked: fresh, run: () => void actions.toggleKeepFresh(role) },
+    { id: 'profile', label: 'Add as AWS profile', run: () => void actions.addProfile(role) },
+  ];
+
+  useLayoutEffect(() => {
+    const menu = menuRef.current;
+    if (!menu) return;
+    const rect = anchor?.getBoundingClientRect();
+    const height = menu.offsetHeight;
+    const width = menu.offsetWidth;
+    const below = rect ? rect.bottom + 4 : 80;
+    const top = below + height > window.innerHeight - 8 ? Math.max(8, (rect?.top ?? 80) - height - 4) : below;
+    const left = Math.min(window.innerWidth - width - 8, Math.max(8, (rect?.right ?? width) - width - 8));
+    setPosition({ top, left });
+  }, [anchor]);
+
+  useEffect(() => {
+    menuRef.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]')[focused]?.focus();
+  }, [focused]);
+
+  useEffect(() => {
+    const onPointer = (event: PointerEvent): void => {
+      if (menuRef.current && !menuRef.current.contains(event.target as Node)) onClose();
+    };
+    document.addEventListener('pointerdown', onPointer);
+    return () => document.removeEventListener('pointerdown', onPointer);
+  }, [onClose]);
+
+  const choose = (item: MenuItem): void => {
+    item.run();
+    onClose();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const last = items.length - 1;
+    if (event.key === 'ArrowDown') setFocused((index) => (index >= last ? 0 : index + 1));
+    else if (event.key === 'ArrowUp') setFocused((index) => (index <= 0 ? last : index - 1));
+    else if (event.key === 'Home') setFocused(0);
+    else if (event.key === 'End') setFocused(last);
+    else if (event.key === 'Escape' || event.key === 'Tab') onClose();
+    else if (event.key === 'Enter' || event.key === ' ') {
+      const item = items[focused];
+      if (item) choose(item);
+    } else return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  return (
+    <div
+      ref={menuRef}
+      className="menu"
+      role="menu"
+      aria-label={`Actions for ${row.entry.accountName} / ${row.entry.roleName}`}
+      style={{ top: position.top, left: position.left }}
+      onKeyDown={onKeyDown}
+    >
+      <div className="menu-title" aria-hidden="true">
+        {row.entry.accountName} / {row.entry.roleName}
+      </div>
+      {items.map((item, index) => (
+        <button
+          key={item.id}
+          type="button"
+          role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+          aria-checked={item.checked}
+          tabIndex={index === focused ? 0 : -1}
+          className={`menu-item${index === copyFormats.length ? ' menu-separated' : ''}`}
+          onMouseEnter={() => setFocused(index)}
+          onClick={() => choose(item)}
+        >
+          <span className="menu-check" aria-hidden="true">
+            {item.checked ? '✓' : ''}
+          </span>
+          <span>{item.label}</span>
+          {item.hint ? <kbd>{item.hint}</kbd> : null}
+        </button>
+      ))}
+    </div>
+  );
+};

@@ -1,0 +1,111 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { InstanceView } from '../../app/model/snapshot';
+import { formatRemaining } from '../format/countdown';
+import { useActions, useRemaining, useRolecall } from '../store/hooks';
+import { selectNeedsSignIn, selectSigningIn } from '../store/selectors';
+
+const statusWords: Readonly<Record<InstanceView['session']['status'], string>> = {
+  'signed-out': 'Signed out',
+  'signing-in': 'Signing in',
+  'signed-in': 'Signed in',
+  expired: 'Session expired',
+  error: 'Sign-in failed',
+};
+
+/** One device sign-in in progress: the code big and copyable, the link, the countdown. */
+const DeviceCode = ({ instance }: { instance: InstanceView }) => {
+  const actions = useActions();
+  const signIn = instance.session.signIn;
+  const remaining = useRemaining(signIn?.expiresAt);
+  const link = signIn?.verificationUriComplete ?? signIn?.verificationUri;
+  const waiting = !signIn?.userCode;
+  return (
+    <section className="card sign-in-card" aria-label={`Signing in to ${instance.label}`}>
+      <header className="card-header">
+        <h2>Sign in to {instance.label}</h2>
+        <span className="muted">{instance.startUrl}</span>
+      </header>
+      {waiting ? (
+        <p className="waiting">
+          <span className="spinner" aria-hidden="true" /> Contacting IAM Identity Center…
+        </p>
+      ) : (
+        <>
+          <p>Confirm this code on the verification page that opened in your browser:</p>
+          <div className="user-code-row">
+            <output className="user-code mono" aria-label="User code">
+              {signIn?.userCode}
+            </output>
+            <button type="button" onClick={() => void actions.copyText(signIn?.userCode ?? '', 'the code')}>
+              Copy code
+            </button>
+          </div>
+          {link ? (
+            <p className="verification">
+              <a href={link} target="_blank" rel="noopener noreferrer">
+                {link}
+              </a>
+              <button type="button" className="link-button" onClick={() => void actions.copyText(link, 'the link')}>
+                Copy link
+              </button>
+            </p>
+          ) : null}
+          <p className="muted countdown" aria-live="off">
+            {remaining === undefined ? '' : remaining > 0 ? `The code expires in ${formatRemaining(remaining)}.` : 'The code has expired; cancel and start again.'}
+            {signIn?.stage === 'polling' ? ' Waiting for you to allow access…' : ''}
+          </p>
+        </>
+      )}
+      <div className="card-actions">
+        <button type="button" onClick={() => void actions.openVerification(instance.id)} disabled={waiting}>
+          Open browser again
+        </button>
+        <button type="button" className="ghost" onClick={() => void actions.cancelSignIn(instance.id)}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  );
+};
+
+/** An instance that needs a sign-in, with the reason in plain words when there is one. */
+const SignInPrompt = ({ instance }: { instance: InstanceView }) => {
+  const actions = useActions();
+  const { status, error } = instance.session;
+  return (
+    <section className={`card prompt-card${status === 'signed-out' ? '' : ' warn'}`} aria-label={`${instance.label}: ${statusWords[status]}`}>
+      <div className="prompt-text">
+        <strong>{instance.label}</strong> <span className="muted">· {statusWords[status]}</span>
+        {error ? (
+          <p className="prompt-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p className="muted">{status === 'expired' ? 'Your Identity Center session ended.' : 'Sign in to list your accounts and roles.'}</p>
+        )}
+      </div>
+      <button type="button" className="primary" onClick={() => void actions.signIn(instance.id)}>
+        Sign in
+      </button>
+    </section>
+  );
+};
+
+/** Every sign-in in progress, then every instance waiting for one. */
+export const SignInArea = () => {
+  const signingIn = useRolecall(useShallow(selectSigningIn));
+  const needsSignIn = useRolecall(useShallow(selectNeedsSignIn));
+  if (signingIn.length === 0 && needsSignIn.length === 0) return null;
+  return (
+    <div className="sign-in-area">
+      {signingIn.map((instance) => (
+        <DeviceCode key={instance.id} instance={instance} />
+      ))}
+      {needsSignIn.map((instance) => (
+        <SignInPrompt key={instance.id} instance={instance} />
+      ))}
+    </div>
+  );
+};
+
+export { statusWords };

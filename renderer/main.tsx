@@ -1,0 +1,31 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { pickBridge } from './bridge/pick-bridge';
+import { App } from './components/app';
+import { browserPlatform, createActions } from './store/actions';
+import { ActionsContext, ModeContext, StoreContext } from './store/hooks';
+import { createRolecallStore } from './store/store';
+import './styles/app.css';
+
+// Wired once, outside React: the bridge feeds the store, components only read and call.
+const picked = pickBridge();
+const store = createRolecallStore();
+const actions = createActions(store, picked.bridge, browserPlatform());
+if (picked.onConnectionChange) picked.onConnectionChange((state) => store.getState().setConnection(state));
+else store.getState().setConnection('open');
+actions.connect();
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <StoreContext.Provider value={store}>
+        <ActionsContext.Provider value={actions}>
+          <ModeContext.Provider value={picked.mode}>
+            <App />
+          </ModeContext.Provider>
+        </ActionsContext.Provider>
+      </StoreContext.Provider>
+    </StrictMode>,
+  );
+}
