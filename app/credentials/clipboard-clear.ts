@@ -31,7 +31,7 @@ export const scheduleClipboardClear = async (request: ClipboardClearRequest): Pr
   if (signal?.aborted) return 'cancelled';
   let current: string;
   try {
-    current = clipboard.readText();
+    current = await clipboard.readText();
   } catch {
     // Unreadable clipboard: we cannot know it is still ours, so it is left alone.
     return 'changed';

@@ -2,7 +2,8 @@
 
 export interface Clipboard {
   writeText(text: string): void;
-  readText(): string;
+  /** Electron's clipboard reads asynchronously; the CLI's and test doubles answer at once. */
+  readText(): string | Promise<string>;
 }
 
 export interface Notification {

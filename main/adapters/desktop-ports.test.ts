@@ -4,12 +4,22 @@ import { isAllowedExternalUrl } from '../url-allowlist';
 import { createClipboard, createNotifier, createOpener } from './desktop-ports';
 
 describe('desktop ports', () => {
-  it('clipboard writes and reads through electron', () => {
+  it('clipboard writes and reads through electron', async () => {
     const electron = createFakeElectron();
-    const clipboard = createClipboard(electron);
+    const clipboard = createClipboard(electron, { warn: vi.fn() });
     clipboard.writeText('export AWS_REGION=eu-west-1');
+    await Promise.resolve();
     expect(electron.clipboard.text).toBe('export AWS_REGION=eu-west-1');
-    expect(clipboard.readText()).toBe('export AWS_REGION=eu-west-1');
+    expect(await clipboard.readText()).toBe('export AWS_REGION=eu-west-1');
+  });
+
+  it('clipboard logs a failed write without the text', async () => {
+    const electron = createFakeElectron();
+    electron.clipboard.failWrites = true;
+    const log = { warn: vi.fn() };
+    createClipboard(electron, log).writeText('AWS_SECRET_ACCESS_KEY=abc');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(log.warn).toHaveBeenCalledWith('Could not write to the clipboard.');
   });
 
   it('notifier shows the notification and runs the callback on click', () => {

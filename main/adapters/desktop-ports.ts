@@ -3,7 +3,8 @@ import { RolecallError } from '../../app/model/errors';
 
 /** The Electron modules the desktop ports adapt, injected so tests can use the fake. */
 export interface DesktopElectron {
-  readonly clipboard: { writeText(text: string): void; readText(): string };
+  /** Electron 45's clipboard is asynchronous (W3C-style). */
+  readonly clipboard: { writeText(text: string): Promise<void>; readText(): Promise<string> };
   readonly shell: { openExternal(url: string): Promise<void> };
   readonly Notification: {
     isSupported(): boolean;
@@ -11,8 +12,11 @@ export interface DesktopElectron {
   };
 }
 
-export const createClipboard = (electron: Pick<DesktopElectron, 'clipboard'>): Clipboard => ({
-  writeText: (text) => electron.clipboard.writeText(text),
+export const createClipboard = (electron: Pick<DesktopElectron, 'clipboard'>, log: { warn(message: string): void }): Clipboard => ({
+  writeText: (text) => {
+    // The port's write is fire-and-forget; a failure is logged (never the text) rather than left unhandled.
+    electron.clipboard.writeText(text).catch(() => log.warn('Could not write to the clipboard.'));
+  },
   readText: () => electron.clipboard.readText(),
 });
 

@@ -122,12 +122,15 @@ class FakeSafeStorage {
   }
 }
 
+/** Asynchronous like Electron 45's clipboard; `failWrites` plays a clipboard that refuses. */
 class FakeClipboard {
   text = '';
-  writeText(text: string): void {
+  failWrites = false;
+  async writeText(text: string): Promise<void> {
+    if (this.failWrites) throw new Error('clipboard unavailable');
     this.text = text;
   }
-  readText(): string {
+  async readText(): Promise<string> {
     return this.text;
   }
 }
