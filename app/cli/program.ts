@@ -16,6 +16,8 @@ export const buildProgram = (output: CliOutput): Command => {
     .description('Sign in to AWS IAM Identity Center once; get credentials for any account and role.')
     .option('--debug', 'show stack traces on errors')
     .showSuggestionAfterError()
+    // Set before the subcommands are added: they copy it, so malformed input throws instead of exiting.
+    .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
 
   const run =
@@ -95,7 +97,6 @@ export const buildProgram = (output: CliOutput): Command => {
       process.exitCode = 2;
     });
 
-  program.exitOverride();
   return program;
 };
 
