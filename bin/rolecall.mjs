@@ -3,6 +3,10 @@
 // is dispatched here rather than from app/cli because the core never imports emulator/.
 import { register } from 'tsx/esm/api';
 
+// The SDK's note that future releases need Node 22 is for developers, not for every CLI run
+// (and it would land in the stderr that AWS SDKs show for credential_process).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 register();
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'emulator') {
