@@ -52,7 +52,7 @@ export type RequestChannel = keyof typeof requestSchemas;
 export type RequestPayload<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;
 export type ValidatedPayload<C extends RequestChannel> = z.output<(typeof requestSchemas)[C]>;
 
-export interface DirectoryView extends Pick<Directory, 'instanceId' | 'accounts' | 'syncedAt'> {}
+export type DirectoryView = Pick<Directory, 'instanceId' | 'accounts' | 'syncedAt'>;
 
 export interface ConsoleOpenResult {
   readonly role: CopyResult['role'];
