@@ -15,7 +15,7 @@ import { resolveAppPaths, secretStorageModeFromEnv } from './app-paths';
 import { applicationMenuTemplate } from './application-menu';
 import { applyDesktopPreferences } from './desktop-preferences';
 import { forwardCoreEvents } from './ipc/core-events';
-import { registerRequestHandlers } from './ipc/request-router';
+import { installIpcHandlers } from './ipc/electron-ipc';
 import { TrustedSenders } from './ipc/trusted-senders';
 import { createLog } from './log';
 import { createMainWindowController } from './main-window';
@@ -34,7 +34,15 @@ let core: RolecallController | undefined;
 
 // Before `ready`: the renderer's scheme and the lock-down of every future webContents.
 registerAppScheme(protocol);
-const allowExternal = (url: string): boolean => isAllowedExternalUrl(url, { instances: core?.instances() ?? [] });
+const configuredInstances = () => {
+  try {
+    return core?.instances() ?? [];
+  } catch {
+    // Before the core has loaded settings only the fixed AWS hosts are allowed.
+    return [];
+  }
+};
+const allowExternal = (url: string): boolean => isAllowedExternalUrl(url, { instances: configuredInstances() });
 const opener = createOpener({ shell }, allowExternal, log);
 installWebContentsSecurity(app, {
   isAppUrl,
@@ -46,7 +54,8 @@ installWebContentsSecurity(app, {
 const start = async (): Promise<void> => {
   await app.whenReady();
   if (process.platform === 'darwin') app.dock?.hide();
-  Menu.setApplicationMenu(applicationMenuTemplate(process.platform) ? Menu.buildFromTemplate(applicationMenuTemplate(process.platform)!) : null);
+  const menuTemplate = applicationMenuTemplate(process.platform);
+  Menu.setApplicationMenu(menuTemplate ? Menu.buildFromTemplate(menuTemplate) : null);
   handleAppProtocol(protocol, paths.rendererDir);
   installCspHeader(session.defaultSession);
 
@@ -86,17 +95,13 @@ const start = async (): Promise<void> => {
   core = controller;
 
   const senders = new TrustedSenders();
-  registerRequestHandlers(
-    // Electron's ipcMain fits the router's narrower shape.
-    (await import('electron')).ipcMain,
-    {
-      api: controller.api,
-      isTrustedSender: (id) => senders.isTrusted(id),
-      isAppUrl,
-      onRendererReady: (id) => senders.markReady(id),
-      log,
-    },
-  );
+  installIpcHandlers({
+    api: controller.api,
+    isTrustedSender: (id) => senders.isTrusted(id),
+    isAppUrl,
+    onRendererReady: (id) => senders.markReady(id),
+    log,
+  });
   forwardCoreEvents(controller, senders);
 
   const devTools = process.env.ROLECALL_DEVTOOLS === '1';
