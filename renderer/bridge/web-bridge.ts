@@ -18,7 +18,7 @@ export interface WebBridgeOptions {
   /** First reconnect delay; doubles up to maxDelayMs, with jitter. */
   readonly minDelayMs?: number;
   readonly maxDelayMs?: number;
-  /** How long a request may wait for a connection before it fails. */
+  /** How long a request made before the first connection may wait for it. */
   readonly queueTimeoutMs?: number;
   readonly random?: () => number;
 }
@@ -129,7 +129,9 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
 
   return {
     invoke: <C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<ResponseTypes[C]> => {
-      if (state === 'closed') return Promise.reject(disconnected());
+      // Only the first connection queues calls: while reconnecting, the page already shows
+      // it is disconnected, and a click should fail now rather than fire much later.
+      if (state === 'closed' || state === 'reconnecting') return Promise.reject(disconnected());
       const id = nextId;
       nextId += 1;
       return new Promise<ResponseTypes[C]>((resolve, reject) => {

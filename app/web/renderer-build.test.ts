@@ -1,0 +1,63 @@
+import { mkdtemp, readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer, rendererBuildIsCurrent } from './renderer-build';
+import { contentSecurityPolicy } from './security-headers';
+
+let parent: string;
+let outDir: string;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  parent = await mkdtemp(join(tmpdir(), 'rolecall-renderer-'));
+  outDir = join(parent, 'renderer');
+  await buildRenderer({ outDir, log: (line) => logs.push(line) });
+}, 120_000);
+
+afterAll(async () => {
+  await rm(parent, { recursive: true, force: true });
+});
+
+describe('buildRenderer', () => {
+  it('builds an index.html whose scripts and styles are files, with relative URLs', async () => {
+    const html = await readFile(join(outDir, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/src="\.\/assets\/[^"]+\.js"/);
+      expect(body?.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/<style\b/);
+    expect(html).not.toMatch(/\sstyle="/);
+    expect(html).toMatch(/<link rel="stylesheet"[^>]*href="\.\/assets\/[^"]+\.css"/);
+    const assets = await readdir(join(outDir, 'assets'));
+    expect(assets.some((name) => name.endsWith('.js'))).toBe(true);
+    expect(assets.some((name) => name.endsWith('.css'))).toBe(true);
+    expect(logs.some((line) => line.includes('web UI built'))).toBe(true);
+  });
+
+  it("carries the server's CSP in its meta tag (frame-ancestors only works as a header)", async () => {
+    const html = await readFile(join(outDir, 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    const directives = (policy: string) => policy.split(';').map((d) => d.trim()).filter(Boolean).sort();
+    expect(directives(meta ?? '')).toEqual(directives(contentSecurityPolicy).filter((d) => !d.startsWith('frame-ancestors')));
+  });
+
+  it('reuses a current build and rebuilds an outdated one', async () => {
+    const before = (await stat(join(outDir, 'index.html'))).mtimeMs;
+    expect(await rendererBuildIsCurrent(outDir)).toBe(true);
+    await buildRenderer({ outDir });
+    expect((await stat(join(outDir, 'index.html'))).mtimeMs).toBe(before);
+
+    await utimes(join(outDir, 'index.html'), new Date(0), new Date(0));
+    expect(await rendererBuildIsCurrent(outDir)).toBe(false);
+    await buildRenderer({ outDir });
+    expect(await rendererBuildIsCurrent(outDir)).toBe(true);
+    expect(await readdir(parent)).toEqual(['renderer']);
+  }, 120_000);
+
+  it('reports a missing build as not current', async () => {
+    expect(await rendererBuildIsCurrent(join(parent, 'nothing-here'))).toBe(false);
+  });
+});

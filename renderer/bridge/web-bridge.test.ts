@@ -1,0 +1,153 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { AppSnapshot } from '../../app/model/snapshot';
+import { startWebServer } from '../../app/web/server';
+import type { WebServer } from '../../app/web/server';
+import { createMemoryCore, generateAccounts } from '../../app/web/test-support/memory-core';
+import type { MemoryCore } from '../../app/web/test-support/memory-core';
+import { BridgeError } from './bridge-error';
+import { webBridge } from './web-bridge';
+import type { ConnectionState, SocketLike, WebBridge } from './web-bridge';
+
+const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const accounts = generateAccounts(4);
+
+let dir: string;
+let core: MemoryCore;
+let server: WebServer;
+let bridge: WebBridge | undefined;
+
+const cookieFor = (url: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = request({ host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}` }, (res) => {
+      res.resume();
+      resolve(res.headers['set-cookie']?.[0]?.split(';')[0] ?? '');
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+/** The bridge as the page would build it, with the browser's cookie and Origin. */
+const connectBridge = async (target: WebServer): Promise<WebBridge> => {
+  const origin = new URL(target.url).origin;
+  const cookie = await cookieFor(target.url);
+  return webBridge(`${origin.replace('http:', 'ws:')}/bridge`, {
+    createSocket: (url) => new WebSocket(url, { headers: { cookie, origin } }) as unknown as SocketLike,
+    minDelayMs: 20,
+    maxDelayMs: 100,
+  });
+};
+
+const until = async (check: () => boolean, ms = 3000): Promise<void> => {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rolecall-bridge-'));
+  await writeFile(join(dir, 'index.html'), '<!doctype html>');
+  core = createMemoryCore({ signedIn: [{ instance, accounts, sessionEndsAt: Date.now() + 3600_000 }] });
+  server = await startWebServer({ core, staticDir: dir });
+});
+
+afterEach(async () => {
+  bridge?.close();
+  bridge = undefined;
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('webBridge against startWebServer', () => {
+  it('invokes channels and resolves with the core value', async () => {
+    bridge = await connectBridge(server);
+    const snapshot = await bridge.invoke('state:get', undefined);
+    expect(snapshot.instances.map((i) => i.id)).toEqual(['acme']);
+    const directory = await bridge.invoke('directory:get', { instanceId: 'acme' });
+    expect(directory?.accounts.map((a) => a.accountId)).toEqual(accounts.map((a) => a.accountId));
+    expect(bridge.connection()).toBe('open');
+  });
+
+  it('rejects with a BridgeError carrying the code and sentence', async () => {
+    bridge = await connectBridge(server);
+    const failure = bridge.invoke('instance:add', { startUrl: 'ftp://nope', region: 'eu-west-1' }).catch((error: unknown) => error);
+    const error = await failure;
+    expect(error).toBeInstanceOf(BridgeError);
+    expect((error as BridgeError).code).toBe('invalid-input');
+    expect((error as BridgeError).message).toContain('must use https');
+    const missing = (await bridge.invoke('session:sign-out', { instanceId: 'ghost' }).catch((e: unknown) => e)) as BridgeError;
+    expect([missing.code, missing.message]).toEqual(['not-found', 'There is no instance "ghost".']);
+  });
+
+  it('delivers pushed events to listeners until they unsubscribe', async () => {
+    bridge = await connectBridge(server);
+    const favorites: number[] = [];
+    const off = bridge.on('state:changed', (snapshot: AppSnapshot) => favorites.push(snapshot.favorites.length));
+    await until(() => favorites.length > 0);
+    const role = { instanceId: 'acme', accountId: accounts[0]!.accountId, roleName: accounts[0]!.roles[0]! };
+    await bridge.invoke('favorites:toggle', { role });
+    await until(() => favorites.at(-1) === 1);
+    off();
+    await bridge.invoke('favorites:toggle', { role });
+    await bridge.invoke('state:get', undefined);
+    expect(favorites.at(-1)).toBe(1);
+  });
+
+  it('queues calls made before the socket opens', async () => {
+    bridge = await connectBridge(server);
+    expect(bridge.connection()).toBe('connecting');
+    const value = await bridge.invoke('preferences:update', { clipboardClearSeconds: 15 });
+    expect(value.clipboardClearSeconds).toBe(15);
+  });
+
+  it('fails calls at once while disconnected, and fails calls in flight when the socket drops', async () => {
+    bridge = await connectBridge(server);
+    const states: ConnectionState[] = [];
+    bridge.onConnectionChange((state) => states.push(state));
+    await bridge.invoke('state:get', undefined);
+    const hanging = new Promise<never>(() => undefined);
+    core.api['directory:refresh'] = () => hanging;
+    const inFlight = bridge.invoke('directory:refresh', {}).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await server.close();
+    expect(await inFlight).toMatchObject({ code: 'disconnected' });
+    await until(() => states.includes('reconnecting'));
+    const started = Date.now();
+    await expect(bridge.invoke('state:get', undefined)).rejects.toMatchObject({ code: 'disconnected' });
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
+  it('keeps retrying while the server refuses, and recovers once it accepts', async () => {
+    let accept = false;
+    const origin = new URL(server.url).origin;
+    const cookie = await cookieFor(server.url);
+    let attempts = 0;
+    bridge = webBridge(`${origin.replace('http:', 'ws:')}/bridge`, {
+      createSocket: (url) => {
+        attempts += 1;
+        return new WebSocket(url, { headers: accept ? { cookie, origin } : { origin } }) as unknown as SocketLike;
+      },
+      minDelayMs: 10,
+      maxDelayMs: 40,
+    });
+    await until(() => attempts >= 3);
+    expect(bridge.connection()).toBe('reconnecting');
+    accept = true;
+    await until(() => bridge?.connection() === 'open');
+    expect((await bridge.invoke('state:get', undefined)).instances).toHaveLength(1);
+  });
+
+  it('fails every call after close()', async () => {
+    bridge = await connectBridge(server);
+    await bridge.invoke('state:get', undefined);
+    bridge.close();
+    await expect(bridge.invoke('state:get', undefined)).rejects.toMatchObject({ code: 'disconnected' });
+  });
+});
