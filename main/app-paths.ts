@@ -8,7 +8,11 @@ export interface AppPaths {
   readonly assetsDir: string;
 }
 
-/** Where the built pieces live, from `app.getAppPath()` (the project root or app.asar). */
+/**
+ * Where the built pieces live, from the root that holds dist/ (the project root, or app.asar
+ * when packaged). main.ts derives the root from its own bundle's location, dist/main/, because
+ * `app.getAppPath()` is dist/main itself when Electron is started on the bundle directly.
+ */
 export const resolveAppPaths = (appPath: string, resourcesPath: string, isPackaged: boolean): AppPaths => ({
   rendererDir: join(appPath, 'dist', 'renderer'),
   preload: join(appPath, 'dist', 'main', 'preload.cjs'),

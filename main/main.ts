@@ -28,7 +28,8 @@ import { installWebContentsSecurity } from './web-contents-security';
 import { getMainWindowOptions } from './window-options';
 
 const log = createLog();
-const paths = resolveAppPaths(app.getAppPath(), process.resourcesPath, app.isPackaged);
+// The bundle is <root>/dist/main/main.cjs.
+const paths = resolveAppPaths(join(__dirname, '..', '..'), process.resourcesPath, app.isPackaged);
 let quitting = false;
 let core: RolecallController | undefined;
 

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { _electron } from 'playwright-core';
+import type { ElectronApplication } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../app/web/renderer-build';
+import { startEmulator } from '../emulator/server';
+import type { RunningEmulator } from '../emulator/options';
+
+const root = join(import.meta.dirname, '..');
+
+/**
+ * The Electron binary, when this machine has one: `require('electron')` is its path. The
+ * package's index.js tries to download a missing binary, so it is only required once its
+ * path.txt (written by a successful install) or an override says a binary is there.
+ */
+const findElectron = (): { path?: string; reason?: string } => {
+  const require = createRequire(import.meta.url);
+  try {
+    const packageDir = dirname(require.resolve('electron/package.json'));
+    if (!process.env.ELECTRON_OVERRIDE_DIST_PATH && !existsSync(join(packageDir, 'path.txt'))) {
+      return { reason: `the electron package has no downloaded binary (${join(packageDir, 'path.txt')} is missing; this machine cannot download it)` };
+    }
+    const path = require('electron') as unknown;
+    if (typeof path !== 'string') return { reason: 'require("electron") did not return a path' };
+    return existsSync(path) ? { path } : { reason: `require("electron") points to ${path}, which does not exist` };
+  } catch (error) {
+    return { reason: `the electron package has no binary (${error instanceof Error ? error.message : String(error)})` };
+  }
+};
+
+const electron = findElectron();
+const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const skipReason = !electron.path ? electron.reason : !display ? 'no display (DISPLAY / WAYLAND_DISPLAY unset) to open a window on' : undefined;
+if (skipReason) console.log(`e2e/electron.spec.ts skipped: ${skipReason}. The same UI is covered in Chromium through rolecall web.`);
+
+describe.skipIf(skipReason !== undefined)('the Electron app', () => {
+  let emulator: RunningEmulator;
+  let home: string;
+  let app: ElectronApplication;
+
+  beforeAll(async () => {
+    await buildRenderer({ log: () => undefined });
+    // @ts-expect-error -- a plain .mjs build script without type declarations
+    const { buildElectron } = (await import('../scripts/build-electron.mjs')) as { buildElectron: () => Promise<unknown> };
+    await buildElectron();
+    emulator = await startEmulator({ directory: { accounts: 5, rolesPerAccount: 2, seed: 1 }, log: () => undefined });
+    home = await mkdtemp(join(tmpdir(), 'rolecall-electron-e2e-'));
+    app = await _electron.launch({
+      executablePath: electron.path!,
+      args: [join(root, 'dist', 'main', 'main.cjs')],
+      env: {
+        ...process.env,
+        HOME: join(home, 'home'),
+        ROLECALL_HOME: join(home, 'rolecall'),
+        AWS_CONFIG_FILE: join(home, 'home', '.aws', 'config'),
+        ROLECALL_SECRET_STORAGE: 'memory',
+        ROLECALL_DEMO_INSTANCE: JSON.stringify({ startUrl: emulator.startUrl, region: emulator.region, endpoint: emulator.url, label: 'Emulator' }),
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await emulator?.close();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('serves the renderer from rolecall://app, isolated from Node', async () => {
+    const window = await app.firstWindow();
+    expect(window.url()).toBe('rolecall://app/index.html');
+    expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+    expect(await window.evaluate(() => Object.keys((window as unknown as { rolecall: object }).rolecall).includes('state:get'))).toBe(true);
+  });
+
+  it('shows the sign-in screen for the emulator instance', async () => {
+    const window = await app.firstWindow();
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.show());
+    await window.getByRole('button', { name: /sign in/i }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await window.title()).toBe('Rolecall');
+  });
+});
