@@ -57,6 +57,7 @@ export const TopBar = () => {
   const view = useRolecall((s) => s.view);
   const connection = useRolecall((s) => s.connection);
   const progress = useRolecall(useShallow(selectSyncProgress));
+  const hasInstances = useRolecall((s) => selectInstances(s).length > 0);
   const fraction = progress.syncing && progress.total ? Math.min(1, progress.done / progress.total) : 0;
   return (
     <header className="top-bar">
@@ -76,9 +77,11 @@ export const TopBar = () => {
             Disconnected — reconnecting…
           </span>
         ) : null}
-        <button type="button" className="ghost" onClick={() => void actions.refresh()} disabled={progress.syncing} title="Sync the account list again">
-          Refresh
-        </button>
+        {hasInstances ? (
+          <button type="button" className="ghost" onClick={() => void actions.refresh()} disabled={progress.syncing} title="Sync the account list again">
+            Refresh
+          </button>
+        ) : null}
       </div>
       {/* Always present, so starting a sync never moves the layout. */}
       <div
