@@ -60,6 +60,9 @@ export class FakeWebContents extends EventEmitter {
 
 class FakeApp extends EventEmitter {
   isPackaged = false;
+  singleInstance = true;
+  exitCode: number | undefined;
+  readonly dock = { hidden: false, hide: () => void (this.dock.hidden = true) };
   readonly loginItems: unknown[] = [];
   quitCalls = 0;
   getPath(name: string): string {
@@ -69,7 +72,10 @@ class FakeApp extends EventEmitter {
     return '/tmp/rolecall-fake/app';
   }
   requestSingleInstanceLock(): boolean {
-    return true;
+    return this.singleInstance;
+  }
+  exit(code: number): void {
+    this.exitCode = code;
   }
   setLoginItemSettings(settings: unknown): void {
     this.loginItems.push(settings);
@@ -177,6 +183,9 @@ export class FakeBrowserWindow extends EventEmitter {
     this.visible = false;
   }
   focus(): void {}
+  isFocused(): boolean {
+    return this.visible;
+  }
   isVisible(): boolean {
     return this.visible;
   }
@@ -186,6 +195,35 @@ export class FakeBrowserWindow extends EventEmitter {
   restore(): void {}
   isDestroyed(): boolean {
     return this.webContents.isDestroyed();
+  }
+}
+
+export class FakeTray extends EventEmitter {
+  static readonly all: FakeTray[] = [];
+  image: unknown;
+  tooltip = '';
+  title = '';
+  menu: unknown;
+  destroyed = false;
+  constructor(image: unknown) {
+    super();
+    this.image = image;
+    FakeTray.all.push(this);
+  }
+  setImage(image: unknown): void {
+    this.image = image;
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setTitle(text: string): void {
+    this.title = text;
+  }
+  setContextMenu(menu: unknown): void {
+    this.menu = menu;
+  }
+  destroy(): void {
+    this.destroyed = true;
   }
 }
 
@@ -238,6 +276,23 @@ export const createFakeElectron = () => {
     },
   };
   const menus: unknown[] = [];
+  const protocol = {
+    privileged: [] as unknown[],
+    handlers: new Map<string, (request: { url: string }) => Promise<Response>>(),
+    registerSchemesAsPrivileged(schemes: unknown[]): void {
+      this.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: (request: { url: string }) => Promise<Response>): void {
+      this.handlers.set(scheme, handler);
+    },
+  };
+  // Like Electron, every new window's webContents goes through app's 'web-contents-created'.
+  const BrowserWindow: typeof FakeBrowserWindow = class extends FakeBrowserWindow {
+    constructor(options: unknown) {
+      super(options);
+      app.emit('web-contents-created', {}, this.webContents);
+    }
+  };
   const Menu = {
     buildFromTemplate(template: unknown) {
       menus.push(template);
@@ -256,7 +311,9 @@ export const createFakeElectron = () => {
     shell,
     globalShortcut,
     Notification: FakeNotification,
-    BrowserWindow: FakeBrowserWindow,
+    BrowserWindow,
+    Tray: FakeTray,
+    protocol,
     Menu,
     menus,
     session: { defaultSession },
