@@ -15,6 +15,10 @@ if (command === 'emulator') {
 } else if (command === 'demo') {
   const { runDemo } = await import('../scripts/demo.ts');
   process.exitCode = await runDemo(rest);
+} else if (command === 'credential-process') {
+  // The AWS CLI and SDKs start this for every credential lookup: skip loading the whole CLI.
+  const [{ runCredentialProcessCli }, { processOutput }] = await Promise.all([import('../app/cli/commands/credential-process.ts'), import('../app/cli/output.ts')]);
+  process.exitCode = await runCredentialProcessCli(rest, processOutput());
 } else {
   await import('../app/cli/main.ts');
 }

@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { copyFormats } from '../model/settings';
+import { configPopulate } from './commands/config-populate';
+import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
 import { login } from './commands/login';
 import { web } from './commands/web';
@@ -80,6 +82,25 @@ export const buildProgram = (output: CliOutput): Command => {
     .option('--print', 'print the URL instead of opening it')
     .option('--instance <name>', 'which instance')
     .action(run(async (options) => consoleCommand(options, output)));
+
+  // bin/rolecall.mjs runs this command through runCredentialProcessCli, without this program.
+  defineCredentialProcessOptions(program.command('credential-process')).action(run(async (options) => credentialProcess(options, output)));
+
+  program
+    .command('config')
+    .description('manage AWS CLI profiles in ~/.aws/config (or AWS_CONFIG_FILE)')
+    .command('populate')
+    .description('write an [sso-session] and a [profile] per assigned role, editing only Rolecall\'s sections')
+    .option('--instance <name>', 'which instance')
+    .option('--filter <words>', 'only roles matching all these words (account name, id, e-mail or role)')
+    .option('--profile-template <template>', 'profile names from {account_name}, {account_id}, {role_name}, {sso_session}', '{account_name}-{role_name}')
+    .option('--region <region>', 'set region in every profile written')
+    .option('--lowercase', 'lowercase profile names')
+    .option('--credential-process', 'profiles run `rolecall credential-process` instead of using sso_* keys')
+    .option('--prune', 'remove Rolecall\'s profiles for roles no longer assigned')
+    .option('--refresh', 'sync the account list from AWS first')
+    .option('--dry-run', 'print the unified diff and change nothing')
+    .action(run(async (options) => configPopulate(options, output)));
 
   program
     .command('web')
