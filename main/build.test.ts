@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import Module, { builtinModules, createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createFakeElectron } from './testing/fake-electron';
 
 interface Metafile {
   readonly outputs: Record<string, { readonly imports: readonly { readonly path: string; readonly external?: boolean }[] }>;
@@ -33,5 +35,34 @@ describe('scripts/build-electron.mjs', async () => {
     expect(existsSync(join(result.outdir, 'main.cjs'))).toBe(true);
     expect(existsSync(join(result.outdir, 'main.cjs.map'))).toBe(true);
     expect(existsSync(join(result.outdir, 'preload.cjs.map'))).toBe(true);
+  });
+
+  it('the bundled main starts against the Electron fake: window, tray, IPC, app protocol', async () => {
+    const fake = createFakeElectron();
+    const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+    const original = loader._load;
+    const dir = mkdtempSync(join(tmpdir(), 'rolecall-bundle-'));
+    const saved = { home: process.env.ROLECALL_HOME, demo: process.env.ROLECALL_DEMO_INSTANCE };
+    process.env.ROLECALL_HOME = dir;
+    delete process.env.ROLECALL_DEMO_INSTANCE;
+    // The bundle requires 'electron' at run time; hand it the fake instead.
+    loader._load = (request: string, ...rest: unknown[]) => (request === 'electron' ? fake : original(request, ...rest));
+    try {
+      createRequire(import.meta.url)(join(result.outdir, 'main.cjs'));
+      await vi.waitFor(() => expect(fake.Tray.all).toHaveLength(1), { timeout: 10_000 });
+      expect(fake.app.exitCode).toBeUndefined();
+      expect(fake.BrowserWindow.all.at(-1)?.loaded).toBe('rolecall://app/index.html');
+      expect(fake.ipcMain.handlers.size).toBeGreaterThan(10);
+      const preload = (fake.BrowserWindow.all.at(-1)?.options as { webPreferences: { preload: string } }).webPreferences.preload;
+      expect(preload).toBe(join(result.outdir, 'preload.cjs'));
+      expect(fake.protocol.handlers.has('rolecall')).toBe(true);
+    } finally {
+      loader._load = original;
+      fake.app.emit('before-quit');
+      fake.app.emit('will-quit');
+      if (saved.home === undefined) delete process.env.ROLECALL_HOME;
+      else process.env.ROLECALL_HOME = saved.home;
+      if (saved.demo !== undefined) process.env.ROLECALL_DEMO_INSTANCE = saved.demo;
+    }
   });
 });

@@ -68,6 +68,9 @@ class FakeApp extends EventEmitter {
   getPath(name: string): string {
     return `/tmp/rolecall-fake/${name}`;
   }
+  getVersion(): string {
+    return '0.0.0-test';
+  }
   getAppPath(): string {
     return '/tmp/rolecall-fake/app';
   }
@@ -91,6 +94,12 @@ class FakeApp extends EventEmitter {
 type InvokeHandler = (event: { sender: FakeWebContents; senderFrame: { url: string } }, payload: unknown) => unknown;
 class FakeIpcMain {
   readonly handlers = new Map<string, InvokeHandler>();
+  /** One-way listeners (electron-store registers one for its renderer helper). */
+  readonly listeners = new Map<string, unknown>();
+  on(channel: string, listener: unknown): this {
+    this.listeners.set(channel, listener);
+    return this;
+  }
   handle(channel: string, handler: InvokeHandler): void {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, handler);
