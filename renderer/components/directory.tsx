@@ -68,6 +68,12 @@ export const Directory = () => {
     searchRef.current?.focus();
   }, [focusRequest]);
 
+  // The first roles after a sign-in: the button that had focus is gone, so take it.
+  const hasEntries = entryCount > 0;
+  useEffect(() => {
+    if (hasEntries && (document.activeElement === null || document.activeElement === document.body)) searchRef.current?.focus();
+  }, [hasEntries]);
+
   // Type-to-search from anywhere on the page.
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent): void => {

@@ -31,7 +31,7 @@ const DeviceCode = ({ instance }: { instance: InstanceView }) => {
         </p>
       ) : (
         <>
-          <p>Confirm this code on the verification page that opened in your browser:</p>
+          <p>Confirm this code on the AWS verification page in your browser:</p>
           <div className="user-code-row">
             <output className="user-code mono" aria-label="User code">
               {signIn?.userCode}
