@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { pickBridge } from './bridge/pick-bridge';
 import { App } from './components/app';
 import { browserPlatform, createActions } from './store/actions';
-import { ActionsContext, ModeContext, StoreContext } from './store/hooks';
+import { ActionsContext, StoreContext } from './store/hooks';
 import { createRolecallStore } from './store/store';
 import './styles/app.css';
 
@@ -21,9 +21,7 @@ if (root) {
     <StrictMode>
       <StoreContext.Provider value={store}>
         <ActionsContext.Provider value={actions}>
-          <ModeContext.Provider value={picked.mode}>
-            <App />
-          </ModeContext.Provider>
+          <App />
         </ActionsContext.Provider>
       </StoreContext.Provider>
     </StrictMode>,

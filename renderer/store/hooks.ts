@@ -6,7 +6,6 @@ import type { RolecallState, RolecallStore } from './store';
 
 export const StoreContext = createContext<RolecallStore | null>(null);
 export const ActionsContext = createContext<Actions | null>(null);
-export const ModeContext = createContext<'electron' | 'web'>('web');
 
 /** Reads the store through a selector (wrap derived arrays in useShallow). */
 export const useRolecall = <T>(selector: (state: RolecallState) => T): T => {
