@@ -135,7 +135,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   /** OS notifications in the desktop app; elsewhere the page shows them as notices. */
   const notify = (notification: Notification, level: Notice['level'] = 'info'): void => {
     ports.notifier.notify(notification);
-    if (ports.shell !== 'desktop') notice(level, `${notification.title}: ${notification.body.replace(/; click to sign in again\.$/, '; sign in again.')}`);
+    if (ports.shell !== 'desktop') notice(level, notification.body.replace(/; click to sign in again\.$/, '; sign in again.'));
   };
 
   const saveSettings = async (next: Settings): Promise<void> => {
@@ -482,12 +482,10 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
           const expiration = credentialCache.peek(ref)?.expiration;
           return expiration === undefined ? [] : [expiration];
         });
+        // Woken early by stop() or by any state change (a new sign-in moves the next deadline).
         const wake = new AbortController();
-        const onStop = () => wake.abort();
-        watchAbort.signal.addEventListener('abort', onStop, { once: true });
         wakeWatcher = () => wake.abort();
-        await ports.clock.sleep(nextWakeDelay(sessions, kept, now, lead), wake.signal).catch(() => undefined);
-        watchAbort.signal.removeEventListener('abort', onStop);
+        await ports.clock.sleep(nextWakeDelay(sessions, kept, now, lead), AbortSignal.any([watchAbort.signal, wake.signal])).catch(() => undefined);
         wakeWatcher = undefined;
       }
     })();
