@@ -9,7 +9,7 @@ import { openCliCore } from '../cli/cli-core';
 import { defaultSettings } from '../model/settings';
 import { createInstance } from '../session/instance-registry';
 import { FileSettingsStore } from '../storage/file-settings-store';
-import { awsCliPath, isolatedUser, python, realClientsMissing, requestsOf, rolecall, rolecallLogin, run } from './interop-support';
+import { awsCliPath, isolatedUser, python, realClientsMissing, requestsOf, rolecall, rolecallLogin, run } from './test-support/interop-support';
 
 const missing = realClientsMissing();
 if (missing) console.log(`Skipping the boto3 / AWS CLI interop proofs: ${missing}`);

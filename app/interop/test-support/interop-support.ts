@@ -2,11 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { OperationCounters, RunningEmulator } from '../../emulator/options';
-import { probePython } from '../aws-cli-cache/interop/run-python';
+import type { OperationCounters, RunningEmulator } from '../../../emulator/options';
+import { probePython } from '../../aws-cli-cache/interop/run-python';
 
-export const ROLECALL_BIN = resolve(__dirname, '../../bin/rolecall.mjs');
-export const INTEROP_SCRIPT = resolve(__dirname, 'aws_sdk_interop.py');
+export const ROLECALL_BIN = resolve(__dirname, '../../../bin/rolecall.mjs');
+export const INTEROP_SCRIPT = resolve(__dirname, '../aws_sdk_interop.py');
 
 export interface Run {
   readonly code: number | null;
