@@ -1,36 +1,15 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { _electron } from 'playwright-core';
 import type { ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../app/web/renderer-build';
+import { findElectron } from '../scripts/electron-binary';
 import { startEmulator } from '../emulator/server';
 import type { RunningEmulator } from '../emulator/options';
 
 const root = join(import.meta.dirname, '..');
-
-/**
- * The Electron binary, when this machine has one: `require('electron')` is its path. The
- * package's index.js tries to download a missing binary, so it is only required once its
- * path.txt (written by a successful install) or an override says a binary is there.
- */
-const findElectron = (): { path?: string; reason?: string } => {
-  const require = createRequire(import.meta.url);
-  try {
-    const packageDir = dirname(require.resolve('electron/package.json'));
-    if (!process.env.ELECTRON_OVERRIDE_DIST_PATH && !existsSync(join(packageDir, 'path.txt'))) {
-      return { reason: `the electron package has no downloaded binary (${join(packageDir, 'path.txt')} is missing; this machine cannot download it)` };
-    }
-    const path = require('electron') as unknown;
-    if (typeof path !== 'string') return { reason: 'require("electron") did not return a path' };
-    return existsSync(path) ? { path } : { reason: `require("electron") points to ${path}, which does not exist` };
-  } catch (error) {
-    return { reason: `the electron package has no binary (${error instanceof Error ? error.message : String(error)})` };
-  }
-};
 
 const electron = findElectron();
 const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);

@@ -41,12 +41,18 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
 }
 
-/** A rejection as the view sees it: the IpcError's code and sentence. */
-export interface BridgeError extends Error {
+/**
+ * A rejection as the view sees it: the IpcError's code and sentence, as a plain object.
+ * contextBridge rebuilds a thrown Error from its message alone (dropping `code`), but it
+ * clones plain objects whole.
+ */
+export interface BridgeError {
+  readonly name: 'RolecallError';
   readonly code: string;
+  readonly message: string;
 }
 
-const toError = (code: string, message: string): BridgeError => Object.assign(new Error(message), { name: 'RolecallError', code });
+const toError = (code: string, message: string): BridgeError => ({ name: 'RolecallError', code, message });
 
 const unwrap = (channel: RequestChannel, result: unknown): unknown => {
   const envelope = result as Partial<IpcResult<unknown>> | undefined;

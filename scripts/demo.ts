@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { startEmulator } from '../emulator/server';
+import { findElectron } from './electron-binary';
 import type { RunningEmulator } from '../emulator/options';
 import { openCliCore } from '../app/cli/cli-core';
 import { canOpenBrowser, systemBrowser } from '../app/cli/system-browser';
@@ -22,15 +21,6 @@ import { startWebServer } from '../app/web/server';
  */
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-
-const electronBinary = (): string | undefined => {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 const waitForSignal = () =>
   new Promise<void>((resolve) => {
@@ -77,9 +67,13 @@ export const runDemo = async (argv: readonly string[]): Promise<number> => {
   const instance = { startUrl: emulator.startUrl, region: emulator.region, endpoint: emulator.url, label: 'Demo (emulator)' };
   const display = canOpenBrowser();
   try {
-    const electron = forceWeb ? undefined : electronBinary();
+    const electron = forceWeb ? undefined : findElectron().path;
     if (electron && display) {
-      say('Starting the desktop app…');
+      say('Building and starting the desktop app…');
+      await buildRenderer({ log: say });
+      // @ts-expect-error -- a plain .mjs build script without type declarations
+      const { buildElectron } = (await import('./build-electron.mjs')) as { buildElectron: () => Promise<unknown> };
+      await buildElectron();
       const child = spawn(electron, ['.'], { stdio: 'inherit', env: { ...env, ROLECALL_DEMO_INSTANCE: JSON.stringify(instance) } });
       await new Promise<void>((resolve) => child.once('exit', () => resolve()));
       return 0;

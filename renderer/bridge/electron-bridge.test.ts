@@ -16,6 +16,8 @@ const fakePreload = () => {
         calls.push([channel, payload]);
         if (channel === 'session:sign-in') throw Object.assign(new Error('Sign-in was denied in the browser.'), { code: 'sign-in-denied' });
         if (channel === 'instance:remove') throw new TypeError('');
+        // What the real preload rejects with: contextBridge clones plain objects whole.
+        if (channel === 'session:sign-out') throw { name: 'RolecallError', code: 'signed-out', message: 'You are signed out.' };
         return channel === 'preferences:update' ? { echoed: payload } : undefined;
       },
     ]),
@@ -47,6 +49,7 @@ describe('electronBridge', () => {
     await expect(bridge.invoke('session:sign-in', { instanceId: 'a' })).rejects.toEqual(new BridgeError('sign-in-denied', 'Sign-in was denied in the browser.'));
     const other = (await bridge.invoke('instance:remove', { instanceId: 'a' }).catch((e: unknown) => e)) as BridgeError;
     expect([other.code, other.message]).toEqual(['internal', 'Something went wrong inside Rolecall.']);
+    await expect(bridge.invoke('session:sign-out', { instanceId: 'a' })).rejects.toEqual(new BridgeError('signed-out', 'You are signed out.'));
   });
 
   it('passes event subscriptions through', () => {
