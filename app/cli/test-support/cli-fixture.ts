@@ -11,7 +11,7 @@ import type { CliOutput } from '../output';
 
 export interface CliFixture {
   readonly dir: string;
-  readonly env: Record<string, string>;
+  readonly env: { readonly HOME: string; readonly ROLECALL_HOME: string; readonly AWS_CONFIG_FILE: string; readonly AWS_SHARED_CREDENTIALS_FILE: string; readonly PATH: string };
   readonly configDir: string;
   readonly instance: Instance;
   /** Replaces the cached directory (what the last sync found). */
