@@ -19,6 +19,8 @@ export const describeMeasurement = (m: Measurement): string =>
     `failed ${String(m.failedAccounts).padStart(5)}`,
     `requests ${String(m.requests).padStart(6)}`,
     `429s ${String(m.throttledResponses).padStart(6)}`,
+    // Finishing early by giving up on accounts is not speed.
+    m.failedAccounts > 0 ? 'INCOMPLETE' : '',
     m.error ? `error: ${m.error}` : '',
   ].join('  ').trimEnd();
 
