@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { createConsoleUrl } from '../console/federation';
 import { scheduleClipboardClear } from '../credentials/clipboard-clear';
 import { formatCredentials } from '../credentials/formats';
+import { CredentialProcessCache } from '../credentials/credential-process-cache';
 import { RoleCredentialsCache } from '../credentials/role-credentials';
+import { AdaptiveLimiter } from '../directory/adaptive-limiter';
 import { DirectoryCache } from '../directory/directory-cache';
 import { syncDirectory } from '../directory/sync';
 import { createOidcClient, createPortalClient } from '../identity-center/clients';
@@ -77,6 +79,9 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   const oidcClients = new Map<string, SSOOIDCClient>();
   const portalClients = new Map<string, SSOClient>();
   const syncClients = new Map<string, SSOClient>();
+  // One limiter per instance, so the rate learned from throttling carries over to the next sync.
+  const syncLimiters = new Map<string, AdaptiveLimiter>();
+  const credentialProcessCache = new CredentialProcessCache({ dir: ports.cacheDir, secrets: ports.secrets, now: () => ports.clock.now() });
   const notices: Notice[] = [];
   const watchAbort = new AbortController();
   const handsTextToView = ports.shell !== 'desktop';
@@ -172,6 +177,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       cache.get(instanceId)?.destroy();
       cache.delete(instanceId);
     }
+    syncLimiters.delete(instanceId);
   };
 
   // ---- tokens -------------------------------------------------------------------------
@@ -335,6 +341,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
             instanceId: runtime.instance.id,
             signal: abort.signal,
             clock: ports.clock,
+            limiter: clientFor(syncLimiters, runtime.instance, () => new AdaptiveLimiter({ clock: ports.clock })),
             ...(runtime.directory ? { previous: runtime.directory } : {}),
             onProgress: (progress) => {
               runtime.sync = { status: 'syncing', done: progress.done, ...(progress.total !== undefined ? { total: progress.total } : {}) };
@@ -676,6 +683,8 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     }
     await vault.remove(runtime.instance, Boolean(settings?.preferences.awsCliInterop) && runtime.tokenSource !== 'aws-cli-cache');
     credentialCache.forgetInstance(runtime.instance.id);
+    // Credentials `rolecall credential-process` cached on disk go with the session.
+    await credentialProcessCache.forgetInstance(runtime.instance.id).catch(() => undefined);
     runtime.token = undefined;
     runtime.tokenSource = undefined;
     runtime.expired = false;
