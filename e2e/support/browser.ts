@@ -1,0 +1,70 @@
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { SandboxEnv } from './sandbox';
+
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/**
+ * Chromium from $CHROMIUM_PATH, Debian's package or Playwright's cache (scripts/find-chromium.mjs).
+ * Missing is a failure, not a skip: `npm test` installs one first, so a run without one would
+ * otherwise pass while proving nothing.
+ */
+export const requireChromium = async (): Promise<string> => {
+  // A plain .mjs script shared with ensure-chromium.mjs; it has no type declarations.
+  const { findChromium } = (await import('../../scripts/find-chromium.mjs' as string)) as { findChromium: () => string | undefined };
+  const path = findChromium();
+  if (!path) {
+    throw new Error(
+      'No Chromium for the end-to-end tests: set CHROMIUM_PATH, install Debian\'s chromium package, or run `node scripts/ensure-chromium.mjs` (npm test does this first).',
+    );
+  }
+  return path;
+};
+
+/** Launches Chromium with the sandbox's HOME, so its profile leftovers stay in the temp dir. */
+export const launchChromium = async (env: SandboxEnv): Promise<Browser> =>
+  chromium.launch({
+    executablePath: await requireChromium(),
+    args: chromiumArgs,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    timeout: 30_000,
+  });
+
+const isLoopback = (url: URL): boolean => url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+
+export interface AppContext {
+  readonly context: BrowserContext;
+  /** Requests the suite refused because they left 127.0.0.1; a test expects none. */
+  readonly offHostRequests: string[];
+}
+
+/**
+ * A browser context for the app at `origin`: clipboard allowed, a fixed viewport, and every
+ * request that leaves 127.0.0.1 aborted and recorded (the suite never touches the network).
+ */
+export const newAppContext = async (browser: Browser, origin: string, options: BrowserContextOptions = {}): Promise<AppContext> => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, ...options });
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const offHostRequests: string[] = [];
+  await context.route(
+    (url) => !isLoopback(url) && url.protocol !== 'data:' && url.protocol !== 'blob:',
+    (route) => {
+      offHostRequests.push(route.request().url());
+      return route.abort('blockedbyclient');
+    },
+  );
+  return { context, offHostRequests };
+};
+
+/** Uncaught page errors and console errors, collected so a test can assert there were none. */
+export const collectPageErrors = (page: Page): string[] => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('crash', () => errors.push('the page crashed'));
+  return errors;
+};
