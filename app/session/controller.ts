@@ -505,7 +505,6 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       settings = await ports.settings.load();
       const settingsProblem = ports.settings.lastLoadProblem;
       if (settingsProblem) notices.push({ id: 'settings-problem', level: 'warning', message: settingsProblem.message, at: ports.clock.now() });
-      if (ports.secretStorage.message) notices.push({ id: 'secret-storage', level: 'warning', message: ports.secretStorage.message, at: ports.clock.now() });
       for (const instance of settings.instances) runtimes.set(instance.id, newRuntime(instance));
       await Promise.all(
         [...runtimes.values()].map(async (runtime) => {
