@@ -23,12 +23,15 @@ const requestChannelSet = {
   'notices:dismiss': true,
   'aws-config:add-profile': true,
   'aws-config:add-all': true,
+  'instance:update': true,
+  'aliases:set': true,
 } as const satisfies Record<RequestChannel, true>;
 
 const eventChannelSet = {
   'state:changed': true,
   'directory:changed': true,
   'quick-switcher:open': true,
+  'view:open': true,
 } as const satisfies Record<EventChannel, true>;
 
 export const preloadRequestChannels = Object.keys(requestChannelSet) as RequestChannel[];

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { RolecallError } from '../model/errors';
-import { roleRefSchema } from '../model/roles';
+import { accountIdSchema, roleRefSchema } from '../model/roles';
 import type { Directory } from '../model/roles';
 import { copyFormatSchema, preferencesSchema } from '../model/settings';
 import type { Preferences } from '../model/settings';
-import { newInstanceSchema } from '../model/instances';
+import { newInstanceSchema, ssoSessionNameSchema } from '../model/instances';
 import type { AppSnapshot, CopyResult } from '../model/snapshot';
 
 /**
@@ -26,6 +26,12 @@ export const requestSchemas = {
   'directory:get': instanceIdPayload,
   'instance:add': newInstanceSchema.strict(),
   'instance:remove': instanceIdPayload,
+  /** Renames an instance or changes its `[sso-session]` name (the AWS CLI cache moves with it). */
+  'instance:update': z
+    .object({ instanceId: z.string().min(1).max(100), label: z.string().trim().min(1).max(100).optional(), ssoSessionName: ssoSessionNameSchema.optional() })
+    .strict(),
+  /** A user's own name for an account, searchable like its real name; '' removes it. */
+  'aliases:set': z.object({ instanceId: z.string().min(1).max(100), accountId: accountIdSchema, alias: z.string().trim().max(60) }).strict(),
   /** Starts a sign-in; its progress (user code, stage, errors) arrives in snapshots. */
   'session:sign-in': z.object({ instanceId: z.string().min(1).max(100), flow: z.enum(['device', 'pkce']).default('device') }).strict(),
   'session:cancel-sign-in': instanceIdPayload,
@@ -72,6 +78,8 @@ export interface ResponseTypes {
   'directory:get': DirectoryView | null;
   'instance:add': { instanceId: string };
   'instance:remove': void;
+  'instance:update': void;
+  'aliases:set': void;
   'session:sign-in': void;
   'session:cancel-sign-in': void;
   'session:open-verification': void;
@@ -93,6 +101,8 @@ export interface EventPayloads {
   'directory:changed': { instanceId: string };
   /** The shell asks the view to focus the search (global shortcut, tray). */
   'quick-switcher:open': undefined;
+  /** The shell asks the view to show a screen (the tray's "Preferences…"). */
+  'view:open': { view: 'roles' | 'preferences' };
 }
 export type EventChannel = keyof EventPayloads;
 
@@ -114,7 +124,7 @@ export interface IpcError {
 }
 
 export const requestChannels = Object.keys(requestSchemas) as RequestChannel[];
-export const eventChannels: readonly EventChannel[] = ['state:changed', 'directory:changed', 'quick-switcher:open'];
+export const eventChannels: readonly EventChannel[] = ['state:changed', 'directory:changed', 'quick-switcher:open', 'view:open'];
 
 export const isRequestChannel = (value: unknown): value is RequestChannel =>
   typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);

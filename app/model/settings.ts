@@ -47,6 +47,8 @@ export const settingsSchema = z.object({
   recents: z.array(roleRefSchema).default([]),
   /** Roles whose credentials are re-fetched before they expire while the session is valid. */
   keepFresh: z.array(roleRefSchema).default([]),
+  /** The user's own names for accounts, keyed by `<instanceId>/<accountId>`; searchable. */
+  aliases: z.record(z.string().max(120), z.string().min(1).max(60)).default({}),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -12,6 +12,8 @@ export interface AppSnapshot {
   readonly favorites: readonly RoleRef[];
   readonly recents: readonly RoleRef[];
   readonly keepFresh: readonly RoleRef[];
+  /** The user's own account names, keyed by `<instanceId>/<accountId>`. */
+  readonly aliases: Readonly<Record<string, string>>;
   /** Role credentials held in memory right now, nearest expiry first. */
   readonly activeCredentials: readonly ActiveCredentialView[];
   readonly secretStorage: SecretStorageStatus;

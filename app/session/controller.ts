@@ -616,7 +616,33 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
         favorites: current.favorites.filter(keep),
         recents: current.recents.filter(keep),
         keepFresh: current.keepFresh.filter(keep),
+        aliases: Object.fromEntries(Object.entries(current.aliases).filter(([key]) => !key.startsWith(`${instanceId}/`))),
       });
+    },
+    'instance:update': async ({ instanceId, label, ssoSessionName }) => {
+      const runtime = runtimeOf(instanceId);
+      const current = currentSettings();
+      const before = runtime.instance;
+      if (ssoSessionName && ssoSessionName !== before.ssoSessionName && current.instances.some((other) => other.id !== instanceId && other.ssoSessionName === ssoSessionName)) {
+        throw new RolecallError('invalid-input', `Another instance already uses the sso-session name "${ssoSessionName}"; choose another.`);
+      }
+      const updated = { ...before, ...(label ? { label } : {}), ...(ssoSessionName ? { ssoSessionName } : {}) };
+      if (updated.ssoSessionName !== before.ssoSessionName && runtime.token && runtime.tokenSource === 'rolecall' && interop()) {
+        // The shared AWS CLI cache file is named after the session: move Rolecall's entry with it.
+        await vault.remove(before, true);
+        await vault.save(updated, runtime.token, true);
+      }
+      runtime.instance = updated;
+      await saveSettings({ ...current, instances: current.instances.map((instance) => (instance.id === instanceId ? updated : instance)) });
+    },
+    'aliases:set': async ({ instanceId, accountId, alias }) => {
+      runtimeOf(instanceId);
+      const current = currentSettings();
+      const aliases = { ...current.aliases };
+      const key = `${instanceId}/${accountId}`;
+      if (alias) aliases[key] = alias;
+      else delete aliases[key];
+      await saveSettings({ ...current, aliases });
     },
     'session:sign-in': async ({ instanceId, flow }) => {
       void startSignIn(runtimeOf(instanceId), flow).catch(() => undefined);

@@ -78,6 +78,7 @@ export const buildSnapshot = (input: SnapshotInput): AppSnapshot => {
     favorites: input.settings.favorites,
     recents: input.settings.recents,
     keepFresh: input.settings.keepFresh,
+    aliases: input.settings.aliases,
     activeCredentials,
     secretStorage: input.secretStorage,
     notices: input.notices,

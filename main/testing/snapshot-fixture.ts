@@ -9,6 +9,7 @@ export const emptySnapshot = (overrides: Partial<AppSnapshot> = {}): AppSnapshot
   favorites: [],
   recents: [],
   keepFresh: [],
+  aliases: {},
   activeCredentials: [],
   secretStorage: { mode: 'encrypted' },
   notices: [],

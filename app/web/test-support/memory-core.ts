@@ -32,7 +32,7 @@ export interface MemoryCore extends RolecallCore {
 }
 
 interface InstanceState {
-  readonly instance: Instance;
+  instance: Instance;
   session: SessionView;
   accounts: readonly AccountWithRoles[];
   syncedAt?: number;
@@ -108,6 +108,7 @@ export const createMemoryCore = (seed: MemoryCoreSeed = {}): MemoryCore => {
     favorites: settings.favorites,
     recents: settings.recents,
     keepFresh: settings.keepFresh,
+    aliases: settings.aliases,
     activeCredentials: [...active.values()].filter((c) => c.expiresAt > now()).sort((a, b) => a.expiresAt - b.expiresAt),
     secretStorage: { mode: 'private-file' },
     notices,
@@ -164,6 +165,22 @@ export const createMemoryCore = (seed: MemoryCoreSeed = {}): MemoryCore => {
       stateOf(instanceId);
       instances.delete(instanceId);
       settings = { ...settings, instances: settings.instances.filter((item) => item.id !== instanceId) };
+      changed();
+    },
+    'instance:update': async ({ instanceId, label, ssoSessionName }) => {
+      calls.push('instance:update');
+      const state = stateOf(instanceId);
+      state.instance = { ...state.instance, ...(label ? { label } : {}), ...(ssoSessionName ? { ssoSessionName } : {}) };
+      settings = { ...settings, instances: settings.instances.map((item) => (item.id === instanceId ? state.instance : item)) };
+      changed();
+    },
+    'aliases:set': async ({ instanceId, accountId, alias }) => {
+      calls.push('aliases:set');
+      stateOf(instanceId);
+      const aliases = { ...settings.aliases };
+      if (alias) aliases[`${instanceId}/${accountId}`] = alias;
+      else delete aliases[`${instanceId}/${accountId}`];
+      settings = { ...settings, aliases };
       changed();
     },
     'session:sign-in': async ({ instanceId, flow }) => {
