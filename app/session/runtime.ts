@@ -20,7 +20,7 @@ export interface InstanceRuntime {
   directory?: Directory;
   sync: { status: SyncView['status']; done: number; total?: number; error?: string };
   syncAbort?: AbortController;
-  syncing?: Promise<Directory | undefined>;
+  syncing?: Promise<Directory>;
   refreshing?: Promise<SsoToken>;
 }
 

@@ -1,0 +1,140 @@
+import { scheduleClipboardClear } from '../credentials/clipboard-clear';
+import { formatCredentials } from '../credentials/formats';
+import type { DirectoryView, RolecallApi } from '../ipc/contract';
+import { RolecallError } from '../model/errors';
+import type { RoleRef } from '../model/roles';
+import { sameRole } from '../model/roles';
+import { addProfilesToAwsConfig } from './aws-config-bridge';
+import type { CoreState } from './core-state';
+import type { DirectorySyncRunner } from './directory-sync-runner';
+import type { InstanceLifecycle } from './instance-lifecycle';
+import type { RoleAccess } from './role-access';
+import type { SignInRunner } from './sign-in-runner';
+
+export interface ApiServices {
+  readonly state: CoreState;
+  readonly lifecycle: InstanceLifecycle;
+  readonly signIns: SignInRunner;
+  readonly syncs: DirectorySyncRunner;
+  readonly roles: RoleAccess;
+  /** Resolves once settings are loaded (the first `state:get` waits for it). */
+  readonly started: () => Promise<void>;
+  /** Aborted at shutdown: pending clipboard clears stop with it. */
+  readonly shutdown: AbortSignal;
+  readonly autoSync: boolean;
+}
+
+/**
+ * The request handlers of the IPC contract, one per channel. Payloads arrive validated (the
+ * shell ran parseRequest); what goes back holds no secret, except the copied text or console
+ * URL a web page needs for the one action it asked for.
+ */
+export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, started, shutdown, autoSync }: ApiServices): RolecallApi => {
+  const { ports } = state;
+  const env = ports.env ?? process.env;
+  // The desktop shell puts text on the clipboard and opens URLs itself; web and CLI views do.
+  const handsTextToView = ports.shell !== 'desktop';
+
+  const toggleRole = async (list: 'favorites' | 'keepFresh', ref: RoleRef): Promise<void> => {
+    const current = state.settings();
+    const has = current[list].some((other) => sameRole(other, ref));
+    await state.saveSettings({ ...current, [list]: has ? current[list].filter((other) => !sameRole(other, ref)) : [...current[list], ref] });
+  };
+
+  return {
+    'state:get': async () => {
+      await started();
+      return state.snapshot();
+    },
+    'directory:get': async ({ instanceId }): Promise<DirectoryView | null> => {
+      const directory = state.runtimeOf(instanceId).directory;
+      return directory ? { instanceId, accounts: directory.accounts, syncedAt: directory.syncedAt } : null;
+    },
+    'instance:add': async (input) => {
+      const runtime = await lifecycle.add(input);
+      if (autoSync && runtime.token && runtime.token.expiresAt > ports.clock.now()) syncs.inBackground(runtime);
+      return { instanceId: runtime.instance.id };
+    },
+    'instance:remove': async ({ instanceId }) => lifecycle.remove(instanceId),
+    'instance:update': async ({ instanceId, label, ssoSessionName }) =>
+      lifecycle.update(instanceId, { ...(label ? { label } : {}), ...(ssoSessionName ? { ssoSessionName } : {}) }),
+    'aliases:set': async ({ instanceId, accountId, alias }) => {
+      state.runtimeOf(instanceId);
+      const current = state.settings();
+      const aliases = { ...current.aliases };
+      const key = `${instanceId}/${accountId}`;
+      if (alias) aliases[key] = alias;
+      else delete aliases[key];
+      await state.saveSettings({ ...current, aliases });
+    },
+    'session:sign-in': async ({ instanceId, flow }) => {
+      void signIns.start(state.runtimeOf(instanceId), flow).catch(() => undefined);
+    },
+    'session:cancel-sign-in': async ({ instanceId }) => {
+      state.runtimeOf(instanceId).signIn?.abort.abort();
+    },
+    'session:open-verification': async ({ instanceId }) => {
+      const view = state.runtimeOf(instanceId).signIn?.view;
+      if (!view?.verificationUri) throw new RolecallError('invalid-input', 'No sign-in is waiting for the browser; start a sign-in first.');
+      signIns.openUrl(view.verificationUriComplete ?? view.verificationUri);
+    },
+    'session:sign-out': async ({ instanceId }) => lifecycle.signOut(state.runtimeOf(instanceId)),
+    'directory:refresh': async ({ instanceId }) => {
+      const targets = instanceId ? [state.runtimeOf(instanceId)] : [...state.runtimes.values()].filter((runtime) => runtime.token && !runtime.expired);
+      for (const runtime of targets) syncs.inBackground(runtime);
+    },
+    'credentials:copy': async ({ role, format }) => {
+      const runtime = state.runtimeOf(role.instanceId);
+      const chosen = format ?? state.settings().preferences.defaultCopyFormat;
+      const credentials = await roles.credentials(role);
+      const account = roles.findAccount(runtime, role.accountId);
+      const text = formatCredentials(credentials, chosen, { profileName: roles.profileName(role) });
+      const clearsAfterSeconds = state.settings().preferences.clipboardClearSeconds;
+      if (!handsTextToView) {
+        ports.clipboard.writeText(text);
+        if (clearsAfterSeconds > 0) void scheduleClipboardClear({ clipboard: ports.clipboard, text, seconds: clearsAfterSeconds, clock: ports.clock, signal: shutdown });
+      }
+      await roles.rememberRecent(role);
+      return {
+        format: chosen,
+        role,
+        ...(account ? { accountName: account.accountName } : {}),
+        expiresAt: credentials.expiration,
+        clearsAfterSeconds,
+        ...(handsTextToView ? { clipboardText: text } : {}),
+      };
+    },
+    'console:open': async ({ role, region, destination }) => {
+      const result = await roles.consoleUrl(role, { ...(region ? { region } : {}), ...(destination ? { destination } : {}) });
+      if (!handsTextToView) await ports.opener.openExternal(result.url);
+      await roles.rememberRecent(role);
+      return { role, region: result.region, ...(handsTextToView ? { url: result.url } : {}) };
+    },
+    'favorites:toggle': async ({ role }) => toggleRole('favorites', role),
+    'keep-fresh:toggle': async ({ role }) => toggleRole('keepFresh', role),
+    'preferences:update': async (patch) => {
+      const current = state.settings();
+      const preferences = { ...current.preferences, ...patch };
+      await state.saveSettings({ ...current, preferences });
+      return preferences;
+    },
+    'notices:dismiss': async ({ id }) => {
+      const index = state.notices.findIndex((entry) => entry.id === id);
+      if (index >= 0) state.notices.splice(index, 1);
+      state.changed();
+    },
+    'aws-config:add-profile': async ({ role }) => {
+      const runtime = state.runtimeOf(role.instanceId);
+      const account = roles.findAccount(runtime, role.accountId);
+      if (!account) throw new RolecallError('not-found', `Account ${role.accountId} is not in the ${runtime.instance.label} list; refresh the accounts first.`);
+      return addProfilesToAwsConfig({ env, instance: runtime.instance, roles: [{ accountId: account.accountId, accountName: account.accountName, roleName: role.roleName }] });
+    },
+    'aws-config:add-all': async ({ instanceId }) => {
+      const runtime = state.runtimeOf(instanceId);
+      const directory = runtime.directory ?? (await syncs.run(runtime));
+      const all = directory.accounts.flatMap((account) => account.roles.map((roleName) => ({ accountId: account.accountId, accountName: account.accountName, roleName })));
+      if (all.length === 0) throw new RolecallError('not-found', `The ${runtime.instance.label} account list is empty; refresh it first.`);
+      return addProfilesToAwsConfig({ env, instance: runtime.instance, roles: all });
+    },
+  };
+};

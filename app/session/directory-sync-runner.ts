@@ -1,0 +1,80 @@
+import type { DirectoryCache } from '../directory/directory-cache';
+import { syncDirectory } from '../directory/sync';
+import { toRolecallError } from '../identity-center/error-mapping';
+import type { Directory } from '../model/roles';
+import type { CoreState } from './core-state';
+import type { InstanceClients } from './instance-clients';
+import type { InstanceRuntime } from './runtime';
+import type { SessionTokens } from './session-tokens';
+
+/**
+ * Syncs an instance's directory (one sync at a time per instance), publishing progress,
+ * noting dropped and failed accounts, and saving the result so the next start paints at once.
+ */
+export class DirectorySyncRunner {
+  constructor(
+    private readonly state: CoreState,
+    private readonly clients: InstanceClients,
+    private readonly tokens: SessionTokens,
+    private readonly cache: DirectoryCache,
+  ) {}
+
+  /** Syncs now (or joins the sync under way); rejects with a RolecallError. */
+  run(runtime: InstanceRuntime): Promise<Directory> {
+    if (runtime.syncing) return runtime.syncing;
+    const abort = new AbortController();
+    runtime.syncAbort = abort;
+    runtime.sync = { status: 'syncing', done: 0 };
+    this.state.changed();
+    runtime.syncing = this.sync(runtime, abort.signal).finally(() => {
+      runtime.syncing = undefined;
+      runtime.syncAbort = undefined;
+    });
+    return runtime.syncing;
+  }
+
+  /** Syncs without anyone waiting: failures are in the snapshot (sync.error), not thrown. */
+  inBackground(runtime: InstanceRuntime): void {
+    this.run(runtime).catch(() => undefined);
+  }
+
+  private async sync(runtime: InstanceRuntime, signal: AbortSignal): Promise<Directory> {
+    const { instance } = runtime;
+    const { syncPortal, syncLimiter } = this.clients.of(instance);
+    try {
+      const result = await this.tokens.withAccessToken(runtime, (accessToken) =>
+        syncDirectory({
+          portal: syncPortal,
+          accessToken,
+          instanceId: instance.id,
+          signal,
+          clock: this.state.ports.clock,
+          limiter: syncLimiter,
+          ...(runtime.directory ? { previous: runtime.directory } : {}),
+          onProgress: (progress) => {
+            runtime.sync = { status: 'syncing', done: progress.done, ...(progress.total !== undefined ? { total: progress.total } : {}) };
+            this.state.changed();
+          },
+        }),
+      );
+      runtime.directory = result.directory;
+      runtime.sync = { status: 'idle', done: result.directory.accounts.length, total: result.directory.accounts.length };
+      for (const accountId of result.dropped) {
+        this.state.notice('info', `Account ${accountId} is no longer assigned to you in ${instance.label}; it was removed from the list.`);
+      }
+      if (result.directory.failedAccounts.length > 0) {
+        this.state.notice('warning', `${result.directory.failedAccounts.length} account(s) in ${instance.label} could not be listed this time; their last known roles are shown.`);
+      }
+      await this.cache.save(result.directory);
+      this.state.emit({ channel: 'directory:changed', payload: { instanceId: instance.id } });
+      this.state.changed();
+      return result.directory;
+    } catch (error) {
+      const mapped = toRolecallError(error, `list the accounts of ${instance.label}`);
+      const cancelled = mapped.code === 'sign-in-cancelled';
+      runtime.sync = { status: cancelled ? 'idle' : 'error', done: 0, ...(cancelled ? {} : { error: mapped.userMessage }) };
+      this.state.changed();
+      throw mapped;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import type { CredentialProcessCache } from '../credentials/credential-process-cache';
+import type { RoleCredentialsCache } from '../credentials/role-credentials';
+import type { DirectoryCache } from '../directory/directory-cache';
+import { logoutPortal } from '../identity-center/logout';
+import { RolecallError } from '../model/errors';
+import type { Instance, NewInstance } from '../model/instances';
+import type { RoleRef } from '../model/roles';
+import type { CoreState } from './core-state';
+import { createInstance } from './instance-registry';
+import type { InstanceClients } from './instance-clients';
+import { newRuntime } from './runtime';
+import type { InstanceRuntime } from './runtime';
+import type { TokenVault } from './token-vault';
+
+/**
+ * Instances coming and going: loading them (with their cached directory and token) at
+ * start, adding, renaming, removing, and signing out — which ends the portal session and
+ * deletes every token and cached credential Rolecall holds for the instance.
+ */
+export class InstanceLifecycle {
+  constructor(
+    private readonly state: CoreState,
+    private readonly clients: InstanceClients,
+    private readonly vault: TokenVault,
+    private readonly directories: DirectoryCache,
+    private readonly credentials: RoleCredentialsCache,
+    private readonly credentialProcessCache: CredentialProcessCache,
+  ) {}
+
+  /** Paints an instance from disk: its cached directory, and a token (ours or the AWS CLI's). */
+  async load(instance: Instance): Promise<InstanceRuntime> {
+    const runtime = newRuntime(instance);
+    this.state.runtimes.set(instance.id, runtime);
+    const cached = await this.directories.load(instance.id).catch(() => ({}) as Awaited<ReturnType<DirectoryCache['load']>>);
+    if (cached.directory) runtime.directory = cached.directory;
+    if (cached.corrupt) {
+      this.state.notice('warning', `The cached account list of ${instance.label} was unreadable and was moved to ${cached.corrupt.movedTo}; it will be rebuilt.`);
+    }
+    const loaded = await this.vault.load(instance, this.state.interop());
+    if (loaded) {
+      runtime.token = loaded.token;
+      runtime.tokenSource = loaded.source;
+      if (loaded.source === 'aws-cli-cache' && loaded.token.expiresAt > this.state.ports.clock.now()) {
+        this.state.notice('info', `Using the AWS CLI sign-in found for ${instance.label} (aws sso login); no need to sign in again.`);
+      }
+    }
+    return runtime;
+  }
+
+  async add(input: NewInstance): Promise<InstanceRuntime> {
+    const current = this.state.settings();
+    const instance = createInstance(input, current.instances);
+    await this.state.saveSettings({ ...current, instances: [...current.instances, instance] });
+    const runtime = await this.load(instance);
+    this.state.changed();
+    return runtime;
+  }
+
+  async update(instanceId: string, change: { label?: string; ssoSessionName?: string }): Promise<void> {
+    const runtime = this.state.runtimeOf(instanceId);
+    const current = this.state.settings();
+    const before = runtime.instance;
+    const { ssoSessionName, label } = change;
+    if (ssoSessionName && ssoSessionName !== before.ssoSessionName && current.instances.some((other) => other.id !== instanceId && other.ssoSessionName === ssoSessionName)) {
+      throw new RolecallError('invalid-input', `Another instance already uses the sso-session name "${ssoSessionName}"; choose another.`);
+    }
+    const updated: Instance = { ...before, ...(label ? { label } : {}), ...(ssoSessionName ? { ssoSessionName } : {}) };
+    if (updated.ssoSessionName !== before.ssoSessionName && runtime.token && runtime.tokenSource === 'rolecall' && this.state.interop()) {
+      // The shared AWS CLI cache file is named after the session: move Rolecall's entry with it.
+      await this.vault.remove(before, true);
+      await this.vault.save(updated, runtime.token, true);
+    }
+    runtime.instance = updated;
+    await this.state.saveSettings({ ...current, instances: current.instances.map((instance) => (instance.id === instanceId ? updated : instance)) });
+  }
+
+  async remove(instanceId: string): Promise<void> {
+    const runtime = this.state.runtimeOf(instanceId);
+    await this.signOut(runtime);
+    this.state.runtimes.delete(instanceId);
+    this.clients.drop(instanceId);
+    await this.directories.remove(instanceId);
+    const current = this.state.settings();
+    const keep = (ref: RoleRef) => ref.instanceId !== instanceId;
+    await this.state.saveSettings({
+      ...current,
+      instances: current.instances.filter((instance) => instance.id !== instanceId),
+      favorites: current.favorites.filter(keep),
+      recents: current.recents.filter(keep),
+      keepFresh: current.keepFresh.filter(keep),
+      aliases: Object.fromEntries(Object.entries(current.aliases).filter(([key]) => !key.startsWith(`${instanceId}/`))),
+    });
+  }
+
+  async signOut(runtime: InstanceRuntime): Promise<void> {
+    runtime.signIn?.abort.abort();
+    runtime.syncAbort?.abort();
+    const token = runtime.token;
+    if (token && !runtime.expired && token.expiresAt > this.state.ports.clock.now()) {
+      // Best effort: the local sign-out must succeed even when AWS cannot be reached.
+      await logoutPortal({ portal: this.clients.of(runtime.instance).portal, accessToken: token.accessToken }).catch(() => undefined);
+    }
+    // An `aws sso login` token is the AWS CLI's to remove, not ours.
+    await this.vault.remove(runtime.instance, this.state.interop() && runtime.tokenSource !== 'aws-cli-cache');
+    this.credentials.forgetInstance(runtime.instance.id);
+    // Credentials `rolecall credential-process` cached on disk go with the session.
+    await this.credentialProcessCache.forgetInstance(runtime.instance.id).catch(() => undefined);
+    runtime.token = undefined;
+    runtime.tokenSource = undefined;
+    runtime.expired = false;
+    runtime.sessionError = undefined;
+    runtime.warnedFor = undefined;
+    this.state.changed();
+  }
+}

@@ -1,0 +1,101 @@
+import { runDeviceFlow } from '../identity-center/device-flow';
+import type { DeviceFlowState } from '../identity-center/device-flow';
+import { toRolecallError } from '../identity-center/error-mapping';
+import { runPkceFlow } from '../identity-center/pkce-flow';
+import type { SignInView } from '../model/snapshot';
+import type { CoreState } from './core-state';
+import type { InstanceClients } from './instance-clients';
+import type { InstanceRuntime } from './runtime';
+import type { SessionTokens } from './session-tokens';
+
+/** Adapts the device flow's waiting states to what views show; terminal states keep the last view. */
+export const signInViewOf = (state: DeviceFlowState, previous: SignInView): SignInView => {
+  if (state.kind === 'registering') return { flow: 'device', stage: 'registering' };
+  if (state.kind !== 'awaiting-user' && state.kind !== 'polling') return previous;
+  return {
+    flow: 'device',
+    stage: state.kind,
+    userCode: state.userCode,
+    verificationUri: state.verificationUri,
+    ...(state.verificationUriComplete ? { verificationUriComplete: state.verificationUriComplete } : {}),
+    expiresAt: state.expiresAt,
+  };
+};
+
+/**
+ * Runs one sign-in per instance at a time (device code or PKCE), publishing its progress in
+ * the snapshot: the user code and verification link stay visible until it ends.
+ */
+export class SignInRunner {
+  constructor(
+    private readonly state: CoreState,
+    private readonly clients: InstanceClients,
+    private readonly tokens: SessionTokens,
+    private readonly options: {
+      /** Open the verification page in the browser as soon as there is a code. */
+      readonly openVerification: boolean;
+      /** Called after a successful sign-in (the background sync). */
+      readonly onSignedIn: (runtime: InstanceRuntime) => void;
+    },
+  ) {}
+
+  /** Opens a URL in the user's browser; a failure becomes a notice with the URL to open by hand. */
+  openUrl(url: string | undefined): void {
+    if (!url) return;
+    this.state.ports.opener.openExternal(url).catch(() => this.state.notice('warning', `Could not open the browser; open ${url} yourself.`));
+  }
+
+  /** Starts a sign-in (or joins the one under way); resolves when signed in, rejects with why not. */
+  start(runtime: InstanceRuntime, flow: 'device' | 'pkce'): Promise<void> {
+    if (runtime.signIn) return runtime.signIn.done;
+    const abort = new AbortController();
+    const view: SignInView = { flow, stage: 'registering' };
+    const done = this.run(runtime, flow, abort.signal);
+    runtime.signIn = { abort, view, done };
+    runtime.sessionError = undefined;
+    this.state.changed();
+    // The view learns the outcome from snapshots; the awaiting caller (CLI) from the promise.
+    done.catch(() => undefined);
+    return done;
+  }
+
+  private async run(runtime: InstanceRuntime, flow: 'device' | 'pkce', signal: AbortSignal): Promise<void> {
+    const { instance } = runtime;
+    const { ports } = this.state;
+    const common = { oidc: this.clients.of(instance).oidc, instance, secrets: ports.secrets, clock: ports.clock, signal };
+    try {
+      const token =
+        flow === 'device'
+          ? await runDeviceFlow({
+              ...common,
+              onState: (state) => {
+                if (!runtime.signIn) return;
+                const next = signInViewOf(state, runtime.signIn.view);
+                const firstCode = next.userCode && !runtime.signIn.view.userCode;
+                runtime.signIn.view = next;
+                this.state.changed();
+                if (firstCode && this.options.openVerification) this.openUrl(next.verificationUriComplete ?? next.verificationUri);
+              },
+            })
+          : await runPkceFlow({
+              ...common,
+              open: async (url: string) => {
+                if (runtime.signIn) runtime.signIn.view = { flow: 'pkce', stage: 'awaiting-user', verificationUri: url };
+                this.state.changed();
+                await ports.opener.openExternal(url);
+              },
+            });
+      runtime.signIn = undefined;
+      runtime.warnedFor = undefined;
+      await this.tokens.store(runtime, token, 'rolecall');
+      this.state.notify({ title: 'Signed in', body: `Signed in to ${instance.label}; your session lasts until ${new Date(token.expiresAt).toLocaleTimeString()}.` });
+      this.options.onSignedIn(runtime);
+    } catch (error) {
+      runtime.signIn = undefined;
+      const mapped = toRolecallError(error, 'sign in');
+      runtime.sessionError = mapped.code === 'sign-in-cancelled' ? undefined : mapped.userMessage;
+      this.state.changed();
+      throw mapped;
+    }
+  }
+}
