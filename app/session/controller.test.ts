@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -232,5 +233,93 @@ describe('the session controller against the emulator', () => {
     });
     await harness.core.api['favorites:toggle']({ role: { instanceId: harness.instanceId, accountId: '123456789012', roleName: 'Admin' } });
     await waitFor(() => snapshots.at(-1)?.favorites.length === 1 || undefined, 'a snapshot with the favorite');
+  });
+
+  it('renames the sso-session: the AWS CLI cache entry moves with it, and the name stays unique', async () => {
+    harness = await start();
+    const h = harness;
+    await signIn(h);
+    const cacheDir = join(h.home, '.aws', 'sso', 'cache');
+    const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+    await h.core.api['instance:update']({ instanceId: h.instanceId, label: 'Acme', ssoSessionName: 'acme-sso' });
+    expect(await readdir(cacheDir)).toEqual([`${sha1('acme-sso')}.json`]);
+    expect(viewOf(h.core, h.instanceId)).toMatchObject({ label: 'Acme', ssoSessionName: 'acme-sso' });
+    const other = await startEmulator({ log: () => undefined });
+    try {
+      const { instanceId: second } = await h.core.api['instance:add']({ startUrl: other.startUrl, region: other.region, endpoint: other.url });
+      await expect(h.core.api['instance:update']({ instanceId: second, ssoSessionName: 'acme-sso' })).rejects.toMatchObject({ code: 'invalid-input' });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('keeps aliases per account, and forgets them with the instance', async () => {
+    harness = await start();
+    const h = harness;
+    await h.core.api['aliases:set']({ instanceId: h.instanceId, accountId: '123456789012', alias: 'pp' });
+    expect(h.core.snapshot().aliases).toEqual({ [`${h.instanceId}/123456789012`]: 'pp' });
+    await h.core.api['aliases:set']({ instanceId: h.instanceId, accountId: '123456789012', alias: '' });
+    expect(h.core.snapshot().aliases).toEqual({});
+    await h.core.api['aliases:set']({ instanceId: h.instanceId, accountId: '123456789012', alias: 'pp' });
+    await h.core.api['instance:remove']({ instanceId: h.instanceId });
+    expect(h.core.snapshot().aliases).toEqual({});
+    expect(h.core.snapshot().instances).toEqual([]);
+  });
+
+  it('re-fetches kept-fresh credentials before they expire and says so', async () => {
+    harness = await start();
+    const h = harness;
+    await signIn(h);
+    const directory = await h.core.directory(h.instanceId);
+    const account = directory.accounts[0]!;
+    const role = { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! };
+    await h.core.api['keep-fresh:toggle']({ role });
+    const first = await h.core.credentials(role);
+    h.clock.advance(first.expiration - h.clock.now() - 4 * 60_000);
+    const note = await waitFor(() => h.notifications.find((n) => n.title === 'Credentials refreshed'), 'the refresh notification');
+    expect(note.body).toContain(`${account.accountName} / ${role.roleName}`);
+    const renewed = await h.core.credentials(role);
+    expect(renewed.accessKeyId).not.toBe(first.accessKeyId);
+    expect(h.emulator.credentialsOwner(renewed.accessKeyId)).toMatchObject({ accountId: account.accountId, roleName: role.roleName });
+  });
+
+  it('answers a role AWS says is not assigned with one sentence and a visible note, never a crash', async () => {
+    harness = await start();
+    const h = harness;
+    await signIn(h);
+    const directory = await h.core.directory(h.instanceId);
+    const account = directory.accounts[0]!;
+    // A role the emulator never assigned, as a stale list or a revoked assignment would offer.
+    const ghost = { instanceId: h.instanceId, accountId: account.accountId, roleName: 'NotAssignedRole' };
+    await expect(h.core.api['credentials:copy']({ role: ghost })).rejects.toMatchObject({ code: 'not-assigned' });
+    expect(h.core.snapshot().notices[0]?.message).toMatch(/NotAssignedRole in account \d{12} is no longer assigned to you; it was removed from the list/);
+    const after = await h.core.api['directory:get']({ instanceId: h.instanceId });
+    expect(after?.accounts.find((candidate) => candidate.accountId === account.accountId)?.roles).toEqual(account.roles);
+    expect(viewOf(h.core, h.instanceId).session.status).toBe('signed-in');
+  });
+
+  it('keeps two instances in different regions apart', async () => {
+    harness = await start();
+    const h = harness;
+    const other = await startEmulator({ region: 'ap-southeast-2', directory: { accounts: 3, rolesPerAccount: 1, seed: 9 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+    try {
+      const { instanceId: second } = await h.core.api['instance:add']({ startUrl: other.startUrl, region: other.region, endpoint: other.url });
+      await signIn(h);
+      await h.core.api['session:sign-in']({ instanceId: second, flow: 'device' });
+      other.approveDevice(await waitFor(() => viewOf(h.core, second).session.signIn?.userCode, 'the second code'));
+      await waitFor(() => viewOf(h.core, second).session.status === 'signed-in' || undefined, 'the second sign-in');
+      const [a, b] = [await h.core.directory(h.instanceId), await h.core.directory(second)];
+      expect([a.accounts.length, b.accounts.length]).toEqual([12, 3]);
+      h.emulator.revokeAll();
+      // Revoking one instance's sessions leaves the other signed in and working.
+      const roleB = { instanceId: second, accountId: b.accounts[0]!.accountId, roleName: b.accounts[0]!.roles[0]! };
+      const keys = await h.core.credentials(roleB);
+      expect(other.credentialsOwner(keys.accessKeyId)).toMatchObject({ accountId: roleB.accountId });
+      await expect(h.core.api['credentials:copy']({ role: { instanceId: h.instanceId, accountId: a.accounts[0]!.accountId, roleName: a.accounts[0]!.roles[0]! } })).rejects.toMatchObject({ code: 'signed-out' });
+      expect(viewOf(h.core, second).session.status).toBe('signed-in');
+      expect(viewOf(h.core, h.instanceId).session.status).toBe('expired');
+    } finally {
+      await other.close();
+    }
   });
 });
