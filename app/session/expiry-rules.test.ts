@@ -34,13 +34,16 @@ describe('credentialsDue', () => {
 
 describe('nextWakeDelay', () => {
   it('sleeps until the nearest moment something becomes due, capped', () => {
-    expect(nextWakeDelay([], [], 0, lead)).toBe(MAX_TICK_MS);
-    expect(nextWakeDelay([{ expiresAt: 16 * minute, refreshable: false }], [], 0, lead)).toBe(minute);
-    expect(nextWakeDelay([{ expiresAt: 10 * minute + 5_000, refreshable: true }], [], 0, lead)).toBe(5_000);
-    expect(nextWakeDelay([], [CREDENTIALS_REFRESH_WINDOW_MS + 2_000], 0, lead)).toBe(2_000);
+    expect(nextWakeDelay([], [], 0, lead)).toEqual({ delayMs: MAX_TICK_MS, pastDue: false });
+    expect(nextWakeDelay([{ expiresAt: 16 * minute, refreshable: false }], [], 0, lead).delayMs).toBe(minute);
+    expect(nextWakeDelay([{ expiresAt: 10 * minute + 5_000, refreshable: true }], [], 0, lead).delayMs).toBe(5_000);
+    expect(nextWakeDelay([], [CREDENTIALS_REFRESH_WINDOW_MS + 2_000], 0, lead).delayMs).toBe(2_000);
   });
 
-  it('never busy-loops on moments already past', () => {
-    expect(nextWakeDelay([{ expiresAt: -minute, refreshable: false, warnedFor: -minute }], [], 0, lead)).toBe(MAX_TICK_MS);
+  it('retries a moment already past after the given delay instead of busy-looping', () => {
+    const pastRefresh = [{ expiresAt: 5 * minute, refreshable: true }];
+    expect(nextWakeDelay(pastRefresh, [], 0, lead, 4_000)).toEqual({ delayMs: 4_000, pastDue: true });
+    expect(nextWakeDelay(pastRefresh, [], 0, lead, 0)).toEqual({ delayMs: 250, pastDue: true });
+    expect(nextWakeDelay(pastRefresh, [], 0, lead)).toEqual({ delayMs: MAX_TICK_MS, pastDue: true });
   });
 });

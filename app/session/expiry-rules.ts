@@ -33,13 +33,24 @@ export const sessionActionAt = (session: SessionTiming, now: number, leadMs: num
 export const credentialsDue = (expiration: number | undefined, now: number): boolean =>
   expiration === undefined || expiration - now <= CREDENTIALS_REFRESH_WINDOW_MS;
 
-/** Milliseconds until the next moment one of the rules above can change its answer. */
+/** When to wake next, and whether something was already due and not done (a failed refresh, a race). */
+export interface WakePlan {
+  readonly delayMs: number;
+  readonly pastDue: boolean;
+}
+
+/**
+ * Milliseconds until the next moment one of the rules above can change its answer. A moment
+ * already past (its action failed, or time jumped during a tick) is retried after
+ * `pastDueRetryMs`, which the caller backs off, so a failing refresh never busy-loops.
+ */
 export const nextWakeDelay = (
   sessions: readonly SessionTiming[],
   credentialExpirations: readonly number[],
   now: number,
   leadMs: number,
-): number => {
+  pastDueRetryMs = MAX_TICK_MS,
+): WakePlan => {
   const moments: number[] = [];
   for (const session of sessions) {
     if (session.refreshable) moments.push(session.expiresAt - TOKEN_REFRESH_WINDOW_MS);
@@ -49,6 +60,8 @@ export const nextWakeDelay = (
     }
   }
   for (const expiration of credentialExpirations) moments.push(expiration - CREDENTIALS_REFRESH_WINDOW_MS);
-  const future = moments.map((at) => at - now).filter((delay) => delay > 0);
-  return Math.max(250, Math.min(MAX_TICK_MS, ...future));
+  const delays = moments.map((at) => at - now);
+  const pastDue = delays.some((delay) => delay <= 0);
+  const candidates = delays.map((delay) => (delay > 0 ? delay : pastDueRetryMs));
+  return { delayMs: Math.max(250, Math.min(MAX_TICK_MS, ...candidates)), pastDue };
 };

@@ -1,5 +1,6 @@
 import type { RoleCredentialsCache } from '../credentials/role-credentials';
 import { toRolecallError } from '../identity-center/error-mapping';
+import { roleKey } from '../model/roles';
 import type { CoreState } from './core-state';
 import { credentialsDue, nextWakeDelay, sessionActionAt } from './expiry-rules';
 import type { SessionTiming } from './expiry-rules';
@@ -17,6 +18,10 @@ export class ExpiryWatcher {
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** Consecutive wake-ups that found something past due; backs the retry off (1 s, 2 s, … 60 s). */
+  private pastDueStreak = 0;
+  /** Kept-fresh roles whose failed refresh was already announced, by the expiry it was for. */
+  private readonly failureAnnounced = new Map<string, number | undefined>();
 
   constructor(
     private readonly state: CoreState,
@@ -63,7 +68,10 @@ export class ExpiryWatcher {
   private nextDelay(): number {
     const sessions = [...this.state.runtimes.values()].flatMap((runtime) => this.timing(runtime) ?? []);
     const kept = this.state.settings().keepFresh.flatMap((ref) => this.cache.peek(ref)?.expiration ?? []);
-    return nextWakeDelay(sessions, kept, this.state.ports.clock.now(), this.leadMs());
+    const retryMs = 1_000 * 2 ** Math.min(this.pastDueStreak, 6);
+    const plan = nextWakeDelay(sessions, kept, this.state.ports.clock.now(), this.leadMs(), retryMs);
+    this.pastDueStreak = plan.pastDue ? this.pastDueStreak + 1 : 0;
+    return plan.delayMs;
   }
 
   private async tick(): Promise<void> {
@@ -114,16 +122,22 @@ export class ExpiryWatcher {
       if (!runtime?.token || runtime.expired || runtime.token.expiresAt <= now) continue;
       const held = this.cache.peek(ref)?.expiration;
       if (!credentialsDue(held, now)) continue;
-      this.cache.forget(ref);
+      // No forget(): the cache re-fetches inside the same window, and on failure the
+      // credentials held keep their countdown until they really expire.
       const name = this.roles.displayName(ref);
+      const key = roleKey(ref);
       try {
         const fresh = await this.roles.credentials(ref);
+        this.failureAnnounced.delete(key);
         // The first fetch is the user's own click; only a renewal is news.
         if (held !== undefined) {
           this.state.notify({ title: 'Credentials refreshed', body: `${name} is good until ${new Date(fresh.expiration).toLocaleTimeString()}.` });
         }
         this.state.changed();
       } catch (error) {
+        // Retried with backoff; said once per expiry so a long outage is one notification.
+        if (this.failureAnnounced.has(key) && this.failureAnnounced.get(key) === held) continue;
+        this.failureAnnounced.set(key, held);
         this.state.notify({ title: 'Credentials refresh failed', body: `Could not refresh ${name}: ${toRolecallError(error).userMessage}` }, 'error');
       }
     }
