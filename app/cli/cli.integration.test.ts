@@ -101,6 +101,10 @@ describe('the rolecall CLI end to end against the emulator', () => {
     expect(page).toContain(first.roleName);
     expect(page).toContain('eu-west-1');
 
+    const unknown = await rolecall(['creds', '--account', 'no-such-account', '--role', first.roleName]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No account "no-such-account" is assigned to you/);
+
     const logout = await rolecall(['logout']);
     expect(logout.code).toBe(0);
     const after = await rolecall(['creds', '--account', first.accountId, '--role', first.roleName]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RolecallError } from '../../model/errors';
 import { copyFormatSchema } from '../../model/settings';
 import type { Directory } from '../../model/roles';
 import { selectInstance } from '../../session/instance-registry';
@@ -56,6 +57,19 @@ export const ls = async (filter: readonly string[], raw: unknown, output: CliOut
   });
 };
 
+/**
+ * The role a user named, from the cached list; a name the cache does not know triggers one
+ * sync first (a role assigned since the last sync should just work).
+ */
+const findRole = async (core: RolecallController, instanceId: string, account: string, role: string) => {
+  try {
+    return resolveRole(await core.directory(instanceId), account, role);
+  } catch (error) {
+    if (!(error instanceof RolecallError) || error.code !== 'not-found') throw error;
+    return resolveRole(await core.sync(instanceId), account, role);
+  }
+};
+
 const roleSchema = z.object({
   ...instanceOption,
   account: z.string({ error: 'give the account id or name with --account' }).min(1),
@@ -69,8 +83,7 @@ export const creds = async (raw: unknown, output: CliOutput): Promise<void> => {
   const options = parseOptions(credsSchema, raw);
   await withCore(async (core) => {
     const instance = selectInstance(core.instances(), options.instance);
-    const directory = await core.directory(instance.id);
-    const { account, roleName } = resolveRole(directory, options.account, options.role);
+    const { account, roleName } = await findRole(core, instance.id, options.account, options.role);
     const { text } = await core.formattedCredentials({ instanceId: instance.id, accountId: account.accountId, roleName }, options.format);
     output.out(text);
   });
@@ -87,8 +100,7 @@ export const consoleCommand = async (raw: unknown, output: CliOutput): Promise<v
   const options = parseOptions(consoleSchema, raw);
   await withCore(async (core) => {
     const instance = selectInstance(core.instances(), options.instance);
-    const directory = await core.directory(instance.id);
-    const { account, roleName } = resolveRole(directory, options.account, options.role);
+    const { account, roleName } = await findRole(core, instance.id, options.account, options.role);
     const { url, region } = await core.consoleUrl(
       { instanceId: instance.id, accountId: account.accountId, roleName },
       { ...(options.region ? { region: options.region } : {}), ...(options.destination ? { destination: options.destination } : {}) },
