@@ -322,4 +322,24 @@ describe('the session controller against the emulator', () => {
       await other.close();
     }
   });
+
+  it('signs in with PKCE: the authorize link is shown, and following it in a browser completes the sign-in', async () => {
+    harness = await start();
+    const h = harness;
+    await h.core.api['session:sign-in']({ instanceId: h.instanceId, flow: 'pkce' });
+    const link = await waitFor(() => viewOf(h.core, h.instanceId).session.signIn?.verificationUri, 'the authorize link');
+    expect(link).toMatch(/\/authorize\?.*code_challenge_method=S256/);
+    expect(h.opened).toContain(link);
+    // Play the browser: the emulator's consent page, then Allow, which redirects to our loopback listener.
+    const consent = await fetch(link);
+    expect(consent.status).toBe(200);
+    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(await consent.text());
+    expect(form).not.toBeNull();
+    const fields = new URLSearchParams([...form![2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+    const allow = await fetch(new URL(form![1]!.replace(/&amp;/g, '&'), link), { method: 'POST', body: fields, redirect: 'manual' });
+    const callback = allow.headers.get('location');
+    expect(callback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?code=/);
+    expect((await fetch(callback!)).status).toBe(200);
+    await waitFor(() => viewOf(h.core, h.instanceId).session.status === 'signed-in' || undefined, 'signed-in');
+  });
 });

@@ -82,7 +82,8 @@ export class SignInRunner {
               open: async (url: string) => {
                 if (runtime.signIn) runtime.signIn.view = { flow: 'pkce', stage: 'awaiting-user', verificationUri: url };
                 this.state.changed();
-                await ports.opener.openExternal(url);
+                // The view shows the link too, so a browser that cannot be opened is not fatal.
+                if (this.options.openVerification) this.openUrl(url);
               },
             });
       runtime.signIn = undefined;
