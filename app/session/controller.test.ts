@@ -335,11 +335,21 @@ describe('the session controller against the emulator', () => {
     expect(consent.status).toBe(200);
     const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(await consent.text());
     expect(form).not.toBeNull();
-    const fields = new URLSearchParams([...form![2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+    const fields = new URLSearchParams([...form![2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m): [string, string] => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
     const allow = await fetch(new URL(form![1]!.replace(/&amp;/g, '&'), link), { method: 'POST', body: fields, redirect: 'manual' });
     const callback = allow.headers.get('location');
     expect(callback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?code=/);
     expect((await fetch(callback!)).status).toBe(200);
     await waitFor(() => viewOf(h.core, h.instanceId).session.status === 'signed-in' || undefined, 'signed-in');
+  });
+
+  it('re-syncs an account list older than 12 hours in the background', async () => {
+    harness = await start();
+    const h = harness;
+    await signIn(h);
+    const first = await waitFor(() => viewOf(h.core, h.instanceId).sync.syncedAt, 'the first sync');
+    h.clock.advance(12 * 3600_000 + 60_000);
+    await waitFor(() => ((viewOf(h.core, h.instanceId).sync.syncedAt ?? 0) > first ? true : undefined), 'a background re-sync');
+    expect(viewOf(h.core, h.instanceId).session.status).toBe('signed-in');
   });
 });

@@ -74,7 +74,14 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       if (options.autoSync !== false) syncs.inBackground(runtime);
     },
   });
-  const watcher = new ExpiryWatcher(state, tokens, roles, credentialCache, (runtime) => void signIns.start(runtime, 'device').catch(() => undefined));
+  const watcher = new ExpiryWatcher(
+    state,
+    tokens,
+    roles,
+    credentialCache,
+    (runtime) => void signIns.start(runtime, 'device').catch(() => undefined),
+    options.autoSync ? (runtime) => syncs.inBackground(runtime) : undefined,
+  );
   const shutdown = new AbortController();
   let started: Promise<void> | undefined;
 

@@ -8,6 +8,8 @@
 export const TOKEN_REFRESH_WINDOW_MS = 10 * 60_000;
 /** Re-fetch kept-fresh role credentials this long before they expire. */
 export const CREDENTIALS_REFRESH_WINDOW_MS = 5 * 60_000;
+/** A signed-in instance's account list is re-synced in the background once it is this old. */
+export const DIRECTORY_RESYNC_AFTER_MS = 12 * 60 * 60_000;
 /** Never sleep longer than this, so clock jumps (suspend/resume) are noticed soon. */
 export const MAX_TICK_MS = 60_000;
 
@@ -50,8 +52,10 @@ export const nextWakeDelay = (
   now: number,
   leadMs: number,
   pastDueRetryMs = MAX_TICK_MS,
+  /** Other moments something becomes due (a directory re-sync). */
+  otherMoments: readonly number[] = [],
 ): WakePlan => {
-  const moments: number[] = [];
+  const moments: number[] = [...otherMoments];
   for (const session of sessions) {
     if (session.refreshable) moments.push(session.expiresAt - TOKEN_REFRESH_WINDOW_MS);
     else {

@@ -2,7 +2,7 @@ import type { RoleCredentialsCache } from '../credentials/role-credentials';
 import { toRolecallError } from '../identity-center/error-mapping';
 import { roleKey } from '../model/roles';
 import type { CoreState } from './core-state';
-import { credentialsDue, nextWakeDelay, sessionActionAt } from './expiry-rules';
+import { DIRECTORY_RESYNC_AFTER_MS, credentialsDue, nextWakeDelay, sessionActionAt } from './expiry-rules';
 import type { SessionTiming } from './expiry-rules';
 import type { RoleAccess } from './role-access';
 import type { InstanceRuntime } from './runtime';
@@ -30,6 +30,8 @@ export class ExpiryWatcher {
     private readonly cache: RoleCredentialsCache,
     /** Starts a sign-in when the user clicks an expiry notification. */
     private readonly signIn: (runtime: InstanceRuntime) => void,
+    /** Re-syncs an old account list in the background; absent where the shell syncs on demand. */
+    private readonly resync?: (runtime: InstanceRuntime) => void,
   ) {
     state.onChange(() => this.wake?.());
   }
@@ -69,7 +71,8 @@ export class ExpiryWatcher {
     const sessions = [...this.state.runtimes.values()].flatMap((runtime) => this.timing(runtime) ?? []);
     const kept = this.state.settings().keepFresh.flatMap((ref) => this.cache.peek(ref)?.expiration ?? []);
     const retryMs = 1_000 * 2 ** Math.min(this.pastDueStreak, 6);
-    const plan = nextWakeDelay(sessions, kept, this.state.ports.clock.now(), this.leadMs(), retryMs);
+    const resyncs = this.resync ? [...this.state.runtimes.values()].flatMap((runtime) => (this.timing(runtime) && runtime.directory ? [runtime.directory.syncedAt + DIRECTORY_RESYNC_AFTER_MS] : [])) : [];
+    const plan = nextWakeDelay(sessions, kept, this.state.ports.clock.now(), this.leadMs(), retryMs, resyncs);
     this.pastDueStreak = plan.pastDue ? this.pastDueStreak + 1 : 0;
     return plan.delayMs;
   }
@@ -79,6 +82,18 @@ export class ExpiryWatcher {
       if (!runtime.signIn) await this.tickSession(runtime);
     }
     await this.keepFresh();
+    this.resyncOldDirectories();
+  }
+
+  /** A list synced long ago may miss new accounts: refresh it quietly while the session is valid. */
+  private resyncOldDirectories(): void {
+    if (!this.resync) return;
+    const now = this.state.ports.clock.now();
+    for (const runtime of this.state.runtimes.values()) {
+      const token = runtime.token;
+      if (!token || runtime.expired || token.expiresAt <= now || runtime.syncing || runtime.sync.status === 'error') continue;
+      if (runtime.directory && now - runtime.directory.syncedAt >= DIRECTORY_RESYNC_AFTER_MS) this.resync(runtime);
+    }
   }
 
   private async tickSession(runtime: InstanceRuntime): Promise<void> {
