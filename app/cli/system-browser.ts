@@ -12,8 +12,9 @@ export const canOpenBrowser = (env: Readonly<Record<string, string | undefined>>
 };
 
 /** Opens URLs in the user's default browser (the `open` package: xdg-open, open, start). */
-export const systemBrowser = (browser?: string | null): Opener => ({
-  openExternal: async (url) => {
+export const systemBrowser = (defaultBrowser?: string | null): Opener => ({
+  openExternal: async (url, options) => {
+    const browser = options?.browser ?? defaultBrowser;
     const child = await open(url, browser ? { app: { name: browser } } : {});
     // Surfaces "xdg-open not found" and the like instead of failing silently.
     await new Promise<void>((resolve, reject) => {

@@ -18,6 +18,9 @@ export interface Notifier {
 }
 
 export interface Opener {
-  /** Opens an https URL (or the loopback emulator) in the user's browser. */
-  openExternal(url: string): Promise<void>;
+  /**
+   * Opens an https URL (or the loopback emulator) in the user's browser; `browser` names a
+   * specific one (the console-browser preference, e.g. "firefox"), else the default.
+   */
+  openExternal(url: string, options?: { readonly browser?: string | null }): Promise<void>;
 }

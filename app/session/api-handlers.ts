@@ -106,7 +106,7 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
     },
     'console:open': async ({ role, region, destination }) => {
       const result = await roles.consoleUrl(role, { ...(region ? { region } : {}), ...(destination ? { destination } : {}) });
-      if (!handsTextToView) await ports.opener.openExternal(result.url);
+      if (!handsTextToView) await ports.opener.openExternal(result.url, { browser: state.settings().preferences.consoleBrowser });
       await roles.rememberRecent(role);
       return { role, region: result.region, ...(handsTextToView ? { url: result.url } : {}) };
     },

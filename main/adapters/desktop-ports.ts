@@ -1,3 +1,4 @@
+import open from 'open';
 import type { Clipboard, Notification, Notifier, Opener } from '../../app/ports/desktop';
 import { RolecallError } from '../../app/model/errors';
 
@@ -49,7 +50,7 @@ export const createOpener = (
   isAllowed: (url: string) => boolean,
   log: { warn(message: string): void },
 ): Opener => ({
-  async openExternal(url: string): Promise<void> {
+  async openExternal(url: string, options?: { readonly browser?: string | null }): Promise<void> {
     if (!isAllowed(url)) {
       let host = 'an invalid URL';
       try {
@@ -60,6 +61,15 @@ export const createOpener = (
       // The host only: query strings can hold sign-in tokens.
       log.warn(`Refused to open ${host} in the browser.`);
       throw new RolecallError('invalid-request', 'Rolecall only opens AWS sign-in, portal and console pages in your browser.');
+    }
+    if (options?.browser) {
+      // A chosen browser (the console-browser preference): the `open` package starts it by name.
+      const child = await open(url, { app: { name: options.browser } });
+      await new Promise<void>((resolve, reject) => {
+        child.once('error', () => reject(new RolecallError('invalid-input', `Could not start the browser "${options.browser}"; check the console browser in Preferences.`)));
+        child.once('spawn', () => resolve());
+      });
+      return;
     }
     await electron.shell.openExternal(url);
   },
