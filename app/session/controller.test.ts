@@ -105,6 +105,12 @@ const signIn = async (h: Harness): Promise<void> => {
   await waitFor(() => viewOf(h.core, h.instanceId).session.status === 'signed-in' || undefined, 'signed-in');
 };
 
+/** The first account of the synced list and a role in it. */
+const firstRole = async (h: Harness) => {
+  const account = (await h.core.directory(h.instanceId)).accounts[0]!;
+  return { account, role: { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! } };
+};
+
 beforeEach(() => {
   harness = undefined;
 });
@@ -138,9 +144,7 @@ describe('the session controller against the emulator', () => {
     harness = await start();
     const h = harness;
     await signIn(h);
-    const directory = await h.core.directory(h.instanceId);
-    const account = directory.accounts[0]!;
-    const role = { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! };
+    const { account, role } = await firstRole(h);
     const result = await h.core.api['credentials:copy']({ role, format: 'posix' });
     expect(result).not.toHaveProperty('clipboardText');
     const keyId = /AWS_ACCESS_KEY_ID='?([A-Z0-9]+)/.exec(h.clipboard.text)?.[1];
@@ -162,9 +166,8 @@ describe('the session controller against the emulator', () => {
     harness = await start({ shell: 'web' });
     const h = harness;
     await signIn(h);
-    const directory = await h.core.directory(h.instanceId);
-    const account = directory.accounts[0]!;
-    const result = await h.core.api['credentials:copy']({ role: { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! }, format: 'json' });
+    const { role } = await firstRole(h);
+    const result = await h.core.api['credentials:copy']({ role, format: 'json' });
     expect(JSON.parse(result.clipboardText!)).toMatchObject({ Version: 1 });
     expect(h.clipboard.text).toBe('');
   });
@@ -173,9 +176,7 @@ describe('the session controller against the emulator', () => {
     harness = await start();
     const h = harness;
     await signIn(h);
-    const directory = await h.core.directory(h.instanceId);
-    const account = directory.accounts[0]!;
-    const role = { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! };
+    const { role } = await firstRole(h);
     h.emulator.revokeAll();
     await expect(h.core.api['credentials:copy']({ role })).rejects.toMatchObject({ code: 'signed-out' });
     const view = viewOf(h.core, h.instanceId);
@@ -270,9 +271,7 @@ describe('the session controller against the emulator', () => {
     harness = await start();
     const h = harness;
     await signIn(h);
-    const directory = await h.core.directory(h.instanceId);
-    const account = directory.accounts[0]!;
-    const role = { instanceId: h.instanceId, accountId: account.accountId, roleName: account.roles[0]! };
+    const { account, role } = await firstRole(h);
     await h.core.api['keep-fresh:toggle']({ role });
     const first = await h.core.credentials(role);
     h.clock.advance(first.expiration - h.clock.now() - 4 * 60_000);
@@ -287,8 +286,7 @@ describe('the session controller against the emulator', () => {
     harness = await start();
     const h = harness;
     await signIn(h);
-    const directory = await h.core.directory(h.instanceId);
-    const account = directory.accounts[0]!;
+    const { account } = await firstRole(h);
     // A role the emulator never assigned, as a stale list or a revoked assignment would offer.
     const ghost = { instanceId: h.instanceId, accountId: account.accountId, roleName: 'NotAssignedRole' };
     await expect(h.core.api['credentials:copy']({ role: ghost })).rejects.toMatchObject({ code: 'not-assigned' });
