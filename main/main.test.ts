@@ -92,6 +92,18 @@ describe('main process', () => {
     expect(contents.sent.at(-1)).toEqual({ channel: 'quick-switcher:open', payload: undefined });
   });
 
+  it("the tray's Preferences… shows the window and asks the page for the preferences (view:open)", async () => {
+    window.hide();
+    // A fresh state change rebuilds the tray menu; take the newest one.
+    const tray = electron.Tray.all[0]!;
+    const template = (tray.menu as { template: { id: string; click?: () => void }[] }).template;
+    const item = template.find((entry) => entry.id === 'preferences');
+    expect(item?.click).toBeTypeOf('function');
+    item!.click!();
+    await vi.waitFor(() => expect(contents.sent.at(-1)).toEqual({ channel: 'view:open', payload: { view: 'preferences' } }));
+    expect(window.visible).toBe(true);
+  });
+
   it('applies launch at login when it is switched on', async () => {
     await electron.ipcMain.invoke('preferences:update', { launchAtLogin: true }, contents);
     await vi.waitFor(() => expect(electron.app.loginItems).toContainEqual({ openAtLogin: true }));

@@ -55,8 +55,6 @@ installWebContentsSecurity(app, {
 const start = async (): Promise<void> => {
   await app.whenReady();
   if (process.platform === 'darwin') app.dock?.hide();
-  const menuTemplate = applicationMenuTemplate(process.platform);
-  Menu.setApplicationMenu(menuTemplate ? Menu.buildFromTemplate(menuTemplate) : null);
   handleAppProtocol(protocol, paths.rendererDir);
   installCspHeader(session.defaultSession);
 
@@ -118,6 +116,14 @@ const start = async (): Promise<void> => {
     mainWindow.show();
     senders.broadcast('quick-switcher:open', undefined);
   };
+  // The page may still be loading (the window is created hidden): TrustedSenders queues the
+  // event until the renderer has asked for its first snapshot.
+  const openPreferences = () => {
+    mainWindow.show();
+    senders.broadcast('view:open', { view: 'preferences' });
+  };
+  const menuTemplate = applicationMenuTemplate(process.platform, { openPreferences });
+  Menu.setApplicationMenu(menuTemplate ? Menu.buildFromTemplate(menuTemplate) : null);
   app.on('second-instance', () => mainWindow.show());
   app.on('activate', () => mainWindow.show());
 
@@ -138,7 +144,7 @@ const start = async (): Promise<void> => {
       void dispatchTrayAction(action, {
         api: controller.api,
         showWindow: () => mainWindow.show(),
-        showPreferences: () => mainWindow.show(),
+        showPreferences: openPreferences,
         quit: () => app.quit(),
         reportError: (message) => notifier.notify({ title: 'Rolecall', body: message }),
       }),

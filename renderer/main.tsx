@@ -10,6 +10,7 @@ import './styles/app.css';
 // Wired once, outside React: the bridge feeds the store, components only read and call.
 const picked = pickBridge();
 const store = createRolecallStore();
+store.getState().setShell(picked.mode);
 const actions = createActions(store, picked.bridge, browserPlatform());
 if (picked.onConnectionChange) picked.onConnectionChange((state) => store.getState().setConnection(state));
 else store.getState().setConnection('open');

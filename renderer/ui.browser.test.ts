@@ -140,7 +140,7 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
   });
 
   it('shows the user code big with a countdown while signing in, and cancels', async () => {
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const code = page.getByLabel('User code');
     await code.waitFor();
     expect(await code.textContent()).toBe('WDJB-MJHT');
@@ -149,6 +149,17 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     await expect.poll(() => core.calls.includes('session:open-verification')).toBe(true);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await code.waitFor({ state: 'detached' });
+  });
+
+  it('offers PKCE as the second way in: no code, the authorize link to open (web mode opens nothing itself), and Cancel', async () => {
+    await page.getByRole('button', { name: 'Sign in with browser redirect (PKCE)' }).click();
+    const card = page.getByRole('region', { name: 'Signing in to Partner' });
+    await card.getByText('Open the sign-in page and approve the request there.').waitFor();
+    expect(await card.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')).toBe('http://127.0.0.1:9/device');
+    expect(await card.getByLabel('User code').count()).toBe(0);
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await card.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Sign in with browser redirect (PKCE)' }).waitFor();
   });
 
   it('validates a new instance with the core schema, and shows server errors in words', async () => {

@@ -12,9 +12,17 @@ const rowHeight: Readonly<Record<ListRow['kind'], number>> = { section: 30, acco
 
 export const optionId = (optionIndex: number): string => `role-option-${optionIndex}`;
 
-/** The accessible name of a role: role, account name and account id (and pinned). */
+/** The accessible name of a role: role, account name (and the user's alias), account id (and pinned). */
 export const roleLabel = (row: RoleRow, pinned: boolean, showInstance: boolean): string =>
-  `${row.entry.roleName}, ${row.entry.accountName}, ${row.entry.accountId}${showInstance ? `, ${row.entry.instanceLabel}` : ''}${pinned ? ', pinned' : ''}`;
+  `${row.entry.roleName}, ${row.entry.accountName}${row.entry.alias ? `, alias ${row.entry.alias}` : ''}, ${row.entry.accountId}${showInstance ? `, ${row.entry.instanceLabel}` : ''}${pinned ? ', pinned' : ''}`;
+
+/** The user's alias beside an account name; the role's accessible name carries it for screen readers. */
+const Alias = ({ alias }: { alias: string }) =>
+  alias ? (
+    <span className="alias" title="Your alias for this account">
+      {alias}
+    </span>
+  ) : null;
 
 /** Search box + virtualised, keyboard-first list of roles grouped by account. */
 export const Directory = () => {
@@ -192,6 +200,7 @@ export const Directory = () => {
                 return (
                   <div key={item.key} role="presentation" className="row row-account" style={style}>
                     <span className="account-name">{row.accountName}</span>
+                    <Alias alias={row.alias} />
                     <span className="account-id mono">{row.accountId}</span>
                     <span className="account-email">{row.email}</span>
                     {multiInstance ? <span className="badge">{row.instanceLabel}</span> : null}
@@ -222,7 +231,7 @@ export const Directory = () => {
                   <span className="role-name">{row.entry.roleName}</span>
                   {row.section !== 'accounts' ? (
                     <span className="role-account">
-                      {row.entry.accountName} <span className="mono muted">{row.entry.accountId}</span>
+                      {row.entry.accountName} <Alias alias={row.entry.alias} /> <span className="mono muted">{row.entry.accountId}</span>
                     </span>
                   ) : null}
                   {isPinned ? (

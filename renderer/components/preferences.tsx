@@ -1,5 +1,6 @@
-import { useEffect, useId, useState } from 'react';
-import type { ReactNode } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { ssoSessionNameSchema } from '../../app/model/instances';
 import { copyFormatLabels, copyFormats, preferencesSchema } from '../../app/model/settings';
 import type { CopyFormat, Preferences as PreferencesValue } from '../../app/model/settings';
 import { partitions } from '../../app/model/partitions';
@@ -104,19 +105,158 @@ const DraftInput = <K extends Key>({
 const toNumber = (text: string): number => (text === '' ? Number.NaN : Number(text));
 const toNullable = (text: string): string | null => (text === '' ? null : text);
 
+/** Checks an sso-session name with the core's own schema; the problem in plain words, or undefined. */
+export const ssoSessionNameProblem = (value: string): string | undefined => {
+  if (value === '') return 'An sso-session name is required.';
+  const result = ssoSessionNameSchema.safeParse(value);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0];
+  if (issue?.code === 'too_big') return 'Use at most 64 characters.';
+  return `Not a valid sso-session name: ${issue?.message ?? 'use letters, digits, ".", "_" or "-"'}.`;
+};
+
+/** Checks an instance name; the problem in plain words, or undefined. */
+export const instanceLabelProblem = (value: string): string | undefined => {
+  if (value === '') return 'Give the instance a name.';
+  return value.length > 100 ? 'Use at most 100 characters.' : undefined;
+};
+
+type EditField = 'label' | 'ssoSessionName';
+
+/**
+ * Renames an instance or changes its `[sso-session]` name, inline in its row. Only changed
+ * fields are sent; Escape cancels; the core's refusal (a name another instance uses) stays
+ * on screen in its own words.
+ */
+const InstanceEditor = ({ instance, onDone }: { instance: InstanceView; onDone: () => void }) => {
+  const actions = useActions();
+  const id = useId();
+  const [values, setValues] = useState<Record<EditField, string>>({ label: instance.label, ssoSessionName: instance.ssoSessionName });
+  const [problems, setProblems] = useState<Partial<Record<EditField, string>>>({});
+  const [serverError, setServerError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const set = (field: EditField, value: string): void => {
+    setValues((current) => ({ ...current, [field]: value }));
+    setProblems((current) => ({ ...current, [field]: undefined }));
+    setServerError(undefined);
+  };
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    const label = values.label.trim();
+    const ssoSessionName = values.ssoSessionName.trim();
+    const found = { label: instanceLabelProblem(label), ssoSessionName: ssoSessionNameProblem(ssoSessionName) };
+    setProblems(found);
+    if (found.label || found.ssoSessionName) return;
+    const change = {
+      ...(label !== instance.label ? { label } : {}),
+      ...(ssoSessionName !== instance.ssoSessionName ? { ssoSessionName } : {}),
+    };
+    if (Object.keys(change).length === 0) {
+      onDone();
+      return;
+    }
+    setBusy(true);
+    const result = await actions.updateInstance(instance.id, change);
+    setBusy(false);
+    if (result.ok) onDone();
+    else setServerError(result.message);
+  };
+
+  const field = (name: EditField, label: string, hint: string) => (
+    <div className="field">
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <input
+        id={`${id}-${name}`}
+        type="text"
+        value={values[name]}
+        autoComplete="off"
+        spellCheck={false}
+        autoFocus={name === 'label'}
+        aria-invalid={problems[name] ? true : undefined}
+        aria-describedby={`${id}-${name}-note`}
+        onChange={(event) => set(name, event.target.value)}
+      />
+      <p id={`${id}-${name}-note`} className={problems[name] ? 'field-problem' : 'field-hint'}>
+        {problems[name] ?? hint}
+      </p>
+    </div>
+  );
+
+  return (
+    <form
+      className="instance-edit"
+      aria-label={`Edit ${instance.label}`}
+      noValidate
+      onSubmit={(event) => void submit(event)}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        onDone();
+      }}
+    >
+      <div className="field-row">
+        {field('label', 'Name', 'How Rolecall shows this instance.')}
+        {field(
+          'ssoSessionName',
+          'sso-session name',
+          'The [sso-session] name in ~/.aws/config; Rolecall moves its AWS CLI cache entry along. Profiles already written keep the old name.',
+        )}
+      </div>
+      {serverError ? (
+        <p className="form-error" role="alert">
+          {serverError}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="button" className="ghost" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
+  );
+};
+
 const InstanceRow = ({ instance }: { instance: InstanceView }) => {
   const actions = useActions();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
   const signedIn = instance.session.status === 'signed-in';
+  if (editing) {
+    return (
+      <li className="instance-row editing">
+        <InstanceEditor
+          instance={instance}
+          onDone={() => {
+            setEditing(false);
+            // Back to where the keyboard user started.
+            requestAnimationFrame(() => editButton.current?.focus());
+          }}
+        />
+      </li>
+    );
+  }
   return (
     <li className="instance-row">
       <div className="instance-text">
         <strong>{instance.label}</strong>
         <span className="muted">
-          {instance.startUrl} · {instance.region} · {statusWords[instance.session.status]}
+          {instance.startUrl} · {instance.region}
+        </span>
+        {/* A line of its own: the URL above may be cut short; status and session name must not be. */}
+        <span className="muted">
+          {statusWords[instance.session.status]} · sso-session {instance.ssoSessionName}
         </span>
       </div>
       <div className="instance-actions">
+        <button type="button" className="ghost" ref={editButton} aria-label={`Edit ${instance.label}`} onClick={() => setEditing(true)}>
+          Edit…
+        </button>
         {signedIn ? (
           <>
             <button type="button" className="ghost" onClick={() => void actions.addAllProfiles(instance.id)}>

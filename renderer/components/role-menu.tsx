@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { copyFormatLabels, copyFormats } from '../../app/model/settings';
 import { roleKey } from '../../app/model/roles';
@@ -11,10 +11,82 @@ interface MenuItem {
   readonly label: string;
   readonly hint?: string;
   readonly checked?: boolean;
+  /** The item leads to a second step inside the menu instead of closing it. */
+  readonly keepsOpen?: boolean;
   readonly run: () => void;
 }
 
-/** The action menu of one role: other copy formats, console, pin, keep fresh, AWS profile. */
+/** Longest alias the core accepts (`aliases:set`). */
+export const maxAliasLength = 60;
+
+/**
+ * The inline alias editor that replaces the menu's items: Enter saves, Escape cancels, an
+ * empty value removes the alias. A failed save keeps it open with the core's sentence.
+ */
+const AliasEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) => {
+  const actions = useActions();
+  const inputId = useId();
+  const [draft, setDraft] = useState(row.entry.alias);
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const { instanceId, accountId } = row.entry.ref;
+
+  const save = async (): Promise<void> => {
+    if (busy) return;
+    if (draft.trim() === row.entry.alias) {
+      onClose();
+      return;
+    }
+    setBusy(true);
+    const result = await actions.setAlias(instanceId, accountId, draft);
+    setBusy(false);
+    if (result.ok) onClose();
+    else setProblem(result.message);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
+    if (event.key === 'Enter') void save();
+    else if (event.key === 'Escape') onClose();
+    else return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  return (
+    <div className="alias-editor">
+      <label htmlFor={inputId}>
+        Alias for {row.entry.accountName} <span className="mono muted">{accountId}</span>
+      </label>
+      <input
+        id={inputId}
+        type="text"
+        value={draft}
+        maxLength={maxAliasLength}
+        autoComplete="off"
+        spellCheck={false}
+        autoFocus
+        placeholder="e.g. pay"
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={`${inputId}-hint`}
+        onFocus={(event) => event.currentTarget.select()}
+        onChange={(event) => {
+          setDraft(event.target.value);
+          setProblem(undefined);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <p id={`${inputId}-hint`} className={problem ? 'field-problem' : 'field-hint'} role={problem ? 'alert' : undefined}>
+        {problem ?? (
+          <>
+            <kbd>Enter</kbd> saves · <kbd>Esc</kbd> cancels · empty removes it. Search finds the account by its alias too.
+          </>
+        )}
+      </p>
+    </div>
+  );
+};
+
+/** The action menu of one role: other copy formats, console, pin, keep fresh, AWS profile, account alias. */
 export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Element | null; onClose: () => void }) => {
   const actions = useActions();
   const defaultFormat = useRolecall((s) => selectPreferences(s)?.defaultCopyFormat ?? 'posix');
@@ -24,6 +96,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
   const menuRef = useRef<HTMLDivElement>(null);
   const [position, setPosition] = useState<{ top: number; left: number }>({ top: 0, left: 0 });
   const [focused, setFocused] = useState(0);
+  const [editingAlias, setEditingAlias] = useState(false);
   const role = row.entry.ref;
 
   const items: MenuItem[] = [
@@ -37,6 +110,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
     { id: 'pin', label: pinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },
     { id: 'fresh', label: 'Keep credentials fresh', checked: fresh, run: () => void actions.toggleKeepFresh(role) },
     { id: 'profile', label: 'Add as AWS profile', run: () => void actions.addProfile(role) },
+    { id: 'alias', label: 'Set account alias…', keepsOpen: true, run: () => setEditingAlias(true) },
   ];
 
   useLayoutEffect(() => {
@@ -49,7 +123,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
     const top = below + height > window.innerHeight - 8 ? Math.max(8, (rect?.top ?? 80) - height - 4) : below;
     const left = Math.min(window.innerWidth - width - 8, Math.max(8, (rect?.right ?? width) - width - 8));
     setPosition({ top, left });
-  }, [anchor]);
+  }, [anchor, editingAlias]);
 
   useEffect(() => {
     menuRef.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]')[focused]?.focus();
@@ -65,10 +139,12 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
 
   const choose = (item: MenuItem): void => {
     item.run();
-    onClose();
+    if (!item.keepsOpen) onClose();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    // The alias editor's text field keeps its own keys (Space, Home, End, arrows).
+    if (editingAlias) return;
     const last = items.length - 1;
     if (event.key === 'ArrowDown') setFocused((index) => (index >= last ? 0 : index + 1));
     else if (event.key === 'ArrowUp') setFocused((index) => (index <= 0 ? last : index - 1));
@@ -83,6 +159,22 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
     event.stopPropagation();
   };
 
+  const title = `${row.entry.accountName}${row.entry.alias ? ` (${row.entry.alias})` : ''} / ${row.entry.roleName}`;
+
+  if (editingAlias) {
+    return (
+      <div
+        ref={menuRef}
+        className="menu"
+        role="dialog"
+        aria-label={`Account alias for ${row.entry.accountName}`}
+        style={{ top: position.top, left: position.left }}
+      >
+        <AliasEditor row={row} onClose={onClose} />
+      </div>
+    );
+  }
+
   return (
     <div
       ref={menuRef}
@@ -93,7 +185,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
       onKeyDown={onKeyDown}
     >
       <div className="menu-title" aria-hidden="true">
-        {row.entry.accountName} / {row.entry.roleName}
+        {title}
       </div>
       {items.map((item, index) => (
         <button

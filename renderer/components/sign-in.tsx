@@ -68,6 +68,25 @@ const DeviceCode = ({ instance }: { instance: InstanceView }) => {
   );
 };
 
+/**
+ * The secondary way to sign in, a quiet button so the device flow stays the obvious one:
+ * authorization code + PKCE with a loopback redirect, as newer AWS tooling does (the core
+ * opens the browser and catches the redirect itself).
+ */
+export const PkceSignInButton = ({ instance }: { instance: InstanceView }) => {
+  const actions = useActions();
+  return (
+    <button
+      type="button"
+      className="ghost"
+      title="Authorization code with PKCE: Rolecall opens the browser and receives the answer on 127.0.0.1, no code to type"
+      onClick={() => void actions.signIn(instance.id, 'pkce')}
+    >
+      Sign in with browser redirect (PKCE)
+    </button>
+  );
+};
+
 /** An instance that needs a sign-in, with the reason in plain words when there is one. */
 const SignInPrompt = ({ instance }: { instance: InstanceView }) => {
   const actions = useActions();
@@ -84,9 +103,86 @@ const SignInPrompt = ({ instance }: { instance: InstanceView }) => {
           <p className="muted">{status === 'expired' ? 'Your Identity Center session ended.' : 'Sign in to list your accounts and roles.'}</p>
         )}
       </div>
-      <button type="button" className="primary" onClick={() => void actions.signIn(instance.id)}>
-        Sign in
-      </button>
+      <div className="prompt-actions">
+        <button type="button" className="primary" onClick={() => void actions.signIn(instance.id)}>
+          Sign in
+        </button>
+        <PkceSignInButton instance={instance} />
+      </div>
+    </section>
+  );
+};
+
+/**
+ * One authorization-code (PKCE) sign-in in progress: the core opened the authorize page
+ * itself and waits on a loopback redirect, so there is no code; the link opens the page
+ * again (a closed tab, another browser) and stays copyable.
+ */
+const BrowserRedirect = ({ instance }: { instance: InstanceView }) => {
+  const actions = useActions();
+  const signIn = instance.session.signIn;
+  const remaining = useRemaining(signIn?.expiresAt);
+  const link = signIn?.verificationUri;
+  const openedByShell = useRolecall((s) => s.shell === 'electron');
+  return (
+    <section className="card sign-in-card" aria-label={`Signing in to ${instance.label}`}>
+      <header className="card-header">
+        <h2>Sign in to {instance.label}</h2>
+        <span className="muted">{instance.startUrl}</span>
+      </header>
+      {!link ? (
+        <p className="waiting">
+          <span className="spinner" aria-hidden="true" /> Contacting IAM Identity Center…
+        </p>
+      ) : (
+        <>
+          {openedByShell ? (
+            <>
+              <p className="waiting attention">
+                <span className="spinner" aria-hidden="true" /> Approve the request in the browser window that opened.
+              </p>
+              <p className="verification">
+                <span className="muted">No window?</span>
+                <a href={link} target="_blank" rel="noopener noreferrer">
+                  Open the sign-in page again
+                </a>
+                <button type="button" className="link-button" onClick={() => void actions.copyText(link, 'the link')}>
+                  Copy link
+                </button>
+              </p>
+            </>
+          ) : (
+            <>
+              {/* `rolecall web` opens nothing itself: the page's link is the way in. */}
+              <p className="waiting attention">
+                <span className="spinner" aria-hidden="true" /> Open the sign-in page and approve the request there.
+              </p>
+              <p className="verification">
+                <a className="button-link" href={link} target="_blank" rel="noopener noreferrer">
+                  Open the sign-in page
+                </a>
+                <button type="button" className="link-button" onClick={() => void actions.copyText(link, 'the link')}>
+                  Copy link
+                </button>
+              </p>
+            </>
+          )}
+          {/* The authorize URL is long; one line shows where it goes, Copy link takes all of it. */}
+          <p className="authorize-url mono muted" title={link}>
+            {link}
+          </p>
+          {remaining !== undefined ? (
+            <p className="muted countdown" aria-live="off">
+              {remaining > 0 ? `The request times out in ${formatRemaining(remaining)}.` : 'The request timed out; cancel and start again.'}
+            </p>
+          ) : null}
+        </>
+      )}
+      <div className="card-actions">
+        <button type="button" className="ghost" onClick={() => void actions.cancelSignIn(instance.id)}>
+          Cancel
+        </button>
+      </div>
     </section>
   );
 };
@@ -98,9 +194,9 @@ export const SignInArea = () => {
   if (signingIn.length === 0 && needsSignIn.length === 0) return null;
   return (
     <div className="sign-in-area">
-      {signingIn.map((instance) => (
-        <DeviceCode key={instance.id} instance={instance} />
-      ))}
+      {signingIn.map((instance) =>
+        instance.session.signIn?.flow === 'pkce' ? <BrowserRedirect key={instance.id} instance={instance} /> : <DeviceCode key={instance.id} instance={instance} />,
+      )}
       {needsSignIn.map((instance) => (
         <SignInPrompt key={instance.id} instance={instance} />
       ))}

@@ -88,6 +88,55 @@ describe('searchEntries ranking', () => {
   });
 });
 
+describe('account aliases', () => {
+  // The user named prod-payments "pp" and production "money": an alias ranks like the account name.
+  const aliased = buildRoleEntries([directory], () => 'Acme', { 'acme/111111111111': 'pp', 'acme/555555555555': 'Money Maker' });
+  const aliasedNames = (query: string) => searchEntries(aliased, query).map(({ entry }) => `${entry.accountName}/${entry.roleName}`);
+
+  it('carries the alias on every role of the account, and nowhere else', () => {
+    expect(aliased.filter((e) => e.alias === 'pp').map((e) => e.roleName)).toEqual(['AdministratorAccess', 'Developer', 'ReadOnlyAccess']);
+    expect(aliased.find((e) => e.accountName === 'sandbox')?.alias).toBe('');
+    // Another instance's account with the same id does not share the alias.
+    const other = buildRoleEntries([{ ...directory, instanceId: 'beta' }], () => 'Beta', { 'acme/111111111111': 'pp' });
+    expect(other.every((e) => e.alias === '')).toBe(true);
+  });
+
+  it('typing the alias finds the account first, ahead of accounts that only match its letters', () => {
+    // "pp" is also a scattered match in "preprod-admin-tools" and "prod-payments" itself without the alias.
+    expect(names('pp')[0]).not.toMatch(/^prod-payments\//);
+    const result = aliasedNames('pp');
+    expect(result.slice(0, 3)).toEqual(['prod-payments/AdministratorAccess', 'prod-payments/Developer', 'prod-payments/ReadOnlyAccess']);
+    expect(result).toContain('preprod-admin-tools/Developer');
+  });
+
+  it('scores an alias exactly like the account name: whole 100, prefix 80, word start 60', () => {
+    const pp = aliased.find((e) => e.alias === 'pp')!;
+    const money = aliased.find((e) => e.alias === 'Money Maker')!;
+    expect(scoreTerm('pp', pp)).toBe(100);
+    expect(scoreTerm('mon', money)).toBe(80);
+    expect(scoreTerm('maker', money)).toBe(60);
+    expect(scoreTerm('oney', money)).toBe(40);
+    expect(scoreTerm('mnmk', money)).toBeGreaterThan(0);
+    // The same term against the same text as an account name scores the same.
+    const named = buildRoleEntries([{ ...directory, accounts: [account('Money Maker', '555555555555', ['Admin'])] }])[0]!;
+    expect(['mon', 'maker', 'oney', 'mnmk'].map((term) => scoreTerm(term, named))).toEqual(['mon', 'maker', 'oney', 'mnmk'].map((term) => scoreTerm(term, money)));
+  });
+
+  it('multi-term: "pp adm" puts prod-payments / AdministratorAccess first, and the alias mixes with other fields', () => {
+    expect(aliasedNames('pp adm')[0]).toBe('prod-payments/AdministratorAccess');
+    expect(aliasedNames('money audit')).toEqual(['production/SecurityAudit']);
+    expect(aliasedNames('maker 5555')).toEqual(['production/Admin', 'production/SecurityAudit']);
+    // The real name still works once an alias is set.
+    expect(aliasedNames('prod adm')[0]).toBe('prod-payments/AdministratorAccess');
+  });
+
+  it('shows the alias on the account row of the results', () => {
+    const list = buildResultList(aliased, 'pp adm', [], []);
+    expect(list.rows[0]).toMatchObject({ kind: 'account', accountName: 'prod-payments', alias: 'pp' });
+    expect(buildResultList(aliased, 'sandbox', [], []).rows[0]).toMatchObject({ kind: 'account', alias: '' });
+  });
+});
+
 describe('buildResultList', () => {
   const admin = { instanceId: 'acme', accountId: '111111111111', roleName: 'AdministratorAccess' };
   const audit = { instanceId: 'acme', accountId: '555555555555', roleName: 'SecurityAudit' };
@@ -120,11 +169,13 @@ describe('search speed', () => {
       },
     ],
     () => 'Big',
+    // One account in ten has an alias, so the cost of searching aliases is in the budget.
+    Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`big/${100000000000 + i * 10}`, `svc-${i}`])),
   );
 
   it('filters 10,000 roles per keystroke well under a frame', () => {
     expect(big).toHaveLength(10_000);
-    const keystrokes = ['p', 'pr', 'pro', 'prod', 'prod ', 'prod a', 'prod ad', 'prod adm', 'prod admx', 'xyzq', 'rdonly 12', 'team-24 dev'];
+    const keystrokes = ['p', 'pr', 'pro', 'prod', 'prod ', 'prod a', 'prod ad', 'prod adm', 'prod admx', 'xyzq', 'rdonly 12', 'team-24 dev', 'svc-1 adm'];
     // Warm up the JIT once, then take each keystroke's median of a few rounds (a GC pause
     // or a busy neighbour on a shared CI box should not decide), and assert the slowest.
     for (const query of keystrokes) buildResultList(big, query, [], []);
@@ -139,5 +190,6 @@ describe('search speed', () => {
     // The budget is one 16 ms frame for search plus list rows.
     expect(Math.max(...medians)).toBeLessThan(16);
     expect(buildResultList(big, 'prod adm', [], []).matchCount).toBe(625);
+    expect(buildResultList(big, 'svc-42 adm', [], []).rows[0]).toMatchObject({ kind: 'account', accountName: 'prod-team-420', alias: 'svc-42' });
   });
 });

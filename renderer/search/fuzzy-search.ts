@@ -1,12 +1,14 @@
 import type { RoleEntry } from './role-entries';
 
 /**
- * Fuzzy role search: every term must match somewhere (account name, account id, e-mail,
- * role name, instance label), so "prod adm" finds account "prod-payments" with role
- * "AdministratorAccess". A term scores by how it matches its best field:
+ * Fuzzy role search: every term must match somewhere (account name or the user's alias for
+ * it, account id, e-mail, role name, instance label), so "prod adm" finds account
+ * "prod-payments" with role "AdministratorAccess", and so does "pp adm" once the user has
+ * named that account "pp". A term scores by how it matches its best field:
  *
  *   whole field 100 > field prefix 80 > word start 60 > substring 40 > scattered letters ≤ 25
  *
+ * An alias counts exactly like the account name (the user chose it to find the account).
  * E-mail and instance label count for less (they are rarely what a user means), and
  * account ids match by digits only. Scattered matches (fzf-style subsequences) only count
  * inside one account or role name and within a bounded span, so noise stays low.
@@ -71,6 +73,8 @@ const isDigits = (term: string): boolean => /^\d+$/.test(term);
 export const scoreTerm = (term: string, entry: RoleEntry, digits: boolean = isDigits(term)): number => {
   const { lower } = entry;
   let best = Math.max(substringScore(term, entry.roleName, lower.roleName), substringScore(term, entry.accountName, lower.accountName));
+  // Most accounts have no alias: skip the call rather than scan an empty string.
+  if (lower.alias) best = Math.max(best, substringScore(term, entry.alias, lower.alias));
   if (best >= 80) return best;
   if (digits) {
     const index = entry.accountId.indexOf(term);
@@ -82,7 +86,7 @@ export const scoreTerm = (term: string, entry: RoleEntry, digits: boolean = isDi
   const label = substringScore(term, entry.instanceLabel, lower.instanceLabel);
   if (label > 0) best = Math.max(best, label / 3);
   if (best > 0) return best;
-  return Math.max(subsequenceScore(term, lower.roleName), subsequenceScore(term, lower.accountName));
+  return Math.max(subsequenceScore(term, lower.roleName), subsequenceScore(term, lower.accountName), lower.alias ? subsequenceScore(term, lower.alias) : 0);
 };
 
 /** Entries matching every term, best first (ties keep the alphabetical order). */
@@ -130,6 +134,7 @@ export interface AccountGroup {
   readonly accountId: string;
   readonly email: string;
   readonly instanceLabel: string;
+  readonly alias: string;
   readonly roles: readonly RoleEntry[];
 }
 
@@ -159,6 +164,7 @@ export const groupByAccount = (matches: readonly ScoredEntry[]): readonly Accoun
       accountId: first.accountId,
       email: first.email,
       instanceLabel: first.instanceLabel,
+      alias: first.alias,
       roles,
     };
   });

@@ -14,6 +14,8 @@ export type ListRow =
       readonly accountId: string;
       readonly email: string;
       readonly instanceLabel: string;
+      /** The user's own name for the account ('' when none). */
+      readonly alias: string;
     }
   | {
       readonly kind: 'role';
@@ -90,6 +92,7 @@ export const buildResultList = (
       accountId: group.accountId,
       email: group.email,
       instanceLabel: group.instanceLabel,
+      alias: group.alias,
     });
     for (const entry of group.roles) addRole(entry, 'accounts');
   }

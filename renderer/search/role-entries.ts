@@ -11,8 +11,11 @@ export interface RoleEntry {
   readonly email: string;
   readonly roleName: string;
   readonly instanceLabel: string;
+  /** The user's own name for the account ('' when none): searched like the account name. */
+  readonly alias: string;
   readonly lower: {
     readonly accountName: string;
+    readonly alias: string;
     readonly email: string;
     readonly roleName: string;
     readonly instanceLabel: string;
@@ -23,15 +26,20 @@ export interface RoleEntry {
   readonly accountOrdinal: number;
 }
 
+/** The key of an account in `AppSnapshot.aliases`. */
+export const aliasKey = (instanceId: string, accountId: string): string => `${instanceId}/${accountId}`;
+
 /** Flattens directories into entries ordered by account name, account id, role name. */
 export const buildRoleEntries = (
   directories: readonly DirectoryView[],
   labelOf: (instanceId: string) => string = (id) => id,
+  aliases: Readonly<Record<string, string>> = {},
 ): readonly RoleEntry[] => {
   const drafts: Omit<RoleEntry, 'order' | 'accountOrdinal'>[] = [];
   for (const directory of directories) {
     const instanceLabel = labelOf(directory.instanceId);
     for (const account of directory.accounts) {
+      const alias = aliases[aliasKey(directory.instanceId, account.accountId)] ?? '';
       for (const roleName of account.roles) {
         const ref: RoleRef = { instanceId: directory.instanceId, accountId: account.accountId, roleName };
         drafts.push({
@@ -42,8 +50,10 @@ export const buildRoleEntries = (
           email: account.emailAddress,
           roleName,
           instanceLabel,
+          alias,
           lower: {
             accountName: account.accountName.toLowerCase(),
+            alias: alias.toLowerCase(),
             email: account.emailAddress.toLowerCase(),
             roleName: roleName.toLowerCase(),
             instanceLabel: instanceLabel.toLowerCase(),

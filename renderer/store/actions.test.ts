@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRequest } from '../../app/ipc/contract';
-import type { EventChannel, RequestChannel, RolecallBridge } from '../../app/ipc/contract';
+import type { EventChannel, EventPayloads, RequestChannel, RolecallBridge } from '../../app/ipc/contract';
 import { createMemoryCore, generateAccounts } from '../../app/web/test-support/memory-core';
 import type { MemoryCore } from '../../app/web/test-support/memory-core';
 import { BridgeError } from '../bridge/bridge-error';
@@ -178,6 +178,97 @@ describe('store + actions over the bridge', () => {
     await actions.removeInstance('acme');
     expect(store.getState().entries).toEqual([]);
     expect(store.getState().directories).toEqual({});
+  });
+
+  it('aliases: setting one re-indexes the search, so the alias finds the account first; empty removes it', async () => {
+    const { actions, store, core } = setup('web');
+    await settle();
+    await settle();
+    const target = accounts[7]!;
+    expect(await actions.setAlias('acme', target.accountId, '  zz9  ')).toEqual({ ok: true });
+    expect(core.calls).toContain('aliases:set');
+    expect(store.getState().snapshot?.aliases).toEqual({ [`acme/${target.accountId}`]: 'zz9' });
+    expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'success', message: `Alias “zz9” set for ${target.accountName}` });
+    expect(store.getState().entries.filter((entry) => entry.alias === 'zz9')).toHaveLength(target.roles.length);
+
+    store.getState().setQuery('zz9');
+    const list = selectResultList(store.getState());
+    expect(list.rows[0]).toMatchObject({ kind: 'account', accountId: target.accountId, alias: 'zz9' });
+    expect(selectActiveRow(store.getState())?.entry.accountId).toBe(target.accountId);
+
+    expect(await actions.setAlias('acme', target.accountId, '')).toEqual({ ok: true });
+    expect(store.getState().snapshot?.aliases).toEqual({});
+    expect(store.getState().entries.some((entry) => entry.alias !== '')).toBe(false);
+    expect(selectResultList(store.getState()).matchCount).toBe(0);
+    expect(store.getState().toasts.at(-1)?.message).toBe(`Removed the alias of ${target.accountName}`);
+  });
+
+  it('aliases: a refusal comes back to the editor in words, not as a toast', async () => {
+    const { actions, store } = setup('web');
+    await settle();
+    const result = await actions.setAlias('nope', accounts[0]!.accountId, 'x');
+    expect(result).toEqual({ ok: false, message: 'There is no instance "nope".' });
+    expect(store.getState().toasts).toEqual([]);
+  });
+
+  it('keeps the search entries when a snapshot changes neither labels nor aliases', async () => {
+    const { core, store } = setup('web');
+    await settle();
+    await settle();
+    const before = store.getState().entries;
+    await core.api['preferences:update']({ notificationLeadMinutes: 20 });
+    expect(store.getState().snapshot?.preferences.notificationLeadMinutes).toBe(20);
+    expect(store.getState().entries).toBe(before);
+  });
+
+  it('instance:update renames the instance (search labels follow) and returns refusals to the form', async () => {
+    const { actions, store, core } = setup('web');
+    await settle();
+    await settle();
+    expect(await actions.updateInstance('acme', { label: 'Acme Corp', ssoSessionName: 'acme-corp' })).toEqual({ ok: true });
+    expect(core.calls).toContain('instance:update');
+    expect(store.getState().snapshot?.instances[0]).toMatchObject({ label: 'Acme Corp', ssoSessionName: 'acme-corp' });
+    expect(store.getState().entries[0]?.instanceLabel).toBe('Acme Corp');
+    expect(await actions.updateInstance('gone', { label: 'X' })).toEqual({ ok: false, message: 'There is no instance "gone".' });
+    expect(store.getState().toasts).toEqual([]);
+  });
+
+  it('signs in with the device flow by default and with PKCE when asked', async () => {
+    const calls: unknown[] = [];
+    const { store } = setup('web');
+    const bridge: RolecallBridge = { invoke: async (channel, payload) => void calls.push({ channel, payload }) as never, on: () => () => undefined };
+    const actions = createActions(store, bridge, fakePlatform().platform);
+    await actions.signIn('acme');
+    await actions.signIn('acme', 'pkce');
+    expect(calls).toEqual([
+      { channel: 'session:sign-in', payload: { instanceId: 'acme', flow: 'device' } },
+      { channel: 'session:sign-in', payload: { instanceId: 'acme', flow: 'pkce' } },
+    ]);
+  });
+
+  it('view:open from the shell switches the screen (preferences, then back to roles)', async () => {
+    const core = createMemoryCore({ now: () => now, signedIn: [{ instance, accounts, sessionEndsAt: now + 3600_000 }] });
+    const shell = new Set<(payload: EventPayloads['view:open']) => void>();
+    const inner = inProcessBridge(core);
+    const bridge: RolecallBridge = {
+      invoke: inner.invoke,
+      on: (channel, listener) => {
+        if (channel !== 'view:open') return inner.on(channel, listener);
+        const typed = listener as (payload: EventPayloads['view:open']) => void;
+        shell.add(typed);
+        return () => shell.delete(typed);
+      },
+    };
+    const store = createRolecallStore();
+    const disconnect = createActions(store, bridge, fakePlatform().platform).connect();
+    await settle();
+    expect(store.getState().view).toBe('directory');
+    shell.forEach((listener) => listener({ view: 'preferences' }));
+    expect(store.getState().view).toBe('preferences');
+    shell.forEach((listener) => listener({ view: 'roles' }));
+    expect(store.getState().view).toBe('directory');
+    disconnect();
+    expect(shell.size).toBe(0);
   });
 
   it('stops listening after disconnect', async () => {

@@ -6,6 +6,7 @@ import type { AppSnapshot } from '../../app/model/snapshot';
 import { toBridgeError } from '../bridge/bridge-error';
 import { consoleMessage, copiedMessage, profileMessage } from '../format/messages';
 import type { RolecallStore } from './store';
+import { viewOf } from './ui-slice';
 
 /** What the page itself does in web mode: the Clipboard API and window.open. */
 export interface Platform {
@@ -42,7 +43,12 @@ export interface Actions {
   addAllProfiles(instanceId: string): Promise<void>;
   addInstance(input: NewInstance): Promise<ActionResult>;
   removeInstance(instanceId: string): Promise<void>;
-  signIn(instanceId: string): Promise<void>;
+  /** Renames an instance or changes its sso-session name; errors come back for the form. */
+  updateInstance(instanceId: string, change: { label?: string; ssoSessionName?: string }): Promise<ActionResult>;
+  /** Sets the user's own name for an account ('' removes it); errors come back for the editor. */
+  setAlias(instanceId: string, accountId: string, alias: string): Promise<ActionResult>;
+  /** Device flow unless asked otherwise (PKCE: the core opens the browser with a loopback redirect). */
+  signIn(instanceId: string, flow?: 'device' | 'pkce'): Promise<void>;
   cancelSignIn(instanceId: string): Promise<void>;
   openVerification(instanceId: string): Promise<void>;
   signOut(instanceId: string): Promise<void>;
@@ -123,6 +129,7 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
         bridge.on('state:changed', receiveSnapshot),
         bridge.on('directory:changed', ({ instanceId }) => void fetchDirectory(instanceId)),
         bridge.on('quick-switcher:open', () => store.getState().requestSearchFocus()),
+        bridge.on('view:open', ({ view }) => store.getState().showView(viewOf(view))),
       ];
       bridge.invoke('state:get', undefined).then(receiveSnapshot, fail);
       return () => offs.forEach((off) => off());
@@ -157,7 +164,26 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
       }
     },
     removeInstance: (instanceId) => run(() => bridge.invoke('instance:remove', { instanceId })),
-    signIn: (instanceId) => run(() => bridge.invoke('session:sign-in', { instanceId, flow: 'device' })),
+    updateInstance: async (instanceId, change) => {
+      try {
+        await bridge.invoke('instance:update', { instanceId, ...change });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, message: toBridgeError(error).message };
+      }
+    },
+    setAlias: async (instanceId, accountId, alias) => {
+      const name = alias.trim();
+      try {
+        await bridge.invoke('aliases:set', { instanceId, accountId, alias: name });
+      } catch (error) {
+        return { ok: false, message: toBridgeError(error).message };
+      }
+      const account = accountNameOf({ instanceId, accountId, roleName: '' });
+      toast('success', name ? `Alias “${name}” set for ${account}` : `Removed the alias of ${account}`);
+      return { ok: true };
+    },
+    signIn: (instanceId, flow = 'device') => run(() => bridge.invoke('session:sign-in', { instanceId, flow })),
     cancelSignIn: (instanceId) => run(() => bridge.invoke('session:cancel-sign-in', { instanceId })),
     openVerification: (instanceId) => run(() => bridge.invoke('session:open-verification', { instanceId })),
     signOut: (instanceId) => run(() => bridge.invoke('session:sign-out', { instanceId })),

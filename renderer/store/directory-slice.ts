@@ -10,7 +10,7 @@ export interface DirectorySlice {
   /** Every role of every instance, flattened for search. */
   readonly entries: readonly RoleEntry[];
   receiveDirectory(instanceId: string, directory: DirectoryView | null): void;
-  /** Rebuilds the entries (after instances were renamed, added or removed). */
+  /** Rebuilds the entries (after instances were renamed, added or removed, or aliases changed). */
   reindexDirectories(): void;
 }
 
@@ -22,7 +22,7 @@ export const createDirectorySlice: StateCreator<RolecallState, [], [], Directory
     // Before the first snapshot nothing is known to be gone.
     const kept = snapshot ? Object.fromEntries(Object.entries(directories).filter(([id]) => known.has(id))) : directories;
     const labels = new Map(instances.map((instance) => [instance.id, instance.label]));
-    return { directories: kept, entries: buildRoleEntries(Object.values(kept), (id) => labels.get(id) ?? id) };
+    return { directories: kept, entries: buildRoleEntries(Object.values(kept), (id) => labels.get(id) ?? id, snapshot?.aliases) };
   };
   return {
     directories: {},

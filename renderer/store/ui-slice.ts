@@ -3,6 +3,9 @@ import type { RolecallState } from './store';
 
 export type View = 'directory' | 'preferences';
 
+/** The screen a shell's `view:open` names, as the store calls it. */
+export const viewOf = (requested: 'roles' | 'preferences'): View => (requested === 'roles' ? 'directory' : 'preferences');
+
 export interface Toast {
   readonly id: number;
   readonly kind: 'success' | 'error' | 'info';
