@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { FormEvent } from 'react';
 import { newInstanceSchema } from '../../app/model/instances';
 import { partitions } from '../../app/model/partitions';
+import { useFormFields } from './use-form-fields';
 import { useActions } from '../store/hooks';
 
 type Field = 'startUrl' | 'region' | 'label' | 'endpoint';
@@ -12,16 +13,7 @@ const allRegions = partitions.flatMap((partition) => partition.regions);
 export const InstanceForm = ({ onAdded }: { onAdded?: () => void }) => {
   const actions = useActions();
   const id = useId();
-  const [values, setValues] = useState<Record<Field, string>>({ startUrl: '', region: '', label: '', endpoint: '' });
-  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
-  const [serverError, setServerError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const set = (field: Field, value: string): void => {
-    setValues((current) => ({ ...current, [field]: value }));
-    setProblems((current) => ({ ...current, [field]: undefined }));
-    setServerError(undefined);
-  };
+  const { values, setValues, set, problems, setProblems, serverError, setServerError, busy, setBusy } = useFormFields<Field>({ startUrl: '', region: '', label: '', endpoint: '' });
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();

@@ -5,6 +5,7 @@ import { copyFormatLabels, copyFormats, preferencesSchema } from '../../app/mode
 import type { CopyFormat, Preferences as PreferencesValue } from '../../app/model/settings';
 import { partitions } from '../../app/model/partitions';
 import type { InstanceView } from '../../app/model/snapshot';
+import { useFormFields } from './use-form-fields';
 import { useActions, useRolecall } from '../store/hooks';
 import { selectInstances, selectPreferences } from '../store/selectors';
 import { InstanceForm } from './instance-form';
@@ -131,16 +132,7 @@ type EditField = 'label' | 'ssoSessionName';
 const InstanceEditor = ({ instance, onDone }: { instance: InstanceView; onDone: () => void }) => {
   const actions = useActions();
   const id = useId();
-  const [values, setValues] = useState<Record<EditField, string>>({ label: instance.label, ssoSessionName: instance.ssoSessionName });
-  const [problems, setProblems] = useState<Partial<Record<EditField, string>>>({});
-  const [serverError, setServerError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const set = (field: EditField, value: string): void => {
-    setValues((current) => ({ ...current, [field]: value }));
-    setProblems((current) => ({ ...current, [field]: undefined }));
-    setServerError(undefined);
-  };
+  const { values, set, problems, setProblems, serverError, setServerError, busy, setBusy } = useFormFields<EditField>({ label: instance.label, ssoSessionName: instance.ssoSessionName });
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
