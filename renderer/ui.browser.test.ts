@@ -128,7 +128,8 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByText(/Copied fish set -gx lines for /).waitFor();
-    expect(await menu.count()).toBe(0);
+    // The menu closes and the list re-renders asynchronously: poll rather than read once.
+    await expect.poll(() => menu.count()).toBe(0);
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search');
 
     await page.keyboard.press('Shift+Enter');
@@ -136,7 +137,7 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('');
     await page.getByText('Pinned', { exact: false }).first().waitFor();
-    expect(await page.getByRole('option').first().getAttribute('aria-label')).toMatch(/, pinned$/);
+    await expect.poll(() => page.getByRole('option').first().getAttribute('aria-label')).toMatch(/, pinned$/);
   });
 
   it('shows the user code big with a countdown while signing in, and cancels', async () => {

@@ -80,7 +80,8 @@ const writeBackup = async (path: string, text: string, now: number): Promise<str
  */
 export const applyPopulate = async (options: {
   readonly env: AwsEnv;
-  readonly plan: PopulatePlan;
+  /** What the file held when the edit was planned, and what it should hold. */
+  readonly plan: Pick<PopulatePlan, 'oldText' | 'newText'>;
   readonly dryRun: boolean;
   readonly now?: () => number;
 }): Promise<ApplyResult> => {

@@ -320,6 +320,18 @@ export const appendSection = (
   return rebuild(doc.bom, lines);
 };
 
+/** Renames a section in place: only the text between the header's brackets changes. */
+export const renameSection = (doc: IniDocument, from: string, to: string): IniDocument => {
+  const section = requireSection(doc, from);
+  if (findSection(doc, to)) throw new RolecallError('config-file', `The AWS config file already has a [${to}] section; remove or rename it first.`);
+  const lines: MutableLine[] = doc.lines.map((l) => ({ text: l.text, eol: l.eol }));
+  const header = lines[section.line] as MutableLine;
+  const open = header.text.indexOf('[');
+  const close = header.text.indexOf(']', open);
+  header.text = `${header.text.slice(0, open + 1)}${to}${header.text.slice(close)}`;
+  return rebuild(doc.bom, lines);
+};
+
 /**
  * Removes a section: its header, its entries and comments among them, the comment line
  * directly above the header when `withCommentAbove` accepts it, and one adjoining blank line.

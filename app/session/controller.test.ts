@@ -242,8 +242,14 @@ describe('the session controller against the emulator', () => {
     await signIn(h);
     const cacheDir = join(h.home, '.aws', 'sso', 'cache');
     const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+    const { profiles } = await h.core.api['aws-config:add-all']({ instanceId: h.instanceId });
     await h.core.api['instance:update']({ instanceId: h.instanceId, label: 'Acme', ssoSessionName: 'acme-sso' });
     expect(await readdir(cacheDir)).toEqual([`${sha1('acme-sso')}.json`]);
+    // The profiles written earlier follow the new name, so `aws --profile …` finds the moved cache.
+    const config = await readFile(join(h.home, '.aws', 'config'), 'utf8');
+    expect(config).toContain('[sso-session acme-sso]');
+    expect(config.match(/^sso_session = acme-sso$/gm)).toHaveLength(profiles.length);
+    expect(h.core.snapshot().notices[0]?.message).toMatch(new RegExp(`Updated ${profiles.length} AWS profile\\(s\\) in .* to the sso-session "acme-sso"`));
     expect(viewOf(h.core, h.instanceId)).toMatchObject({ label: 'Acme', ssoSessionName: 'acme-sso' });
     const other = await startEmulator({ log: () => undefined });
     try {

@@ -1,3 +1,5 @@
+import { applyPopulate, readConfigFile } from '../aws-config/config-file';
+import { planSessionRename } from '../aws-config/session-rename';
 import type { CredentialProcessCache } from '../credentials/credential-process-cache';
 import type { RoleCredentialsCache } from '../credentials/role-credentials';
 import type { DirectoryCache } from '../directory/directory-cache';
@@ -72,6 +74,24 @@ export class InstanceLifecycle {
     }
     runtime.instance = updated;
     await this.state.saveSettings({ ...current, instances: current.instances.map((instance) => (instance.id === instanceId ? updated : instance)) });
+    if (updated.ssoSessionName !== before.ssoSessionName) await this.renameInAwsConfig(updated, before.ssoSessionName);
+  }
+
+  /** Rolecall's profiles in ~/.aws/config follow the new sso-session name (see planSessionRename). */
+  private async renameInAwsConfig(instance: Instance, from: string): Promise<void> {
+    const env = this.state.ports.env ?? process.env;
+    let path = 'the AWS config file';
+    try {
+      const file = await readConfigFile(env);
+      path = file.path;
+      const plan = planSessionRename({ text: file.text, source: file.path, instance, from });
+      if (plan.newText === plan.oldText) return;
+      const result = await applyPopulate({ env, plan, dryRun: false });
+      this.state.notice('info', `Updated ${plan.profiles.length} AWS profile(s) in ${result.path} to the sso-session "${instance.ssoSessionName}"${result.backupPath ? ` (backup: ${result.backupPath})` : ''}.`);
+    } catch (error) {
+      const why = error instanceof RolecallError ? error.userMessage : 'it could not be edited';
+      this.state.notice('warning', `Renamed, but Rolecall's profiles in ${path} still name "${from}": ${why}`);
+    }
   }
 
   async remove(instanceId: string): Promise<void> {

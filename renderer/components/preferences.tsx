@@ -193,7 +193,7 @@ const InstanceEditor = ({ instance, onDone }: { instance: InstanceView; onDone: 
         {field(
           'ssoSessionName',
           'sso-session name',
-          'The [sso-session] name in ~/.aws/config; Rolecall moves its AWS CLI cache entry along. Profiles already written keep the old name.',
+          'The [sso-session] name in ~/.aws/config; Rolecall moves its AWS CLI cache entry and its own profiles along; your own sections are left alone.',
         )}
       </div>
       {serverError ? (
