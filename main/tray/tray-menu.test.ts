@@ -77,6 +77,12 @@ describe('buildTrayMenu', () => {
     expect(find(menu, `${pinnedId}:console`)).toMatchObject({ action: { type: 'open-console', role: dev } });
   });
 
+  it('labels a role with the user\'s alias for its account when there is one', () => {
+    const menu = buildTrayMenu({ ...signedIn, aliases: { 'acme/111122223333': 'sandbox' } }, now, lookup);
+    expect(labelOf(menu, 'pinned:acme/111122223333/Developer')).toBe('sandbox · Developer — 47m');
+    expect(labelOf(buildTrayMenu(signedIn, now, lookup), 'pinned:acme/111122223333/Developer')).toBe('dev-sandbox · Developer — 47m');
+  });
+
   it('lists recent roles not already pinned, capped', () => {
     const menu = buildTrayMenu(signedIn, now, lookup);
     expect(find(menu, 'recent:acme/444455556666/AdministratorAccess')).toMatchObject({ label: 'prod · AdministratorAccess' });

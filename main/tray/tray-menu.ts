@@ -119,7 +119,9 @@ interface RoleContext {
   readonly lookup: DirectoryLookup | undefined;
 }
 
+/** The user's own alias when there is one (it is how they think of the account), else its name. */
 const accountLabel = (role: RoleRef, context: RoleContext): string =>
+  context.snapshot.aliases[`${role.instanceId}/${role.accountId}`] ??
   context.lookup?.(role) ??
   context.snapshot.activeCredentials.find((credential) => credential.role.accountId === role.accountId && credential.accountName)?.accountName ??
   role.accountId;
