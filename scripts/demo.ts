@@ -90,8 +90,9 @@ export const runDemo = async (argv: readonly string[]): Promise<number> => {
     } else {
       say('No display here, so the demo runs the terminal walkthrough:');
       await terminalWalkthrough(core, emulator, instanceId);
-      say(`\nThe web UI stays up at ${server.url} (forward the port to open it elsewhere). Ctrl+C stops the demo.`);
+      if (!argv.includes('--exit')) say(`\nThe web UI stays up at ${server.url} (forward the port to open it elsewhere). Ctrl+C stops the demo.`);
     }
+    // --exit: a smoke check that stops after the walkthrough instead of serving the UI.
     if (argv.includes('--exit')) {
       await server.close();
       await core.stop();
