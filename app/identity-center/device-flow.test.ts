@@ -24,6 +24,7 @@ import {
 import { registrationKey } from './registration';
 import { ScriptedSender, type ScriptStep } from './test-support/scripted-sender';
 import { SteppingClock } from './test-support/stepping-clock';
+import { rejection } from './test-support/rejection';
 
 const instance: Instance = {
   id: 'acme',
@@ -196,15 +197,6 @@ const setup = (steps: ScriptStep[]) => {
   const run = (signal?: AbortSignal) =>
     runDeviceFlow({ oidc, instance, secrets, clock, onState: (state) => states.push(state), random: () => 0.5, ...(signal ? { signal } : {}) });
   return { clock, oidc, secrets, states, run };
-};
-
-const rejection = async (promise: Promise<unknown>): Promise<RolecallError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RolecallError);
-  return error as RolecallError;
 };
 
 describe('runDeviceFlow', () => {

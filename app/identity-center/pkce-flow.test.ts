@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidClientException, InvalidGrantException } from '@aws-sdk/client-sso-oidc';
 import { describe, expect, it } from 'vitest';
-import { RolecallError } from '../model/errors';
 import type { Instance } from '../model/instances';
 import { systemClock } from '../ports/clock';
 import { MemorySecretStore } from '../ports/secret-store';
@@ -9,6 +8,7 @@ import { buildAuthorizeUrl, createPkcePair, registeredRedirectUri, runPkceFlow }
 import { registrationKey } from './registration';
 import { ScriptedSender, type ScriptStep } from './test-support/scripted-sender';
 import { SteppingClock } from './test-support/stepping-clock';
+import { rejection } from './test-support/rejection';
 
 const instance: Instance = {
   id: 'acme',
@@ -24,15 +24,6 @@ const registered = (extra: object = {}): ScriptStep => ({
   reply: { clientId: 'pkce-client', clientSecret: 'pkce-secret', clientIdIssuedAt: Math.floor(now / 1000), clientSecretExpiresAt: Math.floor(now / 1000) + 90 * 86_400, ...extra },
 });
 const tokenIssued: ScriptStep = { op: 'CreateToken', reply: { accessToken: 'access-pkce', expiresIn: 3600, refreshToken: 'refresh-pkce', tokenType: 'Bearer' } };
-
-const rejection = async (promise: Promise<unknown>): Promise<RolecallError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RolecallError);
-  return error as RolecallError;
-};
 
 const callbackUrl = (authorizeUrl: string, params: Record<string, string>): string => {
   const redirect = new URL(new URL(authorizeUrl).searchParams.get('redirect_uri')!);

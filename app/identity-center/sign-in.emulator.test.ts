@@ -2,7 +2,6 @@ import { ListAccountsCommand } from '@aws-sdk/client-sso';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/server';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator/options';
-import { RolecallError } from '../model/errors';
 import type { Instance } from '../model/instances';
 import type { SsoToken } from '../model/tokens';
 import { systemClock } from '../ports/clock';
@@ -14,6 +13,7 @@ import { logoutPortal } from './logout';
 import { runPkceFlow } from './pkce-flow';
 import { registrationKey } from './registration';
 import { refreshSsoToken } from './token-refresh';
+import { rejection } from './test-support/rejection';
 
 const running: RunningEmulator[] = [];
 const destroyers: (() => void)[] = [];
@@ -68,15 +68,6 @@ const accountCount = async (instance: Instance, token: SsoToken): Promise<number
   const { portal } = clientsOf(instance);
   const page = await portal.send(new ListAccountsCommand({ accessToken: token.accessToken }));
   return page.accountList?.length ?? 0;
-};
-
-const rejection = async (promise: Promise<unknown>): Promise<RolecallError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RolecallError);
-  return error as RolecallError;
 };
 
 describe('sign-in against the emulator', () => {
