@@ -1,7 +1,7 @@
 import { InternalServerException, InvalidClientException, InvalidGrantException } from '@aws-sdk/client-sso-oidc';
 import { describe, expect, it } from 'vitest';
 import type { SsoToken } from '../model/tokens';
-import { canRefresh, needsRefresh, refreshSsoToken } from './token-refresh';
+import { canRefresh, refreshSsoToken } from './token-refresh';
 import { ScriptedSender } from './test-support/scripted-sender';
 import { SteppingClock } from './test-support/stepping-clock';
 
@@ -27,14 +27,6 @@ describe('canRefresh', () => {
     expect(canRefresh({ ...token, clientSecret: undefined }, clock)).toBe(false);
     expect(canRefresh({ ...token, registrationExpiresAt: undefined }, clock)).toBe(false);
     expect(canRefresh({ ...token, registrationExpiresAt: now }, clock)).toBe(false);
-  });
-});
-
-describe('needsRefresh', () => {
-  it('is true within the window before expiry and after it', () => {
-    expect(needsRefresh(token, clock, 30_000)).toBe(false);
-    expect(needsRefresh(token, clock, 60_000)).toBe(true);
-    expect(needsRefresh({ ...token, expiresAt: now - 1 }, clock, 0)).toBe(true);
   });
 });
 

@@ -12,9 +12,6 @@ export const canRefresh = (token: SsoToken, clock: Clock): boolean =>
   token.registrationExpiresAt !== undefined &&
   token.registrationExpiresAt > clock.now();
 
-/** Whether the access token expires within `windowMs` (or already has). */
-export const needsRefresh = (token: SsoToken, clock: Clock, windowMs: number): boolean => token.expiresAt - clock.now() <= windowMs;
-
 // Answers that mean the refresh token, its client or the session is dead: only a new sign-in helps.
 const signedOutErrors = new Set([
   'InvalidClientException',

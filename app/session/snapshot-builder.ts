@@ -1,11 +1,10 @@
+import { isStale } from '../directory/directory-cache';
 import type { RoleRef } from '../model/roles';
 import type { Settings } from '../model/settings';
 import type { ActiveCredentialView, AppSnapshot, InstanceView, Notice, SessionView } from '../model/snapshot';
 import type { SecretStorageStatus } from '../ports/secret-store';
 import type { InstanceRuntime } from './runtime';
 
-/** A directory painted from a cache older than this is shown with a "stale" badge. */
-export const STALE_AFTER_MS = 24 * 60 * 60_000;
 
 const sessionView = (runtime: InstanceRuntime, now: number): SessionView => {
   if (runtime.signIn) {
@@ -41,7 +40,8 @@ const instanceView = (runtime: InstanceRuntime, now: number): InstanceView => {
       done: sync.done,
       ...(sync.total !== undefined ? { total: sync.total } : {}),
       ...(directory ? { syncedAt: directory.syncedAt } : {}),
-      stale: directory ? now - directory.syncedAt > STALE_AFTER_MS : false,
+      // A list painted from a cache older than a day gets the "stale" badge.
+      stale: directory ? isStale(directory, now) : false,
       accountCount: directory?.accounts.length ?? 0,
       roleCount: directory?.accounts.reduce((sum, account) => sum + account.roles.length, 0) ?? 0,
       failedAccounts: directory?.failedAccounts.length ?? 0,
