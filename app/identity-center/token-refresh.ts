@@ -7,7 +7,7 @@ import { awsErrorName, toRolecallError } from './error-mapping';
 import { ssoTokenFromResponse } from './token-response';
 
 /** Whether the token can be extended without the browser: a refresh token and a live client registration. */
-export const canRefresh = (token: SsoToken, clock: Clock): boolean =>
+export const canRefresh = (token: SsoToken, clock: Pick<Clock, 'now'>): boolean =>
   Boolean(token.refreshToken && token.clientId && token.clientSecret) &&
   token.registrationExpiresAt !== undefined &&
   token.registrationExpiresAt > clock.now();

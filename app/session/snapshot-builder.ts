@@ -1,4 +1,5 @@
 import { isStale } from '../directory/directory-cache';
+import { canRefresh } from '../identity-center/token-refresh';
 import type { RoleRef } from '../model/roles';
 import type { Settings } from '../model/settings';
 import type { ActiveCredentialView, AppSnapshot, InstanceView, Notice, SessionView } from '../model/snapshot';
@@ -15,7 +16,7 @@ const sessionView = (runtime: InstanceRuntime, now: number): SessionView => {
     return {
       status: 'signed-in',
       expiresAt: token.expiresAt,
-      refreshable: Boolean(token.refreshToken && token.clientId && token.clientSecret && (token.registrationExpiresAt ?? 0) > now),
+      refreshable: canRefresh(token, { now: () => now }),
       source: runtime.tokenSource ?? 'rolecall',
     };
   }
