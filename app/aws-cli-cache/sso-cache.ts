@@ -9,6 +9,7 @@ import type { AwsEnv } from './aws-paths';
 import { awsPaths } from './aws-paths';
 import { formatCacheTime, parseCacheTime } from './cache-time';
 import { pythonJsonDumps } from './python-json';
+import { sameStartUrl } from '../model/instances';
 
 /** The file name key botocore's SSOTokenLoader uses: sha1 hex of the sso-session name (or, for legacy profiles, the start URL). */
 export const ssoCacheKey = (sessionNameOrStartUrl: string): string =>
@@ -69,8 +70,6 @@ export type SsoCacheRead =
   /** The file cannot be read as a token; it is left where it is (it belongs to the AWS CLI). */
   | { readonly status: 'corrupt'; readonly path: string; readonly error: RolecallError };
 
-/** Start URLs compare equal regardless of surrounding spaces and trailing slashes. */
-const sameStartUrl = (a: string, b: string): boolean => a.trim().replace(/\/+$/, '') === b.trim().replace(/\/+$/, '');
 
 const readOne = async (path: string, startUrl: string, region: string, source: SsoCacheSource): Promise<SsoCacheRead> => {
   let text: string;

@@ -3,6 +3,7 @@ import { accountIdSchema, roleNameSchema } from '../model/roles';
 import type { IniDocument, IniSection } from './ini-document';
 import { appendSection, commentAbove, findEntry, findSection, parseIni, printIni, removeKey, removeSection, setKey } from './ini-document';
 import { DEFAULT_PROFILE_TEMPLATE, renderProfileTemplate, sanitizeProfileName, uniqueProfileName, validateProfileTemplate } from './profile-names';
+import { sameStartUrl } from '../model/instances';
 
 /** One assigned role to write as a profile. */
 export interface PopulateRole {
@@ -75,7 +76,6 @@ const SSO_KEYS = ['sso_session', 'sso_account_id', 'sso_role_name'] as const;
 const PROFILE_PREFIX = 'profile ';
 
 const roleKey = (accountId: string, roleName: string): string => `${accountId}/${roleName}`;
-const sameStartUrl = (a: string, b: string): boolean => a.trim().replace(/\/+$/, '') === b.trim().replace(/\/+$/, '');
 
 const profileNameOf = (section: IniSection): string | undefined => {
   if (section.name === 'default') return 'default';

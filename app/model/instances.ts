@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { isKnownRegion } from './partitions';
 
+/** A start URL as Rolecall stores and compares it: trimmed, without trailing slashes. */
+export const normalizeStartUrl = (value: string): string => value.trim().replace(/\/+$/, '');
+
+/** Start URLs name the same portal regardless of surrounding spaces and trailing slashes. */
+export const sameStartUrl = (a: string, b: string): boolean => normalizeStartUrl(a) === normalizeStartUrl(b);
+
 const isLoopbackHost = (hostname: string): boolean =>
   hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 

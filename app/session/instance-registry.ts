@@ -1,6 +1,6 @@
 import { RolecallError } from '../model/errors';
 import type { Instance, NewInstance } from '../model/instances';
-import { instanceSchema } from '../model/instances';
+import { instanceSchema, normalizeStartUrl } from '../model/instances';
 
 /**
  * Turns what a user typed (start URL, region, optional label, session name, endpoint) into
@@ -34,7 +34,7 @@ const endpointsFromBase = (base: string): NonNullable<Instance['endpoints']> => 
 
 /** Builds a new Instance; rejects a start URL + region pair that is already configured. */
 export const createInstance = (input: NewInstance, existing: readonly Instance[]): Instance => {
-  const startUrl = input.startUrl.replace(/\/+$/, '');
+  const startUrl = normalizeStartUrl(input.startUrl);
   const duplicate = existing.find((instance) => instance.startUrl === startUrl && instance.region === input.region);
   if (duplicate) {
     throw new RolecallError('invalid-input', `${startUrl} (${input.region}) is already configured as "${duplicate.label}".`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RolecallError } from '../../model/errors';
-import { newInstanceSchema } from '../../model/instances';
+import { newInstanceSchema, normalizeStartUrl } from '../../model/instances';
 import { selectInstance } from '../../session/instance-registry';
 import type { RolecallController } from '../../session/controller';
 import { openCliCore } from '../cli-core';
@@ -34,7 +34,7 @@ const chooseInstance = async (core: RolecallController, options: z.output<typeof
     ...(options.ssoSession ? { ssoSessionName: options.ssoSession } : {}),
   });
   if (!parsed.success) throw invalidOptions(parsed.error);
-  const startUrl = parsed.data.startUrl.replace(/\/+$/, '');
+  const startUrl = normalizeStartUrl(parsed.data.startUrl);
   const existing = core.instances().find((instance) => instance.startUrl === startUrl && instance.region === parsed.data.region);
   if (existing) return existing.id;
   return (await core.api['instance:add'](parsed.data)).instanceId;
