@@ -7,6 +7,7 @@ import type { RoleRef } from '../model/roles';
 import type { RoleCredentials } from '../model/tokens';
 import type { SecretStore } from '../ports/secret-store';
 import { writeFileAtomic } from '../storage/atomic-file';
+import { withFileLock } from '../storage/file-lock';
 import { serialQueueFor } from '../storage/serial-queue';
 
 export const CREDENTIAL_PROCESS_CACHE_FILE = 'credential-process.enc.json';
@@ -67,9 +68,11 @@ export class CredentialProcessCache {
   private readonly secrets: SecretStore;
   private readonly now: () => number;
   private readonly marginMs: number;
+  private readonly dir: string;
   private readonly queue;
 
   constructor(options: CredentialProcessCacheOptions) {
+    this.dir = options.dir;
     this.path = join(options.dir, CREDENTIAL_PROCESS_CACHE_FILE);
     this.secrets = options.secrets;
     this.now = options.now ?? Date.now;
@@ -89,7 +92,7 @@ export class CredentialProcessCache {
 
   /** Stores a role's credentials, dropping entries that are no longer worth serving. */
   put(ref: RoleRef, credentials: RoleCredentials): Promise<void> {
-    return this.queue(async () => {
+    return this.locked(async () => {
       const key = await this.keyForWriting();
       const entries = await this.read(key);
       const kept: Entries = {};
@@ -101,7 +104,7 @@ export class CredentialProcessCache {
 
   /** Forgets every entry of one instance (sign-out); no write when there is nothing to forget. */
   forgetInstance(instanceId: string): Promise<void> {
-    return this.queue(async () => {
+    return this.locked(async () => {
       const key = await this.existingKey();
       if (!key) return;
       const entries = await this.read(key);
@@ -109,6 +112,15 @@ export class CredentialProcessCache {
       for (const [name, entry] of Object.entries(entries)) if (entry.ref.instanceId !== instanceId) kept[name] = entry;
       if (Object.keys(kept).length !== Object.keys(entries).length) await this.write(key, kept);
     });
+  }
+
+  /**
+   * Many credential-process runs write this one file at once (one per role): a change
+   * re-reads it inside a cross-process lock so no run drops another's entry, and only
+   * one of them ever creates the key.
+   */
+  private locked(task: () => Promise<void>): Promise<void> {
+    return withFileLock(this.dir, 'credential-process-cache', () => this.queue(task));
   }
 
   private fresh(credentials: RoleCredentials): boolean {

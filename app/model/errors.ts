@@ -26,6 +26,15 @@ export type RolecallErrorCode =
   | 'not-found'
   | 'corrupt-file'
   | 'config-file'
+  // the agent socket (app/agent)
+  /** The session owner stopped answering mid-request: work alone instead. */
+  | 'owner-gone'
+  /** A request to the owner without its secret. */
+  | 'forbidden'
+  /** A client of another agent protocol version. */
+  | 'protocol-version'
+  /** Another Rolecall process held a lock past the wait bound. */
+  | 'busy'
   | 'internal';
 
 export class RolecallError extends Error {

@@ -21,7 +21,8 @@ export interface AppSnapshot {
   readonly notices: readonly Notice[];
 }
 
-export type SessionStatus = 'signed-out' | 'signing-in' | 'signed-in' | 'expired' | 'error';
+/** 'reconnecting': the access token expired and renewing it failed for a reason worth retrying; the sign-in is kept. */
+export type SessionStatus = 'signed-out' | 'signing-in' | 'signed-in' | 'reconnecting' | 'expired' | 'error';
 
 export interface InstanceView {
   readonly id: string;

@@ -16,6 +16,13 @@ export interface SsoToken {
 }
 
 /** A RegisterClient result, cached until it expires. Secret (clientSecret). */
+/**
+ * Whether `candidate` was issued after `held`. The AWS CLI cache keeps whole seconds, so a
+ * different token up to a second "older" than ours is the same refresh seen through it.
+ */
+export const isNewerToken = (candidate: SsoToken, held: SsoToken | undefined): boolean =>
+  !held || candidate.expiresAt > held.expiresAt || (candidate.accessToken !== held.accessToken && candidate.expiresAt >= held.expiresAt - 1_000);
+
 export interface ClientRegistration {
   readonly clientId: string;
   readonly clientSecret: string;

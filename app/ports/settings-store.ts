@@ -7,7 +7,14 @@ import type { Settings } from '../model/settings';
  */
 export interface SettingsStore {
   load(): Promise<Settings>;
-  save(settings: Settings): Promise<void>;
+  /**
+   * Changes the stored settings as a patch: re-reads what is stored now (under a
+   * cross-process lock: the desktop app, `rolecall web` and CLI runs share one file),
+   * applies `change` to it, writes the result and returns it. There is deliberately no
+   * whole-file save: a process writing its in-memory copy would undo what another process
+   * wrote since (an instance added by `rolecall login`, say).
+   */
+  update(change: (stored: Settings) => Settings): Promise<Settings>;
   /** Set by `load` when the stored file was unreadable and moved aside: one sentence for the user. */
   readonly lastLoadProblem?: { readonly message: string };
 }

@@ -36,9 +36,10 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
   const handsTextToView = ports.shell !== 'desktop';
 
   const toggleRole = async (list: 'favorites' | 'keepFresh', ref: RoleRef): Promise<void> => {
-    const current = state.settings();
-    const has = current[list].some((other) => sameRole(other, ref));
-    await state.saveSettings({ ...current, [list]: has ? current[list].filter((other) => !sameRole(other, ref)) : [...current[list], ref] });
+    await state.updateSettings((stored) => {
+      const has = stored[list].some((other) => sameRole(other, ref));
+      return { ...stored, [list]: has ? stored[list].filter((other) => !sameRole(other, ref)) : [...stored[list], ref] };
+    });
   };
 
   return {
@@ -60,12 +61,13 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
       lifecycle.update(instanceId, { ...(label ? { label } : {}), ...(ssoSessionName ? { ssoSessionName } : {}) }),
     'aliases:set': async ({ instanceId, accountId, alias }) => {
       state.runtimeOf(instanceId);
-      const current = state.settings();
-      const aliases = { ...current.aliases };
       const key = `${instanceId}/${accountId}`;
-      if (alias) aliases[key] = alias;
-      else delete aliases[key];
-      await state.saveSettings({ ...current, aliases });
+      await state.updateSettings((stored) => {
+        const aliases = { ...stored.aliases };
+        if (alias) aliases[key] = alias;
+        else delete aliases[key];
+        return { ...stored, aliases };
+      });
     },
     'session:sign-in': async ({ instanceId, flow }) => {
       void signIns.start(state.runtimeOf(instanceId), flow).catch(() => undefined);
@@ -113,10 +115,8 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
     'favorites:toggle': async ({ role }) => toggleRole('favorites', role),
     'keep-fresh:toggle': async ({ role }) => toggleRole('keepFresh', role),
     'preferences:update': async (patch) => {
-      const current = state.settings();
-      const preferences = { ...current.preferences, ...patch };
-      await state.saveSettings({ ...current, preferences });
-      return preferences;
+      const next = await state.updateSettings((stored) => ({ ...stored, preferences: { ...stored.preferences, ...patch } }));
+      return next.preferences;
     },
     'notices:dismiss': async ({ id }) => {
       const index = state.notices.findIndex((entry) => entry.id === id);

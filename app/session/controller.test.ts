@@ -21,8 +21,9 @@ class MemorySettingsStore implements SettingsStore {
   async load() {
     return this.saved;
   }
-  async save(settings: Settings) {
-    this.saved = settings;
+  async update(change: (stored: Settings) => Settings) {
+    this.saved = change(this.saved);
+    return this.saved;
   }
 }
 

@@ -57,7 +57,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   const clients = new InstanceClients(ports.clock);
   const vault = new TokenVault(ports.secrets, ports.env ?? process.env);
   const directoryCache = new DirectoryCache(ports.cacheDir);
-  const tokens = new SessionTokens(state, vault, clients, credentialCache);
+  const tokens = new SessionTokens(state, vault, clients, credentialCache, ports.cacheDir);
   const syncs = new DirectorySyncRunner(state, clients, tokens, directoryCache);
   const roles = new RoleAccess(state, clients, tokens, credentialCache);
   const lifecycle = new InstanceLifecycle(
@@ -68,6 +68,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     credentialCache,
     new CredentialProcessCache({ dir: ports.cacheDir, secrets: ports.secrets, now: () => ports.clock.now() }),
   );
+  state.adoptInstance = (instance) => lifecycle.load(instance);
   const signIns = new SignInRunner(state, clients, tokens, {
     openVerification: options.openVerification !== false,
     onSignedIn: (runtime) => {

@@ -1,4 +1,5 @@
 import { RolecallError } from '../model/errors';
+import type { Instance } from '../model/instances';
 import type { Settings } from '../model/settings';
 import type { AppSnapshot, Notice } from '../model/snapshot';
 import type { RoleRef } from '../model/roles';
@@ -39,11 +40,24 @@ export class CoreState {
     this.current = settings;
   }
 
-  async saveSettings(next: Settings): Promise<void> {
+  /**
+   * Changes the settings as a patch on what is stored now (another process may have added
+   * an instance or a favourite since this one loaded them), then adopts the result: new
+   * instances written by other processes get a runtime too.
+   */
+  async updateSettings(change: (stored: Settings) => Settings): Promise<Settings> {
+    const next = await this.ports.settings.update(change);
     this.current = next;
-    await this.ports.settings.save(next);
+    for (const instance of next.instances) {
+      const runtime = this.runtimes.get(instance.id);
+      if (!runtime) await this.adoptInstance?.(instance);
+    }
     this.changed();
+    return next;
   }
+
+  /** Set by the controller: loads an instance another process added (its cached list and token). */
+  adoptInstance: ((instance: Instance) => Promise<unknown>) | undefined;
 
   /** Whether tokens are shared with the AWS CLI and SDKs through ~/.aws/sso/cache. */
   interop(): boolean {

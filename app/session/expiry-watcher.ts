@@ -105,9 +105,17 @@ export class ExpiryWatcher {
     switch (sessionActionAt(timing, now, this.leadMs())) {
       case 'refresh':
         await this.tokens.refresh(runtime).catch((error: unknown) => {
-          const message = toRolecallError(error, 'refresh your session').userMessage;
-          if (timing.expiresAt <= this.state.ports.clock.now()) this.tokens.markSignedOut(runtime, message);
-          else this.state.notice('warning', `Could not refresh the ${label} session: ${message}`);
+          // Before expiry a failed refresh is only a notice; after it, refreshFailed decides:
+          // signed out when AWS said so, else kept as "reconnecting" and retried with backoff.
+          if (timing.expiresAt > this.state.ports.clock.now()) {
+            this.state.notice('warning', `Could not refresh the ${label} session: ${toRolecallError(error, 'refresh your session').userMessage}`);
+            return;
+          }
+          try {
+            this.tokens.refreshFailed(runtime, error);
+          } catch {
+            // refreshFailed always throws for its callers; the watcher only wanted its bookkeeping.
+          }
         });
         return;
       case 'warn': {
@@ -121,6 +129,8 @@ export class ExpiryWatcher {
         return;
       }
       case 'expire':
+        // Another process may have signed in again meanwhile (rolecall login, aws sso login).
+        if (await this.tokens.adoptStored(runtime)) return;
         this.tokens.markSignedOut(runtime, `Your ${label} session has ended; sign in again.`);
         this.state.notify({ title: 'Signed out', body: `Your ${label} session has ended; click to sign in again.`, onClick: signInAgain }, 'warning');
         return;

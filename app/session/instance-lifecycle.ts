@@ -50,10 +50,14 @@ export class InstanceLifecycle {
   }
 
   async add(input: NewInstance): Promise<InstanceRuntime> {
-    const current = this.state.settings();
-    const instance = createInstance(input, current.instances);
-    await this.state.saveSettings({ ...current, instances: [...current.instances, instance] });
-    const runtime = await this.load(instance);
+    let instance: Instance | undefined;
+    await this.state.updateSettings((stored) => {
+      // Checked against what is stored now: another process may have added the same one.
+      instance = createInstance(input, stored.instances);
+      return { ...stored, instances: [...stored.instances, instance] };
+    });
+    const added = instance as Instance;
+    const runtime = this.state.runtimes.get(added.id) ?? (await this.load(added));
     this.state.changed();
     return runtime;
   }
@@ -73,7 +77,7 @@ export class InstanceLifecycle {
       await this.vault.save(updated, runtime.token, true);
     }
     runtime.instance = updated;
-    await this.state.saveSettings({ ...current, instances: current.instances.map((instance) => (instance.id === instanceId ? updated : instance)) });
+    await this.state.updateSettings((stored) => ({ ...stored, instances: stored.instances.map((instance) => (instance.id === instanceId ? updated : instance)) }));
     if (updated.ssoSessionName !== before.ssoSessionName) await this.renameInAwsConfig(updated, before.ssoSessionName);
   }
 
@@ -100,16 +104,15 @@ export class InstanceLifecycle {
     this.state.runtimes.delete(instanceId);
     this.clients.drop(instanceId);
     await this.directories.remove(instanceId);
-    const current = this.state.settings();
     const keep = (ref: RoleRef) => ref.instanceId !== instanceId;
-    await this.state.saveSettings({
-      ...current,
-      instances: current.instances.filter((instance) => instance.id !== instanceId),
-      favorites: current.favorites.filter(keep),
-      recents: current.recents.filter(keep),
-      keepFresh: current.keepFresh.filter(keep),
-      aliases: Object.fromEntries(Object.entries(current.aliases).filter(([key]) => !key.startsWith(`${instanceId}/`))),
-    });
+    await this.state.updateSettings((stored) => ({
+      ...stored,
+      instances: stored.instances.filter((instance) => instance.id !== instanceId),
+      favorites: stored.favorites.filter(keep),
+      recents: stored.recents.filter(keep),
+      keepFresh: stored.keepFresh.filter(keep),
+      aliases: Object.fromEntries(Object.entries(stored.aliases).filter(([key]) => !key.startsWith(`${instanceId}/`))),
+    }));
   }
 
   async signOut(runtime: InstanceRuntime): Promise<void> {

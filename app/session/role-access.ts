@@ -66,9 +66,10 @@ export class RoleAccess {
   }
 
   async rememberRecent(ref: RoleRef): Promise<void> {
-    const current = this.state.settings();
-    const recents = [ref, ...current.recents.filter((other) => !sameRole(other, ref))].slice(0, RECENTS_LIMIT);
-    await this.state.saveSettings({ ...current, recents });
+    await this.state.updateSettings((stored) => ({
+      ...stored,
+      recents: [ref, ...stored.recents.filter((other) => !sameRole(other, ref))].slice(0, RECENTS_LIMIT),
+    }));
   }
 
   /** A role AWS says is no longer assigned leaves the list with a visible note, instead of failing again later. */

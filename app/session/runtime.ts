@@ -14,6 +14,8 @@ export interface InstanceRuntime {
   signIn?: { readonly abort: AbortController; view: SignInView; readonly done: Promise<void> };
   /** The last sign-in or session failure, one sentence. */
   sessionError?: string;
+  /** A refresh failed for a reason worth retrying (5xx, network): the sign-in is kept; one sentence. */
+  retrying?: string;
   /** Set once the token was found expired or revoked; cleared by a new sign-in. */
   expired?: boolean;
   warnedFor?: number;

@@ -2,7 +2,9 @@ import type { RoleCredentialsCache } from '../credentials/role-credentials';
 import { isUnauthorized, toRolecallError } from '../identity-center/error-mapping';
 import { canRefresh, refreshSsoToken } from '../identity-center/token-refresh';
 import { RolecallError } from '../model/errors';
+import { isNewerToken } from '../model/tokens';
 import type { SsoToken } from '../model/tokens';
+import { lockName, withFileLock } from '../storage/file-lock';
 import type { CoreState } from './core-state';
 import type { InstanceClients } from './instance-clients';
 import type { InstanceRuntime } from './runtime';
@@ -11,10 +13,22 @@ import type { TokenVault } from './token-vault';
 const noLongerValid = (runtime: InstanceRuntime): string =>
   `Your ${runtime.instance.label} session is no longer valid (revoked or expired); sign in again.`;
 
+/** Refresh failures after which only a new sign-in helps; anything else (5xx, network, throttling) is worth retrying. */
+const FINAL_REFRESH_FAILURES = new Set(['invalid-grant', 'signed-out', 'invalid-client']);
+
+/** The cross-process lock around one instance's refresh token (AWS rotates it: two refreshes at once would sign one process out). */
+export const tokenLockName = (instanceId: string): string => lockName('token', instanceId);
+
 /**
- * Each instance's access token: storing it, refreshing it (once at a time), and using it
- * for portal calls. Only a real UnauthorizedException, after one refresh attempt, means
- * "sign in again": throttling and network errors never do.
+ * Each instance's access token: storing it, refreshing it (once at a time across every
+ * Rolecall process), and using it for portal calls.
+ *
+ * Several processes share one sign-in (the desktop app, `rolecall web`, CLI runs, the AWS
+ * CLI through ~/.aws/sso/cache), and a refresh token works once. So a refresh takes the
+ * instance's token lock, re-reads the stored token inside it and adopts a newer one that
+ * another process stored instead of refreshing again. Only a real UnauthorizedException or
+ * InvalidGrant, with no newer token stored, means "sign in again": throttling, 5xx and
+ * network errors keep the session and are retried.
  */
 export class SessionTokens {
   constructor(
@@ -22,6 +36,8 @@ export class SessionTokens {
     private readonly vault: TokenVault,
     private readonly clients: InstanceClients,
     private readonly credentials: RoleCredentialsCache,
+    /** Where the cross-process token locks live (the shared cache directory). */
+    private readonly lockDir: string,
   ) {}
 
   signedOutError(runtime: InstanceRuntime): RolecallError {
@@ -32,54 +48,97 @@ export class SessionTokens {
     return canRefresh(token, this.state.ports.clock);
   }
 
-  async store(runtime: InstanceRuntime, token: SsoToken, source: 'rolecall' | 'aws-cli-cache'): Promise<void> {
-    runtime.token = token;
-    runtime.tokenSource = source;
-    runtime.expired = false;
-    runtime.sessionError = undefined;
-    await this.vault.save(runtime.instance, token, this.state.interop() && source === 'rolecall');
-    this.state.changed();
+  /** Keeps a token from a new sign-in, under the token lock so it cannot interleave with a refresh. */
+  storeSignedIn(runtime: InstanceRuntime, token: SsoToken): Promise<void> {
+    return withFileLock(this.lockDir, tokenLockName(runtime.instance.id), () => this.store(runtime, token, 'rolecall'));
   }
 
-  /** Refreshes the access token with the refresh token; concurrent callers share one call. */
+  /** Holds and saves a token; callers hold the token lock. */
+  private async store(runtime: InstanceRuntime, token: SsoToken, source: 'rolecall' | 'aws-cli-cache'): Promise<void> {
+    this.hold(runtime, token, source);
+    await this.vault.save(runtime.instance, token, this.state.interop() && source === 'rolecall');
+  }
+
+  /**
+   * Re-reads the stored token and takes it when it is newer than the one held here (another
+   * process refreshed or signed in). Resolves with whether it did.
+   */
+  async adoptStored(runtime: InstanceRuntime): Promise<boolean> {
+    const stored = await this.vault.load(runtime.instance, this.state.interop()).catch(() => undefined);
+    if (!stored || !isNewerToken(stored.token, runtime.token)) return false;
+    this.hold(runtime, stored.token, stored.source);
+    return true;
+  }
+
+  /**
+   * Extends the session with the refresh token, under the instance's cross-process lock;
+   * concurrent callers in this process share one call. When another process stored a newer
+   * token meanwhile, that token is adopted and no refresh is made.
+   */
   refresh(runtime: InstanceRuntime): Promise<SsoToken> {
     if (runtime.refreshing) return runtime.refreshing;
-    const token = runtime.token;
-    if (!token || !this.canRefresh(token)) return Promise.reject(this.signedOutError(runtime));
-    runtime.refreshing = (async () => {
+    const held = runtime.token;
+    if (!held) return Promise.reject(this.signedOutError(runtime));
+    const refreshing = withFileLock(this.lockDir, tokenLockName(runtime.instance.id), async () => {
+      if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;
+      if (!this.canRefresh(held)) throw this.signedOutError(runtime);
+      let refreshed: SsoToken;
       try {
-        const refreshed = await refreshSsoToken({ oidc: this.clients.of(runtime.instance).oidc, token, clock: this.state.ports.clock });
-        // A token found in the AWS CLI cache stays in sync with it after a refresh.
-        await this.store(runtime, refreshed, 'rolecall');
-        return refreshed;
-      } finally {
-        runtime.refreshing = undefined;
+        refreshed = await refreshSsoToken({ oidc: this.clients.of(runtime.instance).oidc, token: held, clock: this.state.ports.clock });
+      } catch (error) {
+        // A process that lost a race (its refresh token was already used) takes the winner's token.
+        if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;
+        throw error;
       }
-    })();
-    return runtime.refreshing;
+      // A token found in the AWS CLI cache stays in sync with it after a refresh.
+      await this.store(runtime, refreshed, 'rolecall');
+      return refreshed;
+    }).finally(() => {
+      runtime.refreshing = undefined;
+    });
+    runtime.refreshing = refreshing;
+    return refreshing;
   }
 
   markSignedOut(runtime: InstanceRuntime, message: string): void {
     runtime.expired = true;
+    runtime.retrying = undefined;
     runtime.sessionError = message;
     this.credentials.forgetInstance(runtime.instance.id);
     this.state.changed();
   }
 
+  /**
+   * After a failed refresh: signed out when AWS said the session is over, else the session
+   * is kept (marked "reconnecting") and the error says it will be retried.
+   */
+  refreshFailed(runtime: InstanceRuntime, error: unknown, signedOutMessage?: string): never {
+    const mapped = toRolecallError(error, `renew your ${runtime.instance.label} session`);
+    if (FINAL_REFRESH_FAILURES.has(mapped.code)) return this.signOutAndThrow(runtime, signedOutMessage ?? mapped.userMessage);
+    if (mapped.code === 'busy') throw mapped;
+    const sentence = `Could not renew your ${runtime.instance.label} session (${mapped.userMessage.replace(/[.;]\s*$/, '')}); your sign-in is kept and Rolecall retries.`;
+    runtime.retrying = sentence;
+    this.state.changed();
+    throw new RolecallError(mapped.code, sentence, { cause: error });
+  }
+
   /** Runs a portal call with a valid access token, refreshing once when AWS says it is not. */
   async withAccessToken<T>(runtime: InstanceRuntime, call: (accessToken: string) => Promise<T>): Promise<T> {
+    // Signed out here, but another process may have signed in since.
+    if (!runtime.token || runtime.expired) await this.adoptStored(runtime);
     let token = runtime.token;
     if (!token || runtime.expired) throw this.signedOutError(runtime);
     if (token.expiresAt <= this.state.ports.clock.now()) {
-      if (!this.canRefresh(token)) return this.signOutAndThrow(runtime, `Your ${runtime.instance.label} session has expired; sign in again.`);
-      token = await this.refresh(runtime).catch((error: unknown) => this.signOutAndThrow(runtime, toRolecallError(error).userMessage));
+      if (!this.canRefresh(token) && !(await this.adoptStored(runtime))) {
+        return this.signOutAndThrow(runtime, `Your ${runtime.instance.label} session has expired; sign in again.`);
+      }
+      token = await this.refresh(runtime).catch((error: unknown) => this.refreshFailed(runtime, error));
     }
     try {
       return await call(token.accessToken);
     } catch (error) {
       if (!isUnauthorized(error) && toRolecallError(error).code !== 'unauthorized') throw error;
-      if (!this.canRefresh(token)) return this.signOutAndThrow(runtime, noLongerValid(runtime));
-      const refreshed = await this.refresh(runtime).catch(() => this.signOutAndThrow(runtime, noLongerValid(runtime)));
+      const refreshed = await this.refresh(runtime).catch((refreshError: unknown) => this.refreshFailed(runtime, refreshError, noLongerValid(runtime)));
       try {
         return await call(refreshed.accessToken);
       } catch (retryError) {
@@ -87,6 +146,15 @@ export class SessionTokens {
         throw retryError;
       }
     }
+  }
+
+  private hold(runtime: InstanceRuntime, token: SsoToken, source: 'rolecall' | 'aws-cli-cache'): void {
+    runtime.token = token;
+    runtime.tokenSource = source;
+    runtime.expired = false;
+    runtime.retrying = undefined;
+    runtime.sessionError = undefined;
+    this.state.changed();
   }
 
   private signOutAndThrow(runtime: InstanceRuntime, message: string): never {

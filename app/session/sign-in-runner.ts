@@ -88,7 +88,7 @@ export class SignInRunner {
             });
       runtime.signIn = undefined;
       runtime.warnedFor = undefined;
-      await this.tokens.store(runtime, token, 'rolecall');
+      await this.tokens.storeSignedIn(runtime, token);
       this.state.notify({ title: 'Signed in', body: `Signed in to ${instance.label}; your session lasts until ${new Date(token.expiresAt).toLocaleTimeString()}.` });
       this.options.onSignedIn(runtime);
     } catch (error) {

@@ -20,6 +20,9 @@ const sessionView = (runtime: InstanceRuntime, now: number): SessionView => {
       source: runtime.tokenSource ?? 'rolecall',
     };
   }
+  if (token && !runtime.expired && runtime.retrying) {
+    return { status: 'reconnecting', expiresAt: token.expiresAt, refreshable: true, source: runtime.tokenSource ?? 'rolecall', error: runtime.retrying };
+  }
   if (token || runtime.expired) {
     return { status: 'expired', ...(token ? { expiresAt: token.expiresAt } : {}), ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readSsoCache, removeSsoCache, writeSsoCache } from '../aws-cli-cache/sso-cache';
 import type { Instance } from '../model/instances';
+import { isNewerToken } from '../model/tokens';
 import type { SsoToken } from '../model/tokens';
 import type { SecretStore } from '../ports/secret-store';
 
@@ -44,9 +45,17 @@ export class TokenVault {
     return undefined;
   }
 
+  /**
+   * Saves the token; callers hold the instance's token lock. The shared AWS CLI file is not
+   * overwritten when it already holds a newer token (`aws sso login` or botocore's own
+   * refresh wrote it meanwhile, outside our lock): that one is adopted on the next load.
+   */
   async save(instance: Instance, token: SsoToken, interop: boolean): Promise<void> {
     await this.secrets.set(secretKey(instance), JSON.stringify(token));
-    if (interop) await writeSsoCache({ env: this.env, sessionName: instance.ssoSessionName, token });
+    if (!interop) return;
+    const shared = await this.loadShared(instance);
+    if (shared && shared.accessToken !== token.accessToken && isNewerToken(shared, token)) return;
+    await writeSsoCache({ env: this.env, sessionName: instance.ssoSessionName, token });
   }
 
   /** Forgets the token here and removes the shared cache entry Rolecall wrote for it. */

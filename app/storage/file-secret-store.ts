@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { RolecallError } from '../model/errors';
 import type { SecretStorageStatus, SecretStore } from '../ports/secret-store';
 import { ensurePrivateDir, readJsonFile, writeFileAtomic } from './atomic-file';
+import { withFileLock } from './file-lock';
 import { serialQueueFor } from './serial-queue';
 import type { SerialQueue } from './serial-queue';
 import type { FileStoreOptions, StoreProblem } from './store-problem';
@@ -56,9 +57,9 @@ export class FileSecretStore implements SecretStore {
     });
   }
 
-  /** Stores one secret (read-modify-write under the queue). */
+  /** Stores one secret (read-modify-write under the cross-process secrets lock). */
   set(key: string, value: string): Promise<void> {
-    return this.queue(async () => {
+    return this.patch(async () => {
       const file = await this.read();
       await this.persist({ version: 1, secrets: { ...file.secrets, [key]: value } });
     });
@@ -66,13 +67,22 @@ export class FileSecretStore implements SecretStore {
 
   /** Removes one secret; no write when it is not there. */
   delete(key: string): Promise<void> {
-    return this.queue(async () => {
+    return this.patch(async () => {
       const file = await this.read();
       if (!Object.hasOwn(file.secrets, key)) return;
       const secrets = { ...file.secrets };
       delete secrets[key];
       await this.persist({ version: 1, secrets });
     });
+  }
+
+  /**
+   * Every CLI run and `rolecall web` share this file: a change re-reads it inside a lock
+   * that all of them take, so a token one process saves is never lost to another's write.
+   * Reads need no lock (writes are atomic renames).
+   */
+  private patch(task: () => Promise<void>): Promise<void> {
+    return withFileLock(this.dir, 'secrets', () => this.queue(task));
   }
 
   private async read(): Promise<SecretsFile> {

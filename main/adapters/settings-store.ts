@@ -1,9 +1,12 @@
 import { rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { RolecallError } from '../../app/model/errors';
 import { settingsSchema } from '../../app/model/settings';
 import type { Settings } from '../../app/model/settings';
 import type { SettingsStore } from '../../app/ports/settings-store';
 import { readJsonFile } from '../../app/storage/atomic-file';
+import { withFileLock } from '../../app/storage/file-lock';
+import { SETTINGS_LOCK_NAME } from '../../app/storage/file-settings-store';
 
 /** The slice of an electron-store instance the settings store writes through. */
 export interface WholeStore {
@@ -62,6 +65,20 @@ export class ElectronSettingsStore implements SettingsStore {
     return settings;
   }
 
+  /**
+   * Read-modify-write under the same cross-process lock as the CLI's settings store (both
+   * write `<config dir>/settings.json`): the file is re-read inside the lock, so a
+   * `rolecall login` that added an instance while the app ran is kept.
+   */
+  update(change: (stored: Settings) => Settings): Promise<Settings> {
+    return withFileLock(dirname(this.options.path), SETTINGS_LOCK_NAME, async () => {
+      const next = change(await this.load());
+      await this.save(next);
+      return this.latest ?? next;
+    });
+  }
+
+  /** Writes the whole store; only update() calls it, inside the lock. */
   async save(settings: Settings): Promise<void> {
     const parsed = settingsSchema.safeParse(settings);
     if (!parsed.success) throw new RolecallError('internal', 'Rolecall refused to save settings that do not match their schema.');

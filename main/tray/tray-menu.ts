@@ -74,6 +74,8 @@ const sessionLabel = (instance: InstanceView, now: number): string => {
       return session.signIn?.expiresAt === undefined
         ? `${instance.label}: signing in…`
         : `${instance.label}: signing in · code valid ${formatUntil(session.signIn.expiresAt, now)}`;
+    case 'reconnecting':
+      return `${instance.label}: reconnecting (AWS did not answer; retrying)`;
     case 'expired':
       return `${instance.label}: session ended`;
     case 'error':

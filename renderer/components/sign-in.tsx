@@ -8,6 +8,7 @@ const statusWords: Readonly<Record<InstanceView['session']['status'], string>> =
   'signed-out': 'Signed out',
   'signing-in': 'Signing in',
   'signed-in': 'Signed in',
+  reconnecting: 'Reconnecting…',
   expired: 'Session expired',
   error: 'Sign-in failed',
 };

@@ -6,12 +6,13 @@ import { formatCredentials } from '../../credentials/formats';
 import { DirectoryCache } from '../../directory/directory-cache';
 import { RolecallError, isRolecallError } from '../../model/errors';
 import type { Instance } from '../../model/instances';
-import { accountIdSchema, roleNameSchema } from '../../model/roles';
+import { accountIdSchema, roleKey, roleNameSchema } from '../../model/roles';
 import type { Directory, RoleRef } from '../../model/roles';
 import type { RoleCredentials } from '../../model/tokens';
 import { selectInstance } from '../../session/instance-registry';
 import { TokenVault } from '../../session/token-vault';
 import { resolveConfigDir } from '../../storage/config-dir';
+import { lockName, withFileLock } from '../../storage/file-lock';
 import { FileSecretStore } from '../../storage/file-secret-store';
 import { FileSettingsStore } from '../../storage/file-settings-store';
 import { describeError } from '../output';
@@ -103,18 +104,26 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
     return;
   }
 
-  let fetched: { ref: RoleRef; credentials: RoleCredentials };
-  try {
-    fetched = await fetchThroughCore(env, instance, ref, options);
-  } catch (error) {
-    if (isRolecallError(error) && SIGN_IN_AGAIN.has(error.code)) {
-      throw new RolecallError('session-expired', `Your ${instance.label} session has expired; run \`${loginHint(instance, settings.instances)}\` to sign in again.`, { cause: error });
+  // Terraform or a parallel script starts dozens of these for one role at once: one of them
+  // asks AWS, the others wait on the role's lock and then find its answer in the cache.
+  const roleLock = lockName('role', ref ? roleKey(ref) : `${instance.id}/${options.account}/${options.role}`.toLowerCase());
+  const credentials = await withFileLock(cacheDir, roleLock, async () => {
+    const again = ref ? await cache.get(ref) : undefined;
+    if (again) return again;
+    let fetched: { ref: RoleRef; credentials: RoleCredentials };
+    try {
+      fetched = await fetchThroughCore(env, instance, ref, options);
+    } catch (error) {
+      if (isRolecallError(error) && SIGN_IN_AGAIN.has(error.code)) {
+        throw new RolecallError('session-expired', `Your ${instance.label} session has expired; run \`${loginHint(instance, settings.instances)}\` to sign in again.`, { cause: error });
+      }
+      throw error;
     }
-    throw error;
-  }
-  // A cache that cannot be written costs an AWS call next time, never this answer.
-  await cache.put(fetched.ref, fetched.credentials).catch(() => undefined);
-  output.out(formatCredentials(fetched.credentials, 'json'));
+    // A cache that cannot be written costs an AWS call next time, never this answer.
+    await cache.put(fetched.ref, fetched.credentials).catch(() => undefined);
+    return fetched.credentials;
+  });
+  output.out(formatCredentials(credentials, 'json'));
 };
 
 /** The command's options, shared by `rolecall --help` (program.ts) and the fast entry below. */
