@@ -188,6 +188,29 @@ describe('the session controller against the emulator', () => {
     await expect(h.core.api['credentials:copy']({ role })).resolves.toMatchObject({ role });
   });
 
+  it('keeps the session through CreateToken 5xx while the access token is expired, and recovers when they stop', async () => {
+    harness = await start({ accessTokenTtlSeconds: 3600 });
+    const h = harness;
+    await signIn(h);
+    const { role } = await firstRole(h);
+    const before = viewOf(h.core, h.instanceId).session.expiresAt!;
+    h.emulator.setFaults({ operations: { CreateToken: { errorRate: 1 } } });
+    h.clock.advance(3601_000);
+    await expect(h.core.api['credentials:copy']({ role })).rejects.toMatchObject({
+      code: 'service-unavailable',
+      userMessage: expect.stringMatching(/your sign-in is kept and Rolecall retries\.$/),
+    });
+    const during = viewOf(h.core, h.instanceId).session;
+    expect(during.status).toBe('reconnecting');
+    expect(during.error).toMatch(/^Could not renew your .+ session/);
+    expect(h.notifications.map((n) => n.title)).not.toContain('Signed out');
+    h.emulator.setFaults({});
+    await expect(h.core.api['credentials:copy']({ role })).resolves.toMatchObject({ role });
+    const after = viewOf(h.core, h.instanceId).session;
+    expect(after.status).toBe('signed-in');
+    expect(after.expiresAt!).toBeGreaterThan(before);
+  });
+
   it('warns before a session that cannot be refreshed ends, then marks it expired', async () => {
     harness = await start({ accessTokenTtlSeconds: 2 * 3600, issueRefreshTokens: false });
     const h = harness;
