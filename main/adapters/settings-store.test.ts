@@ -41,6 +41,18 @@ describe('ElectronSettingsStore', () => {
     expect(again.current()).toEqual(settings);
   });
 
+  it('changes settings as a patch on the file: an instance the CLI added meanwhile survives a preference change', async () => {
+    const { store, dir } = await setup();
+    await store.load();
+    // `rolecall login` in a terminal, while the app runs, writes the same file through the CLI's store.
+    const { FileSettingsStore } = await import('../../app/storage/file-settings-store');
+    await new FileSettingsStore(dir).update((stored) => ({ ...stored, instances: [...stored.instances, instance] }));
+    const next = await store.update((stored) => ({ ...stored, preferences: { ...stored.preferences, clipboardClearSeconds: 42 } }));
+    expect(next.instances).toEqual([instance]);
+    expect(next.preferences.clipboardClearSeconds).toBe(42);
+    expect(await new FileSettingsStore(dir).load()).toEqual(next);
+  });
+
   it('moves an unparsable file aside and reports it instead of resetting it silently', async () => {
     const { store, path, dir, onCorrupt } = await setup();
     await writeFile(path, '{"instances": [ {"id": "acme", ');
