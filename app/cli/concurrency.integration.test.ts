@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/server';
 import type { RunningEmulator } from '../../emulator/options';
@@ -14,6 +13,8 @@ import { createRolecallCore } from '../session/controller';
 import { FileSecretStore } from '../storage/file-secret-store';
 import { FileSettingsStore } from '../storage/file-settings-store';
 import { openCliCore } from './cli-core';
+import { isolatedCliEnv, loginThroughCli, runRolecall } from './test-support/run-cli';
+import type { CliRun } from './test-support/run-cli';
 
 /**
  * Several Rolecall processes on one config dir, as a user's machine has them: parallel
@@ -21,52 +22,13 @@ import { openCliCore } from './cli-core';
  * and CLI commands. Every process here works alone (ROLECALL_NO_AGENT=1): the cross-process
  * locks alone must make races impossible.
  */
-const bin = resolve(__dirname, '../../bin/rolecall.mjs');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let emulator: RunningEmulator;
 let home: string;
 let instanceId: string;
 
-const cliEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && key !== 'DISPLAY' && key !== 'WAYLAND_DISPLAY') env[key] = value;
-  return { ...env, HOME: home, ROLECALL_HOME: join(home, 'rolecall'), ROLECALL_NO_BROWSER: '1', ROLECALL_NO_AGENT: '1', NO_COLOR: '1' };
-};
-
-const rolecall = (args: readonly string[], onStderr?: (text: string) => void): Promise<Run> =>
-  new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      onStderr?.(stderr);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
-
-const login = async (startUrl: string, endpoint: RunningEmulator): Promise<Run> => {
-  let approved = false;
-  return rolecall(['login', '--start-url', startUrl, '--region', endpoint.region, '--endpoint', endpoint.url, '--no-browser'], (stderr) => {
-    const code = /code: ([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];
-    if (code && !approved) {
-      approved = true;
-      endpoint.approveDevice(code);
-    }
-  });
-};
+const cliEnv = (): NodeJS.ProcessEnv => isolatedCliEnv(home, { ROLECALL_NO_AGENT: '1' });
+const rolecall = (args: readonly string[]): Promise<CliRun> => runRolecall(args, cliEnv());
+const login = (startUrl: string, endpoint: RunningEmulator): Promise<CliRun> => loginThroughCli(endpoint, cliEnv(), startUrl);
 
 const requests = (operation: string): number => emulator.counters()[operation]?.requests ?? 0;
 
@@ -85,7 +47,7 @@ const expireStoredToken = async (): Promise<SsoToken> => {
 
 const dropCredentialCache = () => rm(join(home, 'rolecall', 'cache', CREDENTIAL_PROCESS_CACHE_FILE), { force: true });
 
-const burst = (n: number, accountId: string, roleName: string): Promise<Run[]> =>
+const burst = (n: number, accountId: string, roleName: string): Promise<CliRun[]> =>
   Promise.all(Array.from({ length: n }, () => rolecall(['credential-process', '--account', accountId, '--role', roleName])));
 
 let roles: { accountId: string; roleName: string }[];
