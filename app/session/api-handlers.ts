@@ -10,6 +10,7 @@ import type { DirectorySyncRunner } from './directory-sync-runner';
 import type { InstanceLifecycle } from './instance-lifecycle';
 import type { RoleAccess } from './role-access';
 import type { SignInRunner } from './sign-in-runner';
+import { heldToken, liveToken } from './session-state';
 
 export interface ApiServices {
   readonly state: CoreState;
@@ -53,7 +54,7 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
     },
     'instance:add': async (input) => {
       const runtime = await lifecycle.add(input);
-      if (autoSync && runtime.token && runtime.token.expiresAt > ports.clock.now()) syncs.inBackground(runtime);
+      if (autoSync && liveToken(runtime, ports.clock.now())) syncs.inBackground(runtime);
       return { instanceId: runtime.instance.id };
     },
     'instance:remove': async ({ instanceId }) => lifecycle.remove(instanceId),
@@ -82,7 +83,7 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
     },
     'session:sign-out': async ({ instanceId }) => lifecycle.signOut(state.runtimeOf(instanceId)),
     'directory:refresh': async ({ instanceId }) => {
-      const targets = instanceId ? [state.runtimeOf(instanceId)] : [...state.runtimes.values()].filter((runtime) => runtime.token && !runtime.expired);
+      const targets = instanceId ? [state.runtimeOf(instanceId)] : [...state.runtimes.values()].filter((runtime) => heldToken(runtime));
       for (const runtime of targets) syncs.inBackground(runtime);
     },
     'credentials:copy': async ({ role, format }) => {

@@ -17,6 +17,7 @@ import { RoleAccess } from './role-access';
 import { SessionTokens } from './session-tokens';
 import { SignInRunner } from './sign-in-runner';
 import { TokenVault } from './token-vault';
+import { liveToken } from './session-state';
 
 export interface CoreOptions {
   /** Sync directories in the background after start and sign-in (the desktop and web shells). */
@@ -100,7 +101,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       if (options.watchExpiry) watcher.start();
       if (options.autoSync) {
         for (const runtime of state.runtimes.values()) {
-          if (runtime.token && runtime.token.expiresAt > ports.clock.now()) syncs.inBackground(runtime);
+          if (liveToken(runtime, ports.clock.now())) syncs.inBackground(runtime);
         }
       }
     })();

@@ -7,6 +7,7 @@ import type { SessionTiming } from './expiry-rules';
 import type { RoleAccess } from './role-access';
 import type { InstanceRuntime } from './runtime';
 import type { SessionTokens } from './session-tokens';
+import { heldToken, liveToken, markWarned } from './session-state';
 
 /**
  * Keeps sessions and kept-fresh credentials alive: refreshes tokens before they expire,
@@ -62,8 +63,8 @@ export class ExpiryWatcher {
   }
 
   private timing(runtime: InstanceRuntime): SessionTiming | undefined {
-    const token = runtime.token;
-    if (!token || runtime.expired) return undefined;
+    const token = heldToken(runtime);
+    if (!token) return undefined;
     return { expiresAt: token.expiresAt, refreshable: this.tokens.canRefresh(token), ...(runtime.warnedFor !== undefined ? { warnedFor: runtime.warnedFor } : {}) };
   }
 
@@ -90,8 +91,7 @@ export class ExpiryWatcher {
     if (!this.resync) return;
     const now = this.state.ports.clock.now();
     for (const runtime of this.state.runtimes.values()) {
-      const token = runtime.token;
-      if (!token || runtime.expired || token.expiresAt <= now || runtime.syncing || runtime.sync.status === 'error') continue;
+      if (!liveToken(runtime, now) || runtime.syncing || runtime.sync.status === 'error') continue;
       if (runtime.directory && now - runtime.directory.syncedAt >= DIRECTORY_RESYNC_AFTER_MS) this.resync(runtime);
     }
   }
@@ -119,7 +119,7 @@ export class ExpiryWatcher {
         });
         return;
       case 'warn': {
-        runtime.warnedFor = timing.expiresAt;
+        markWarned(runtime, timing.expiresAt);
         const minutes = Math.max(1, Math.round((timing.expiresAt - now) / 60_000));
         this.state.notify(
           { title: 'Session ending soon', body: `Your ${label} session ends in ${minutes} minute${minutes === 1 ? '' : 's'}; click to sign in again.`, onClick: signInAgain },
@@ -144,7 +144,7 @@ export class ExpiryWatcher {
     const now = this.state.ports.clock.now();
     for (const ref of this.state.settings().keepFresh) {
       const runtime = this.state.runtimes.get(ref.instanceId);
-      if (!runtime?.token || runtime.expired || runtime.token.expiresAt <= now) continue;
+      if (!runtime || !liveToken(runtime, now)) continue;
       const held = this.cache.peek(ref)?.expiration;
       if (!credentialsDue(held, now)) continue;
       // No forget(): the cache re-fetches inside the same window, and on failure the

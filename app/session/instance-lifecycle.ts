@@ -13,6 +13,7 @@ import type { InstanceClients } from './instance-clients';
 import { newRuntime } from './runtime';
 import type { InstanceRuntime } from './runtime';
 import type { TokenVault } from './token-vault';
+import { clearSession, holdToken, liveToken } from './session-state';
 
 /**
  * Instances coming and going: loading them (with their cached directory and token) at
@@ -40,8 +41,7 @@ export class InstanceLifecycle {
     }
     const loaded = await this.vault.load(instance, this.state.interop());
     if (loaded) {
-      runtime.token = loaded.token;
-      runtime.tokenSource = loaded.source;
+      holdToken(runtime, loaded.token, loaded.source);
       if (loaded.source === 'aws-cli-cache' && loaded.token.expiresAt > this.state.ports.clock.now()) {
         this.state.notice('info', `Using the AWS CLI sign-in found for ${instance.label} (aws sso login); no need to sign in again.`);
       }
@@ -119,7 +119,7 @@ export class InstanceLifecycle {
     runtime.signIn?.abort.abort();
     runtime.syncAbort?.abort();
     const token = runtime.token;
-    if (token && !runtime.expired && token.expiresAt > this.state.ports.clock.now()) {
+    if (token && liveToken(runtime, this.state.ports.clock.now())) {
       // Best effort: the local sign-out must succeed even when AWS cannot be reached.
       await logoutPortal({ portal: this.clients.of(runtime.instance).portal, accessToken: token.accessToken }).catch(() => undefined);
     }
@@ -128,11 +128,7 @@ export class InstanceLifecycle {
     this.credentials.forgetInstance(runtime.instance.id);
     // Credentials `rolecall credential-process` cached on disk go with the session.
     await this.credentialProcessCache.forgetInstance(runtime.instance.id).catch(() => undefined);
-    runtime.token = undefined;
-    runtime.tokenSource = undefined;
-    runtime.expired = false;
-    runtime.sessionError = undefined;
-    runtime.warnedFor = undefined;
+    clearSession(runtime);
     this.state.changed();
   }
 }

@@ -9,6 +9,7 @@ import type { CoreState } from './core-state';
 import type { InstanceClients } from './instance-clients';
 import type { InstanceRuntime } from './runtime';
 import type { TokenVault } from './token-vault';
+import { heldToken, holdToken, markExpired, markReconnecting } from './session-state';
 
 const noLongerValid = (runtime: InstanceRuntime): string =>
   `Your ${runtime.instance.label} session is no longer valid (revoked or expired); sign in again.`;
@@ -101,9 +102,7 @@ export class SessionTokens {
   }
 
   markSignedOut(runtime: InstanceRuntime, message: string): void {
-    runtime.expired = true;
-    runtime.retrying = undefined;
-    runtime.sessionError = message;
+    markExpired(runtime, message);
     this.credentials.forgetInstance(runtime.instance.id);
     this.state.changed();
   }
@@ -117,7 +116,7 @@ export class SessionTokens {
     if (FINAL_REFRESH_FAILURES.has(mapped.code)) return this.signOutAndThrow(runtime, signedOutMessage ?? mapped.userMessage);
     if (mapped.code === 'busy') throw mapped;
     const sentence = `Could not renew your ${runtime.instance.label} session (${mapped.userMessage.replace(/[.;]\s*$/, '')}); your sign-in is kept and Rolecall retries.`;
-    runtime.retrying = sentence;
+    markReconnecting(runtime, sentence);
     this.state.changed();
     throw new RolecallError(mapped.code, sentence, { cause: error });
   }
@@ -125,9 +124,9 @@ export class SessionTokens {
   /** Runs a portal call with a valid access token, refreshing once when AWS says it is not. */
   async withAccessToken<T>(runtime: InstanceRuntime, call: (accessToken: string) => Promise<T>): Promise<T> {
     // Signed out here, but another process may have signed in since.
-    if (!runtime.token || runtime.expired) await this.adoptStored(runtime);
-    let token = runtime.token;
-    if (!token || runtime.expired) throw this.signedOutError(runtime);
+    if (!heldToken(runtime)) await this.adoptStored(runtime);
+    let token = heldToken(runtime);
+    if (!token) throw this.signedOutError(runtime);
     if (token.expiresAt <= this.state.ports.clock.now()) {
       if (!this.canRefresh(token) && !(await this.adoptStored(runtime))) {
         return this.signOutAndThrow(runtime, `Your ${runtime.instance.label} session has expired; sign in again.`);
@@ -149,11 +148,7 @@ export class SessionTokens {
   }
 
   private hold(runtime: InstanceRuntime, token: SsoToken, source: 'rolecall' | 'aws-cli-cache'): void {
-    runtime.token = token;
-    runtime.tokenSource = source;
-    runtime.expired = false;
-    runtime.retrying = undefined;
-    runtime.sessionError = undefined;
+    holdToken(runtime, token, source);
     this.state.changed();
   }
 

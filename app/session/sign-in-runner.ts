@@ -7,6 +7,7 @@ import type { CoreState } from './core-state';
 import type { InstanceClients } from './instance-clients';
 import type { InstanceRuntime } from './runtime';
 import type { SessionTokens } from './session-tokens';
+import { endSigningIn, startSigningIn, updateSignInView } from './session-state';
 
 /** Adapts the device flow's waiting states to what views show; terminal states keep the last view. */
 export const signInViewOf = (state: DeviceFlowState, previous: SignInView): SignInView => {
@@ -51,8 +52,7 @@ export class SignInRunner {
     const abort = new AbortController();
     const view: SignInView = { flow, stage: 'registering' };
     const done = this.run(runtime, flow, abort.signal);
-    runtime.signIn = { abort, view, done };
-    runtime.sessionError = undefined;
+    startSigningIn(runtime, { abort, view, done });
     this.state.changed();
     // The view learns the outcome from snapshots; the awaiting caller (CLI) from the promise.
     done.catch(() => undefined);
@@ -72,7 +72,7 @@ export class SignInRunner {
                 if (!runtime.signIn) return;
                 const next = signInViewOf(state, runtime.signIn.view);
                 const firstCode = next.userCode && !runtime.signIn.view.userCode;
-                runtime.signIn.view = next;
+                updateSignInView(runtime, next);
                 this.state.changed();
                 if (firstCode && this.options.openVerification) this.openUrl(next.verificationUriComplete ?? next.verificationUri);
               },
@@ -80,21 +80,19 @@ export class SignInRunner {
           : await runPkceFlow({
               ...common,
               open: async (url: string) => {
-                if (runtime.signIn) runtime.signIn.view = { flow: 'pkce', stage: 'awaiting-user', verificationUri: url };
+                updateSignInView(runtime, { flow: 'pkce', stage: 'awaiting-user', verificationUri: url });
                 this.state.changed();
                 // The view shows the link too, so a browser that cannot be opened is not fatal.
                 if (this.options.openVerification) this.openUrl(url);
               },
             });
-      runtime.signIn = undefined;
-      runtime.warnedFor = undefined;
+      endSigningIn(runtime, { outcome: 'signed-in' });
       await this.tokens.storeSignedIn(runtime, token);
       this.state.notify({ title: 'Signed in', body: `Signed in to ${instance.label}; your session lasts until ${new Date(token.expiresAt).toLocaleTimeString()}.` });
       this.options.onSignedIn(runtime);
     } catch (error) {
-      runtime.signIn = undefined;
       const mapped = toRolecallError(error, 'sign in');
-      runtime.sessionError = mapped.code === 'sign-in-cancelled' ? undefined : mapped.userMessage;
+      endSigningIn(runtime, mapped.code === 'sign-in-cancelled' ? { outcome: 'cancelled' } : { outcome: 'failed', error: mapped.userMessage });
       this.state.changed();
       throw mapped;
     }

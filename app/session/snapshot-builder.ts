@@ -5,29 +5,30 @@ import type { Settings } from '../model/settings';
 import type { ActiveCredentialView, AppSnapshot, InstanceView, Notice, SessionView } from '../model/snapshot';
 import type { SecretStorageStatus } from '../ports/secret-store';
 import type { InstanceRuntime } from './runtime';
+import { sessionStatus } from './session-state';
 
 
 const sessionView = (runtime: InstanceRuntime, now: number): SessionView => {
-  if (runtime.signIn) {
-    return { status: 'signing-in', signIn: runtime.signIn.view, ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
+  const { token } = runtime;
+  const status = sessionStatus(runtime, now);
+  switch (status) {
+    case 'signing-in':
+      return { status, ...(runtime.signIn ? { signIn: runtime.signIn.view } : {}), ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
+    case 'signed-in':
+    case 'reconnecting':
+      return {
+        status,
+        ...(token ? { expiresAt: token.expiresAt, refreshable: canRefresh(token, { now: () => now }) } : {}),
+        source: runtime.tokenSource ?? 'rolecall',
+        ...(status === 'reconnecting' && runtime.retrying ? { error: runtime.retrying } : {}),
+      };
+    case 'expired':
+      return { status, ...(token ? { expiresAt: token.expiresAt } : {}), ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
+    case 'error':
+      return { status, ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
+    case 'signed-out':
+      return { status };
   }
-  const token = runtime.token;
-  if (token && !runtime.expired && token.expiresAt > now) {
-    return {
-      status: 'signed-in',
-      expiresAt: token.expiresAt,
-      refreshable: canRefresh(token, { now: () => now }),
-      source: runtime.tokenSource ?? 'rolecall',
-    };
-  }
-  if (token && !runtime.expired && runtime.retrying) {
-    return { status: 'reconnecting', expiresAt: token.expiresAt, refreshable: true, source: runtime.tokenSource ?? 'rolecall', error: runtime.retrying };
-  }
-  if (token || runtime.expired) {
-    return { status: 'expired', ...(token ? { expiresAt: token.expiresAt } : {}), ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
-  }
-  if (runtime.sessionError) return { status: 'error', error: runtime.sessionError };
-  return { status: 'signed-out' };
 };
 
 const instanceView = (runtime: InstanceRuntime, now: number): InstanceView => {

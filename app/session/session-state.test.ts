@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { SsoToken } from '../model/tokens';
+import { newRuntime } from './runtime';
+import { clearSession, endSigningIn, heldToken, holdToken, liveToken, markExpired, markReconnecting, sessionStatus, startSigningIn } from './session-state';
+
+const now = 1_000_000;
+const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const token = (expiresAt: number): SsoToken => ({ startUrl: instance.startUrl, region: instance.region, accessToken: 'a', expiresAt });
+
+describe('the session state machine', () => {
+  it('walks signed-out → signing-in → signed-in → reconnecting → signed-in → expired → signed-out', () => {
+    const runtime = newRuntime(instance);
+    expect(sessionStatus(runtime, now)).toBe('signed-out');
+    startSigningIn(runtime, { abort: new AbortController(), view: { flow: 'device', stage: 'registering' }, done: Promise.resolve() });
+    expect(sessionStatus(runtime, now)).toBe('signing-in');
+    endSigningIn(runtime, { outcome: 'signed-in' });
+    holdToken(runtime, token(now + 1), 'rolecall');
+    expect(sessionStatus(runtime, now)).toBe('signed-in');
+    expect(liveToken(runtime, now)).toBeDefined();
+
+    // Expired by time, renewal failed for a retryable reason: kept, not live, still held for the refresh.
+    markReconnecting(runtime, 'Could not renew; retrying.');
+    expect(sessionStatus(runtime, now + 2)).toBe('reconnecting');
+    expect(liveToken(runtime, now + 2)).toBeUndefined();
+    expect(heldToken(runtime)).toBeDefined();
+    holdToken(runtime, token(now + 10), 'rolecall');
+    expect(sessionStatus(runtime, now + 2)).toBe('signed-in');
+
+    markExpired(runtime, 'Your Acme session has ended; sign in again.');
+    expect(sessionStatus(runtime, now)).toBe('expired');
+    expect(heldToken(runtime)).toBeUndefined();
+    clearSession(runtime);
+    expect(sessionStatus(runtime, now)).toBe('signed-out');
+  });
+
+  it('a failed sign-in is an error with its sentence; a cancelled one leaves none', () => {
+    const runtime = newRuntime(instance);
+    const signIn = { abort: new AbortController(), view: { flow: 'device' as const, stage: 'registering' as const }, done: Promise.resolve() };
+    startSigningIn(runtime, signIn);
+    endSigningIn(runtime, { outcome: 'failed', error: 'The sign-in was denied.' });
+    expect(sessionStatus(runtime, now)).toBe('error');
+    expect(runtime.sessionError).toBe('The sign-in was denied.');
+    startSigningIn(runtime, signIn);
+    endSigningIn(runtime, { outcome: 'cancelled' });
+    expect(sessionStatus(runtime, now)).toBe('signed-out');
+  });
+});
