@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, clipboard, globalShortcut, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray } from 'electron';
+import { startOwner } from '../app/agent/agent-server';
+import type { OwnerStart } from '../app/agent/agent-server';
 import { parseRequest } from '../app/ipc/contract';
 import { systemClock } from '../app/ports/clock';
 import type { Preferences } from '../app/model/settings';
@@ -129,6 +131,7 @@ const start = async (): Promise<void> => {
 
   await controller.start();
   await addDemoInstance(controller);
+  const owner = await becomeSessionOwner(controller, configDir, notifier);
 
   const names = new DirectoryNames();
   const trayController = createTrayController({
@@ -195,8 +198,29 @@ const start = async (): Promise<void> => {
   app.on('will-quit', () => {
     globalShortcut.unregisterAll();
     trayController.dispose();
-    void controller.stop();
+    void (owner?.status === 'owner' ? owner.close() : Promise.resolve()).finally(() => void controller.stop());
   });
+};
+
+/**
+ * The desktop app is the session owner while it runs: `rolecall` commands ask it over the
+ * agent socket instead of refreshing on their own. When another owner (a `rolecall agent` or
+ * `rolecall web` started first) holds the lock, the app keeps its own core, which the
+ * cross-process locks keep safe; making main a client of that owner is left for later.
+ */
+const becomeSessionOwner = async (
+  controller: RolecallController,
+  configDir: string,
+  notifier: ReturnType<typeof createNotifier>,
+): Promise<OwnerStart<RolecallController> | undefined> => {
+  try {
+    const owner = await startOwner({ configDir, openCore: async () => controller, notifier, log: (line) => log.info(line) });
+    if (owner.status === 'deferred') log.info(`Another Rolecall owner${owner.pid ? ` (pid ${owner.pid})` : ''} serves this config dir; the app works alongside it.`);
+    return owner;
+  } catch (error) {
+    log.warn(`Could not serve the agent socket: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 };
 
 /** `npm run demo` hands the emulator's instance in ROLECALL_DEMO_INSTANCE; add it once. */

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { connectToOwner } from '../agent/agent-client';
+import { fallBackWhenOwnerGone } from '../agent/fallback-source';
 import { systemClock } from '../ports/clock';
 import type { Clipboard, Notifier } from '../ports/desktop';
 import { resolveConfigDir } from '../storage/config-dir';
@@ -18,18 +20,45 @@ const quietNotifier: Notifier = { notify: () => undefined };
 export interface CliCore {
   readonly core: RolecallController;
   readonly configDir: string;
+  /** The pid of the session owner the core talks to, when it is a remote owner's. */
+  readonly ownerPid?: number;
 }
 
+export type CliCoreOptions = CoreOptions & {
+  shell?: 'cli' | 'web';
+  browser?: boolean;
+  /** false: never ask a running owner (a process about to become one itself). */
+  owner?: boolean;
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
 /**
- * Builds the core the CLI and `rolecall web` share: settings and secrets in private files
- * under the config dir (ROLECALL_HOME), the system browser, the real clock.
+ * The core the CLI and `rolecall web` drive: the running session owner's (the desktop app,
+ * `rolecall web` or `rolecall agent`) when one answers on its socket, so one sign-in and one
+ * refresh serve every process; else a core of this process, working alone. A remote core
+ * that dies mid-command is replaced by a local one (fallBackWhenOwnerGone). ROLECALL_NO_AGENT=1
+ * always works alone.
  */
-export const openCliCore = async (
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  options: CoreOptions & { shell?: 'cli' | 'web'; browser?: boolean } = {},
-): Promise<CliCore> => {
+export const openCliCore = async (env: Env = process.env, options: CliCoreOptions = {}): Promise<CliCore> => {
   const configDir = await resolveConfigDir(env);
+  if (options.owner !== false) {
+    const remote = await connectToOwner(configDir, { env, onIncompatible: (message) => process.stderr.write(`${message}\n`) });
+    if (remote) {
+      const core = fallBackWhenOwnerGone(remote, async () => (await openLocalCore(configDir, env, options)).core);
+      return { core, configDir, ownerPid: remote.pid };
+    }
+  }
+  return openLocalCore(configDir, env, options);
+};
+
+/**
+ * Builds a core in this process: settings and secrets in private files under the config dir
+ * (ROLECALL_HOME), the system browser, the real clock.
+ */
+export const openLocalCore = async (configDir: string, env: Env, options: CliCoreOptions): Promise<CliCore> => {
   const browser = options.browser ?? canOpenBrowser(env);
+  const { owner: _owner, ...coreOptions } = options;
   const core = createRolecallCore(
     {
       settings: new FileSettingsStore(configDir),
@@ -43,7 +72,7 @@ export const openCliCore = async (
       env,
       shell: options.shell ?? 'cli',
     },
-    { autoSync: false, watchExpiry: false, openVerification: browser, ...options },
+    { autoSync: false, watchExpiry: false, openVerification: browser, ...coreOptions },
   );
   await core.start();
   return { core, configDir };

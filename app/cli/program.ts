@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { copyFormats } from '../model/settings';
+import { agent } from './commands/agent';
 import { configPopulate } from './commands/config-populate';
 import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
@@ -108,6 +109,23 @@ export const buildProgram = (output: CliOutput): Command => {
     .option('--port <port>', 'port to listen on (default: any free port)')
     .option('--open', 'open it in the browser')
     .action(run(async (options) => web(options, output)));
+
+  program
+    .command('agent')
+    .description('own the sessions headless (no tray): every rolecall command asks it over a private socket')
+    .option('--idle-exit <minutes>', 'exit after this many minutes without a request')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'One owner per config dir: the desktop app, `rolecall web` or this agent. It listens on',
+        '<config dir>/agent.sock (0600, in a 0700 dir; a named pipe on Windows) and writes',
+        '<config dir>/agent.json (0600) with the socket, its pid and a per-launch secret. Other',
+        'rolecall processes find it there and ask it; with none running they work alone.',
+        'ROLECALL_NO_AGENT=1 makes a command work alone even when an owner runs.',
+      ].join('\n'),
+    )
+    .action(run(async (options) => agent(options, output)));
 
   program
     .command('emulator')

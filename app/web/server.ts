@@ -4,9 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
-import { isRolecallError } from '../model/errors';
-import { parseRequest } from '../ipc/contract';
-import type { IpcError, IpcResult, RequestChannel } from '../ipc/contract';
+import { dispatchRequest } from '../ipc/dispatch';
 import type { CoreEvent, RolecallCore } from '../session/core';
 import { hasSessionCookie, hostAllowed, newLaunchSecret, originAllowed, secretsMatch, sessionCookie } from './access-control';
 import { bridgePath, maxClientMessageBytes, parseClientMessage } from './bridge-protocol';
@@ -30,11 +28,7 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** Turns whatever a handler threw into what may cross the wire: a code and one sentence. */
-export const toIpcError = (error: unknown): IpcError =>
-  isRolecallError(error)
-    ? { code: error.code, message: error.userMessage }
-    : { code: 'internal', message: 'Something went wrong inside Rolecall; the details are in its log.' };
+export { toIpcError } from '../ipc/dispatch';
 
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
@@ -122,20 +116,6 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
   };
 
-  const dispatch = async (channel: RequestChannel, payload: unknown): Promise<IpcResult<unknown>> => {
-    try {
-      const valid = parseRequest(channel, payload);
-      const handler = core.api[channel] as (input: typeof valid) => Promise<unknown>;
-      return { ok: true, value: await handler(valid) };
-    } catch (error) {
-      const ipcError = toIpcError(error);
-      if (ipcError.code === 'invalid-input' || ipcError.code === 'internal') {
-        log(`rolecall web: "${channel}" failed: ${ipcError.code === 'internal' ? describe(error) : ipcError.message}`);
-      }
-      return { ok: false, error: ipcError };
-    }
-  };
-
   sockets.on('connection', (ws: WebSocket) => {
     ws.on('error', (error) => log(`rolecall web: bridge socket error: ${describe(error)}`));
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -147,7 +127,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
         return;
       }
       const { id, channel, payload } = parsed.request;
-      void dispatch(channel, payload).then((result) => send(ws, { id, result }));
+      void dispatchRequest(core.api, channel, payload, (line) => log(`rolecall web: ${line}`)).then((result) => send(ws, { id, result }));
     });
     // A page that (re)connects may have missed events: give it the state, and tell it
     // which directories to fetch.

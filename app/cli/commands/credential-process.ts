@@ -24,6 +24,7 @@ const credentialProcessSchema = z.object({
   account: z.string({ error: 'give the account id or name with --account' }).trim().min(1),
   role: roleNameSchema,
   instance: z.string().optional(),
+  wait: z.coerce.number().min(0).max(3600).optional(),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -92,6 +93,14 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
 
   const cachedDirectory = await new DirectoryCache(cacheDir).load(instance.id).catch(() => ({}) as { directory?: Directory });
   const ref = resolveRef(instance, cachedDirectory.directory, options.account, options.role);
+  // A running session owner answers for every caller (one refresh, one GetRoleCredentials);
+  // none, or one that died mid-request, leaves the local path below.
+  const { credentialsFromOwner } = await import('./credential-process-owner');
+  const fromOwner = await credentialsFromOwner({
+    configDir, env, instance, ref, account: options.account, loginHint: loginHint(instance, settings.instances), waitSeconds: options.wait,
+    resolve: (directory) => resolveRef(instance, directory, options.account, options.role),
+  });
+  if (fromOwner) return output.out(formatCredentials(fromOwner, 'json'));
   // Cached credentials are served only while Rolecall still holds a sign-in for the instance,
   // so `rolecall logout` stops them at once even though they are still valid at AWS.
   const session = await new TokenVault(secrets, env).load(instance, settings.preferences.awsCliInterop);
@@ -132,7 +141,8 @@ export const defineCredentialProcessOptions = (command: Command): Command =>
     .description('print credentials as credential_process JSON (for `credential_process =` in ~/.aws/config)')
     .requiredOption('--account <id|name>', 'account id or name')
     .requiredOption('--role <name>', 'role name')
-    .option('--instance <name>', 'which instance');
+    .option('--instance <name>', 'which instance')
+    .option('--wait <seconds>', 'with a Rolecall owner running but signed out: wait this long for that sign-in instead of failing');
 
 /**
  * The entry bin/rolecall.mjs uses for `rolecall credential-process`: the same command without

@@ -40,11 +40,16 @@ const chooseInstance = async (core: RolecallController, options: z.output<typeof
   return (await core.api['instance:add'](parsed.data)).instanceId;
 };
 
-/** `rolecall login`: the device flow (or PKCE) for one instance, printing the code to confirm. */
+/**
+ * `rolecall login`: the device flow (or PKCE) for one instance, printing the code to confirm.
+ * With a session owner running, the owner signs in (so every process shares that one
+ * session) and this shows the owner's code and waits for it.
+ */
 export const login = async (raw: LoginOptions, output: CliOutput): Promise<void> => {
   const options = loginOptionsSchema.parse(raw);
   const browser = options.browser && canOpenBrowser();
-  const { core } = await openCliCore(process.env, { browser });
+  const { core, ownerPid } = await openCliCore(process.env, { browser });
+  const waiting = ownerPid !== undefined ? `The Rolecall owner (pid ${ownerPid}) runs this sign-in. Waiting for approval; Ctrl+C cancels.` : undefined;
   try {
     const instanceId = await chooseInstance(core, options);
     let shownCode = false;
@@ -55,7 +60,9 @@ export const login = async (raw: LoginOptions, output: CliOutput): Promise<void>
         shownCode = true;
         output.err(`To sign in, open ${signIn.verificationUriComplete ?? signIn.verificationUri}`);
         output.err(`and check that it shows the code: ${signIn.userCode}`);
-        output.err(browser ? '(Opened in your browser. Waiting for approval; Ctrl+C cancels.)' : '(No browser here: open the link on any device. Waiting for approval; Ctrl+C cancels.)');
+        output.err(
+          waiting ? `(${waiting})` : browser ? '(Opened in your browser. Waiting for approval; Ctrl+C cancels.)' : '(No browser here: open the link on any device. Waiting for approval; Ctrl+C cancels.)',
+        );
       } else if (signIn?.flow === 'pkce' && signIn.verificationUri) {
         shownCode = true;
         output.err(`To sign in, approve the request in your browser: ${signIn.verificationUri}`);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { startOwner } from '../../agent/agent-server';
+import { resolveConfigDir } from '../../storage/config-dir';
 import { buildRenderer } from '../../web/renderer-build';
 import { startWebServer } from '../../web/server';
-import { openCliCore } from '../cli-core';
+import { openCliCore, openLocalCore } from '../cli-core';
 import type { CliOutput } from '../output';
 import { canOpenBrowser, systemBrowser } from '../system-browser';
 import { parseOptions } from './options';
@@ -20,7 +22,18 @@ export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
   const options = parseOptions(webSchema, raw);
   const browser = canOpenBrowser();
   const staticDir = await buildRenderer({ log: (line) => output.err(line) });
-  const { core } = await openCliCore(process.env, { shell: 'web', autoSync: true, watchExpiry: true, browser });
+  const coreOptions = { shell: 'web', autoSync: true, watchExpiry: true, browser } as const;
+  // The session owner when no other process is (then it also serves the agent socket);
+  // else the UI of the running owner, as its client.
+  const configDir = await resolveConfigDir(process.env);
+  const owner = await startOwner({
+    configDir,
+    openCore: async () => (await openLocalCore(configDir, process.env, coreOptions)).core,
+    log: (line) => output.err(line),
+  });
+  const opened = owner.status === 'owner' ? { core: owner.core, ownerPid: undefined } : await openCliCore(process.env, coreOptions);
+  const { core } = opened;
+  if (opened.ownerPid !== undefined) output.err(`Serving the sessions of the running Rolecall owner (pid ${opened.ownerPid}).`);
   const server = await startWebServer({ core, port: options.port, staticDir, log: (line) => output.err(line) });
   output.out(JSON.stringify({ url: server.url }));
   output.err(`Rolecall is at ${server.url} (only this URL gets in; Ctrl+C stops).`);
@@ -34,5 +47,6 @@ export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
     process.once('SIGTERM', stop);
   });
   await server.close();
+  if (owner.status === 'owner') await owner.close();
   await core.stop();
 };
