@@ -7,6 +7,7 @@ import type { RolecallController } from '../../session/controller';
 import { openCliCore } from '../cli-core';
 import type { CliOutput } from '../output';
 import { filterRoles, resolveRole } from '../role-resolution';
+import { terminalSafe } from '../terminal-text';
 import { canOpenBrowser, systemBrowser } from '../system-browser';
 import { parseOptions } from './options';
 
@@ -50,9 +51,11 @@ export const ls = async (filter: readonly string[], raw: unknown, output: CliOut
       output.out(JSON.stringify(rows, null, 2));
       return;
     }
-    const width = Math.min(40, Math.max(7, ...rows.map((row) => row.accountName.length)));
+    // One table row per role whatever the names hold: AWS data is made terminal-safe cell by cell.
+    const table = rows.map((row) => ({ accountName: terminalSafe(row.accountName), accountId: row.accountId, roleName: terminalSafe(row.roleName) }));
+    const width = Math.min(40, Math.max(7, ...table.map((row) => row.accountName.length)));
     output.out(['ACCOUNT'.padEnd(width), 'ACCOUNT ID  ', 'ROLE'].join('  '));
-    for (const row of rows) output.out([row.accountName.padEnd(width), row.accountId, row.roleName].join('  '));
+    for (const row of table) output.out([row.accountName.padEnd(width), row.accountId, row.roleName].join('  '));
     if (directory.failedAccounts.length > 0) output.err(`${directory.failedAccounts.length} account(s) could not be listed in the last sync; run \`rolecall ls --refresh\` to retry.`);
   });
 };
