@@ -131,7 +131,8 @@ const start = async (): Promise<void> => {
 
   await controller.start();
   await addDemoInstance(controller);
-  const owner = await becomeSessionOwner(controller, configDir, notifier);
+  // Not awaited: the tray need not wait for the socket.
+  const owner = becomeSessionOwner(controller, configDir, notifier);
 
   const names = new DirectoryNames();
   const trayController = createTrayController({
@@ -198,7 +199,7 @@ const start = async (): Promise<void> => {
   app.on('will-quit', () => {
     globalShortcut.unregisterAll();
     trayController.dispose();
-    void (owner?.status === 'owner' ? owner.close() : Promise.resolve()).finally(() => void controller.stop());
+    void owner.then((started) => (started?.status === 'owner' ? started.close() : undefined)).finally(() => void controller.stop());
   });
 };
 

@@ -9,10 +9,13 @@ import type { SessionSource } from '../ports/session-source';
 import type { CoreEvent } from '../session/core';
 import { secretsMatch } from '../web/access-control';
 import { newAgentSecret, prepareSocketDir, processAlive, readEndpoint, removeEndpoint, removeStaleSocket, socketPathFor, writeEndpoint } from './endpoint';
-import { tryBecomeOwner } from './owner-lock';
-import type { OwnerLockOptions } from './owner-lock';
+import { OWNER_LOCK_STALE_MS, tryBecomeOwner } from './owner-lock';
+import type { OwnerLock, OwnerLockOptions } from './owner-lock';
 import { FrameReader, MAX_REQUEST_FRAME_BYTES, encodeFrame, parseRequestFrame } from './protocol';
 import type { AgentRequestBody, AgentResponse } from './protocol';
+
+/** Long enough for a killed owner's lock to go stale and be taken over. */
+export const TAKE_OVER_STALE_MS = OWNER_LOCK_STALE_MS + 3_000;
 
 /** Codes after which only a new sign-in helps (the owner already tried its refresh token). */
 export const SIGN_IN_AGAIN_CODES: ReadonlySet<string> = new Set(['signed-out', 'session-expired', 'unauthorized', 'invalid-grant', 'invalid-client']);
@@ -204,6 +207,11 @@ export type OwnerOptions<S extends SessionSource> = Omit<AgentServerOptions, 'co
   /** Builds (or hands over) the core, called only once this process holds the lock. */
   readonly openCore: () => Promise<S>;
   readonly lock?: OwnerLockOptions;
+  /**
+   * How long to keep trying while the lock is held but no live owner names itself (default
+   * 2 s). `rolecall agent` waits past the stale bound, so it takes over from a killed owner.
+   */
+  readonly waitForStaleMs?: number;
 };
 
 /**
@@ -212,21 +220,24 @@ export type OwnerOptions<S extends SessionSource> = Omit<AgentServerOptions, 'co
  * a core that would sync or refresh next to it).
  */
 export const startOwner = async <S extends SessionSource>(options: OwnerOptions<S>): Promise<OwnerStart<S>> => {
-  const lock = await tryBecomeOwner(options.configDir, {
-    ...options.lock,
-    onLost: (error) => {
-      options.log?.(`rolecall agent: another process took over the owner lock (${error.message}).`);
-      options.lock?.onLost?.(error);
-    },
-  });
-  if (!lock) {
-    // The owner writes agent.json just after taking the lock: give it a moment to appear.
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const endpoint = await readEndpoint(options.configDir);
-      if (endpoint && processAlive(endpoint.pid)) return { status: 'deferred', pid: endpoint.pid };
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return { status: 'deferred' };
+  const waitMs = options.waitForStaleMs ?? 2_000;
+  const deadline = Date.now() + waitMs;
+  let lock: OwnerLock | undefined;
+  for (;;) {
+    lock = await tryBecomeOwner(options.configDir, {
+      ...options.lock,
+      onLost: (error) => {
+        options.log?.(`rolecall agent: another process took over the owner lock (${error.message}).`);
+        options.lock?.onLost?.(error);
+      },
+    });
+    if (lock) break;
+    // A live owner names itself in agent.json (just after taking the lock: it may take a
+    // moment). A dead pid there means a killed owner whose lock goes stale within the bound.
+    const endpoint = await readEndpoint(options.configDir);
+    if (endpoint && processAlive(endpoint.pid)) return { status: 'deferred', pid: endpoint.pid };
+    if (Date.now() >= deadline) return { status: 'deferred' };
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   let core: S;
   let server: AgentServer;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { startOwner } from '../../agent/agent-server';
+import { TAKE_OVER_STALE_MS, startOwner } from '../../agent/agent-server';
 import type { Notifier } from '../../ports/desktop';
 import { resolveConfigDir } from '../../storage/config-dir';
 import { openLocalCore } from '../cli-core';
@@ -37,6 +37,7 @@ export const agent = async (raw: unknown, output: CliOutput, env: NodeJS.Process
       lastRequest = Date.now();
     },
     log: (line) => output.err(line),
+    waitForStaleMs: TAKE_OVER_STALE_MS,
   });
   if (owner.status === 'deferred') {
     output.err(
