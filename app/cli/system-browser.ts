@@ -1,4 +1,6 @@
 import open from 'open';
+import { browserApp } from '../console/browser-app';
+import type { ConsoleBrowser } from '../model/settings';
 import type { Opener } from '../ports/desktop';
 
 /**
@@ -12,10 +14,10 @@ export const canOpenBrowser = (env: Readonly<Record<string, string | undefined>>
 };
 
 /** Opens URLs in the user's default browser (the `open` package: xdg-open, open, start). */
-export const systemBrowser = (defaultBrowser?: string | null): Opener => ({
+export const systemBrowser = (defaultBrowser?: ConsoleBrowser | null): Opener => ({
   openExternal: async (url, options) => {
     const browser = options?.browser ?? defaultBrowser;
-    const child = await open(url, browser ? { app: { name: browser } } : {});
+    const child = await open(url, browser ? { app: { name: browserApp(browser) } } : {});
     // Surfaces "xdg-open not found" and the like instead of failing silently.
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RolecallError } from '../model/errors';
 import { accountIdSchema, roleRefSchema } from '../model/roles';
 import type { Directory } from '../model/roles';
-import { copyFormatSchema, preferencesSchema } from '../model/settings';
+import { copyFormatSchema, preferencesPatchSchema } from '../model/settings';
 import type { Preferences } from '../model/settings';
 import { newInstanceSchema, ssoSessionNameSchema } from '../model/instances';
 import type { AppSnapshot, CopyResult } from '../model/snapshot';
@@ -46,7 +46,7 @@ export const requestSchemas = {
     .strict(),
   'favorites:toggle': rolePayload,
   'keep-fresh:toggle': rolePayload,
-  'preferences:update': preferencesSchema.partial().strict(),
+  'preferences:update': preferencesPatchSchema,
   'notices:dismiss': z.object({ id: z.string().max(100) }).strict(),
   /** Adds an `[profile]` for one role to ~/.aws/config. */
   'aws-config:add-profile': rolePayload,

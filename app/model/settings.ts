@@ -17,6 +17,15 @@ export const copyFormatLabels: Readonly<Record<CopyFormat, string>> = {
 };
 
 /** User preferences. Every field has a default so an older settings file still loads. */
+/**
+ * The browsers console sessions may be opened in, by name: the `open` package finds each
+ * one's binary per platform. A name, never a path or command: a preference that held a
+ * command would make "Open console" run any program a bridge client chose.
+ */
+export const CONSOLE_BROWSERS = ['chrome', 'chromium', 'brave', 'firefox', 'edge'] as const;
+export type ConsoleBrowser = (typeof CONSOLE_BROWSERS)[number];
+export const consoleBrowserSchema = z.enum(CONSOLE_BROWSERS, { error: `choose one of ${CONSOLE_BROWSERS.join(', ')} (or none for the default browser)` }).nullable();
+
 export const preferencesSchema = z.object({
   defaultCopyFormat: copyFormatSchema.default('posix'),
   /** Clear the clipboard after N seconds if it still holds what we copied; 0 = never. */
@@ -27,8 +36,12 @@ export const preferencesSchema = z.object({
   consoleRegion: z.string().nullable().default(null),
   /** Console destination URL (an AWS console page); null means the console home. */
   consoleDestination: z.string().nullable().default(null),
-  /** A browser command to open console sessions in; null means the default browser. */
-  consoleBrowser: z.string().nullable().default(null),
+  /**
+   * The browser to open console sessions in; null means the default browser. A value from an
+   * older settings file that is not one of the names (a free-form command) reads as null
+   * rather than making the whole file unreadable.
+   */
+  consoleBrowser: consoleBrowserSchema.catch(null).default(null),
   /** Share the sign-in with the AWS CLI and SDKs through ~/.aws/sso/cache. */
   awsCliInterop: z.boolean().default(true),
   launchAtLogin: z.boolean().default(false),
@@ -36,6 +49,22 @@ export const preferencesSchema = z.object({
   globalShortcut: z.string().nullable().default(null),
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
+
+type PreferenceShape = typeof preferencesSchema.shape;
+
+/**
+ * What one preferences change may carry: any subset of the preferences, each validated, and
+ * no defaults filled in — `preferencesSchema.partial()` would still apply each field's
+ * default, so changing one preference would reset all the others. The console browser must
+ * be a known name here (the file schema forgives an old free-form value; a request may not).
+ */
+export const preferencesPatchSchema = z
+  .strictObject(
+    Object.fromEntries(Object.entries(preferencesSchema.shape).map(([key, field]) => [key, field.unwrap().optional()])) as {
+      [K in keyof PreferenceShape]: z.ZodOptional<ReturnType<PreferenceShape[K]['unwrap']>>;
+    },
+  )
+  .extend({ consoleBrowser: consoleBrowserSchema.optional() });
 
 /** Everything Rolecall persists that is not secret: the settings file. */
 export const settingsSchema = z.object({

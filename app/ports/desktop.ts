@@ -1,3 +1,4 @@
+import type { ConsoleBrowser } from '../model/settings';
 /** The side effects a shell provides to the core: each shell (Electron, web, CLI) adapts its own. */
 
 export interface Clipboard {
@@ -22,5 +23,5 @@ export interface Opener {
    * Opens an https URL (or the loopback emulator) in the user's browser; `browser` names a
    * specific one (the console-browser preference, e.g. "firefox"), else the default.
    */
-  openExternal(url: string, options?: { readonly browser?: string | null }): Promise<void>;
+  openExternal(url: string, options?: { readonly browser?: ConsoleBrowser | null }): Promise<void>;
 }

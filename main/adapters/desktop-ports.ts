@@ -1,6 +1,8 @@
 import open from 'open';
 import type { Clipboard, Notification, Notifier, Opener } from '../../app/ports/desktop';
 import { RolecallError } from '../../app/model/errors';
+import { browserApp } from '../../app/console/browser-app';
+import type { ConsoleBrowser } from '../../app/model/settings';
 
 /** The Electron modules the desktop ports adapt, injected so tests can use the fake. */
 export interface DesktopElectron {
@@ -50,7 +52,7 @@ export const createOpener = (
   isAllowed: (url: string) => boolean,
   log: { warn(message: string): void },
 ): Opener => ({
-  async openExternal(url: string, options?: { readonly browser?: string | null }): Promise<void> {
+  async openExternal(url: string, options?: { readonly browser?: ConsoleBrowser | null }): Promise<void> {
     if (!isAllowed(url)) {
       let host = 'an invalid URL';
       try {
@@ -64,7 +66,7 @@ export const createOpener = (
     }
     if (options?.browser) {
       // A chosen browser (the console-browser preference): the `open` package starts it by name.
-      const child = await open(url, { app: { name: options.browser } });
+      const child = await open(url, { app: { name: browserApp(options.browser) } });
       await new Promise<void>((resolve, reject) => {
         child.once('error', () => reject(new RolecallError('invalid-input', `Could not start the browser "${options.browser}"; check the console browser in Preferences.`)));
         child.once('spawn', () => resolve());
