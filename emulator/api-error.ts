@@ -22,6 +22,7 @@ export type OidcErrorName =
 export type PortalErrorName =
   | 'InvalidRequestException'
   | 'UnauthorizedException'
+  | 'ForbiddenException'
   | 'ResourceNotFoundException'
   | 'TooManyRequestsException'
   | 'InternalServerException';
@@ -62,6 +63,8 @@ const oidcCode: Readonly<Record<OidcErrorName, string>> = {
 const portalStatus: Readonly<Record<PortalErrorName, number>> = {
   InvalidRequestException: 400,
   UnauthorizedException: 401,
+  // Not in the service model, but what the real portal answers for an unassigned role.
+  ForbiddenException: 403,
   ResourceNotFoundException: 404,
   TooManyRequestsException: 429,
   InternalServerException: 500,

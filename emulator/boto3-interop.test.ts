@@ -40,7 +40,7 @@ describe.skipIf(Boolean(boto3Missing))('boto3 interop', () => {
     const summary = JSON.parse(stdout) as {
       pendingSeen: boolean; approve: string; tokenType: string; refreshRotated: boolean; accountPages: number;
       accounts: string[]; roles: Record<string, string[]>; credentials: { accessKeyId: string; expiration: number };
-      resourceNotFound: boolean; invalidRequest: boolean; unauthorizedAfterLogout: boolean; verificationUriComplete: string;
+      forbidden: { code: string; message: string; status: number } | null; rolesOfUnassignedAccount: boolean; invalidRequest: boolean; unauthorizedAfterLogout: boolean; verificationUriComplete: string;
     };
     const directory = generateDirectory(seed);
     expect(summary.pendingSeen).toBe(true);
@@ -55,7 +55,8 @@ describe.skipIf(Boolean(boto3Missing))('boto3 interop', () => {
     expect(emu.credentialsOwner(summary.credentials.accessKeyId)).toEqual({
       accountId: directory[0]?.accountId, roleName: directory[0]?.roles[0], expiration: summary.credentials.expiration,
     });
-    expect(summary.resourceNotFound).toBe(true);
+    expect(summary.forbidden).toEqual({ code: 'ForbiddenException', message: 'No access', status: 403 });
+    expect(summary.rolesOfUnassignedAccount).toBe(true);
     expect(summary.invalidRequest).toBe(true);
     expect(summary.unauthorizedAfterLogout).toBe(true);
   });

@@ -51,6 +51,18 @@ export class ClientRegistry {
     private readonly ttlSeconds: number,
   ) {}
 
+  /**
+   * Whether tokens for this client come with a refresh token, as AWS decides it: only for
+   * clients registered with scopes (no scopes is the legacy, sessionless registration); a
+   * client that sent no grantTypes (the AWS CLI v2: `{clientName, clientType, scopes}`,
+   * RegisterClient had no grantTypes member before 2024) gets one, and one that did send
+   * grantTypes gets one only if they include `refresh_token`.
+   */
+  static refreshable(client: RegisteredClient): boolean {
+    if (client.scopes.length === 0) return false;
+    return client.grantTypes.length === 0 || client.grantTypes.includes(grantTypes.refreshToken);
+  }
+
   /** Validates a RegisterClient request as the service does and stores the new client. */
   register(input: RegisterClientInput): RegisteredClient {
     if (typeof input.clientName !== 'string' || input.clientName.trim() === '') throw oidcError('InvalidRequestException', 'clientName is required');

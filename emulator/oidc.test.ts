@@ -164,6 +164,30 @@ describe('refresh and registration lifetimes', () => {
     expect((await refresh(next.refreshToken)).accessToken).toBeTruthy();
   });
 
+  it('issues refresh tokens as AWS does: scopes without grantTypes (the AWS CLI v2 registration) yes, grantTypes without refresh_token no, no scopes no', async () => {
+    emu = await quietEmulator({ autoApprove: true });
+    const oidc = oidcClient(emu);
+    const tokenFor = async (registration: Omit<ConstructorParameters<typeof RegisterClientCommand>[0], 'clientName' | 'clientType'>) => {
+      const client = await oidc.send(new RegisterClientCommand({ clientName: 'botocore-client-test', clientType: 'public', ...registration }));
+      const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }));
+      const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: deviceGrant, deviceCode: device.deviceCode }));
+      return { client, token };
+    };
+    const cliV2 = await tokenFor({ scopes: ['sso:account:access'] });
+    expect(cliV2.token.refreshToken).toMatch(/^aor/);
+    // Rotation as for any refreshable client.
+    const refreshed = await oidc.send(new CreateTokenCommand({ clientId: cliV2.client.clientId, clientSecret: cliV2.client.clientSecret, grantType: 'refresh_token', refreshToken: cliV2.token.refreshToken }));
+    expect(refreshed.refreshToken).toMatch(/^aor/);
+    expect(refreshed.refreshToken).not.toBe(cliV2.token.refreshToken);
+    await expect(oidc.send(new CreateTokenCommand({ clientId: cliV2.client.clientId, clientSecret: cliV2.client.clientSecret, grantType: 'refresh_token', refreshToken: cliV2.token.refreshToken })))
+      .rejects.toBeInstanceOf(InvalidGrantException);
+
+    expect((await tokenFor({ scopes: ['sso:account:access'], grantTypes: [deviceGrant] })).token.refreshToken).toBeUndefined();
+    expect((await tokenFor({ scopes: ['sso:account:access'], grantTypes: [deviceGrant, 'refresh_token'] })).token.refreshToken).toMatch(/^aor/);
+    expect((await tokenFor({ grantTypes: [deviceGrant, 'refresh_token'] })).token.refreshToken).toBeUndefined();
+    expect((await tokenFor({})).token.refreshToken).toBeUndefined();
+  });
+
   it('issues no refresh token when the client did not register for one, or when disabled', async () => {
     emu = await quietEmulator({ autoApprove: true });
     const oidc = oidcClient(emu);

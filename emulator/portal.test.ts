@@ -5,6 +5,7 @@ import {
   ListAccountsCommand,
   LogoutCommand,
   ResourceNotFoundException,
+  SSOServiceException,
   UnauthorizedException,
   paginateListAccountRoles,
   paginateListAccounts,
@@ -99,15 +100,21 @@ describe('GetRoleCredentials', () => {
     expect((await adminCall(emu, 'GET', '/_emulator/credentials?accessKeyId=ASIANOTISSUED')).status).toBe(404);
   });
 
-  it('answers ResourceNotFoundException for an unassigned role or account and InvalidRequestException without a role', async () => {
+  it('answers 403 ForbiddenException "No access" for an unassigned role or account, as the real portal does, and InvalidRequestException without a role', async () => {
     emu = await quietEmulator({ autoApprove: true });
     const { accessToken } = await signIn(emu);
     const sso = portalClient(emu);
     const accountId = (await sso.send(new ListAccountsCommand({ accessToken }))).accountList?.[0]?.accountId ?? '';
-    const error = await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName: 'NotARole' })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResourceNotFoundException);
-    expect((error as ResourceNotFoundException).$metadata.httpStatusCode).toBe(404);
-    await expect(sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '123456789012', roleName: 'AdministratorAccess' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    for (const [account, roleName] of [[accountId, 'NotARole'], ['123456789012', 'AdministratorAccess']] as const) {
+      const error = await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: account, roleName })).catch((e: unknown) => e);
+      // Not in the model, so the SDK gives its generic service exception with the wire name.
+      expect(error).toBeInstanceOf(SSOServiceException);
+      expect(error).toMatchObject({ name: 'ForbiddenException', message: 'No access', $metadata: { httpStatusCode: 403 } });
+    }
+    const raw = await fetch(`${emu.url}/federation/credentials?account_id=123456789012&role_name=AdministratorAccess`, { headers: { 'x-amz-sso_bearer_token': accessToken } });
+    expect(raw.status).toBe(403);
+    expect(raw.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+    expect(await raw.json()).toEqual({ message: 'No access' });
     await expect(sso.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName: '' }))).rejects.toBeInstanceOf(InvalidRequestException);
   });
 });

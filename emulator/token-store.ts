@@ -1,5 +1,5 @@
 import { oidcError, portalError } from './api-error';
-import { grantTypes, type RegisteredClient } from './clients';
+import { ClientRegistry, type RegisteredClient } from './clients';
 import { randomToken } from './secrets';
 
 /**
@@ -92,7 +92,7 @@ export class TokenStore {
     const { accessTokenTtlSeconds, refreshTokenTtlSeconds, issueRefreshTokens } = this.lifetimes;
     const accessToken = `aoa${randomToken(48)}`;
     this.#access.set(accessToken, { sessionId, expiresAt: now + accessTokenTtlSeconds * 1000 });
-    if (!issueRefreshTokens || !client.grantTypes.includes(grantTypes.refreshToken)) {
+    if (!issueRefreshTokens || !ClientRegistry.refreshable(client)) {
       return { accessToken, tokenType: 'Bearer', expiresIn: accessTokenTtlSeconds };
     }
     const refreshToken = `aor${randomToken(64)}`;

@@ -65,6 +65,9 @@ const messages: Readonly<Record<string, [RolecallError['code'], string]>> = {
   InvalidRequestRegionException: ['invalid-request', 'That start URL belongs to another region; set the Identity Center region the start URL was created in.'],
   UnauthorizedException: ['unauthorized', 'Your Identity Center session is no longer valid; sign in again.'],
   ResourceNotFoundException: ['not-assigned', 'That account or role is no longer assigned to you; refresh the account list.'],
+  // GetRoleCredentials for a role that is not (or no longer) assigned: 403 "No access". Not in
+  // the service model, so the SDK surfaces it as a generic SSOServiceException with this name.
+  ForbiddenException: ['not-assigned', 'That account or role is no longer assigned to you; refresh the account list.'],
   TooManyRequestsException: ['throttled', 'AWS is throttling requests right now; wait a moment and try again.'],
   SlowDownException: ['throttled', 'AWS asked Rolecall to slow down; wait a moment and try again.'],
   InternalServerException: ['service-unavailable', 'AWS IAM Identity Center had an internal error; try again in a minute.'],

@@ -9,6 +9,7 @@ import time
 import urllib.request
 
 import boto3
+import botocore.exceptions
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -111,9 +112,20 @@ def main():
 
     try:
         sso.get_role_credentials(accessToken=access_token, accountId=first, roleName="NoSuchRole")
-        summary["resourceNotFound"] = False
+        summary["forbidden"] = None
+    except botocore.exceptions.ClientError as error:
+        # ForbiddenException is not in the model: botocore raises a plain ClientError.
+        summary["forbidden"] = {
+            "code": error.response["Error"]["Code"],
+            "message": error.response["Error"]["Message"],
+            "status": error.response["ResponseMetadata"]["HTTPStatusCode"],
+        }
+
+    try:
+        sso.list_account_roles(accessToken=access_token, accountId="000000000000")
+        summary["rolesOfUnassignedAccount"] = False
     except sso.exceptions.ResourceNotFoundException:
-        summary["resourceNotFound"] = True
+        summary["rolesOfUnassignedAccount"] = True
 
     try:
         sso.list_accounts(maxResults=500, accessToken=access_token)
