@@ -20,7 +20,11 @@ describe('isAllowedExternalUrl', () => {
     ['GovCloud console', 'https://console.amazonaws-us-gov.com/', none, true],
     ['China sign-in', 'https://signin.amazonaws.cn/federation', none, true],
     ['China console', 'https://console.amazonaws.cn/', none, true],
-    ['configured custom start URL host', 'https://sso.example.com/start/#/', custom, true],
+    // The page can add an instance with any start URL, so configuring one must not make its site openable.
+    ['a configured start URL on a non-AWS host', 'https://sso.example.com/start/#/', custom, false],
+    ['another page of that host', 'https://sso.example.com/login', custom, false],
+    ['dual-stack access portal', 'https://ssoins-7223a2c6e4d1a0ba.portal.us-east-1.app.aws/', none, true],
+    ['dual-stack device verification', 'https://device.sso.eu-west-1.app.aws/?user_code=ABCD-EFGH', none, true],
     ['same host without the instance', 'https://sso.example.com/start', none, false],
     ['emulator origin in demo mode', 'http://127.0.0.1:4599/device?user_code=X', demo, true],
     ['emulator origin when not configured', 'http://127.0.0.1:4599/device', aws, false],
