@@ -104,6 +104,20 @@ describe('main process', () => {
     expect(window.visible).toBe(true);
   });
 
+  it('is the session owner: CLI processes reach its core over the agent socket', async () => {
+    const { connectToOwner } = await import('../app/agent/agent-client');
+    const configDir = process.env.ROLECALL_HOME!;
+    let client: Awaited<ReturnType<typeof connectToOwner>>;
+    await vi.waitFor(async () => {
+      client = await connectToOwner(configDir);
+      expect(client).toBeDefined();
+    });
+    expect(client!.pid).toBe(process.pid);
+    expect(client!.instances().map((instance) => instance.label)).toEqual(['Demo']);
+    expect(client!.snapshot().instances.map((instance) => instance.label)).toEqual(['Demo']);
+    await client!.stop();
+  });
+
   it('applies launch at login when it is switched on', async () => {
     await electron.ipcMain.invoke('preferences:update', { launchAtLogin: true }, contents);
     await vi.waitFor(() => expect(electron.app.loginItems).toContainEqual({ openAtLogin: true }));

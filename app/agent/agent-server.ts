@@ -11,14 +11,12 @@ import { secretsMatch } from '../web/access-control';
 import { newAgentSecret, prepareSocketDir, processAlive, readEndpoint, removeEndpoint, removeStaleSocket, socketPathFor, writeEndpoint } from './endpoint';
 import { OWNER_LOCK_STALE_MS, tryBecomeOwner } from './owner-lock';
 import type { OwnerLock, OwnerLockOptions } from './owner-lock';
-import { FrameReader, MAX_REQUEST_FRAME_BYTES, encodeFrame, parseRequestFrame } from './protocol';
+import { FrameReader, MAX_REQUEST_FRAME_BYTES, SIGN_IN_AGAIN_CODES, encodeFrame, parseRequestFrame } from './protocol';
 import type { AgentRequestBody, AgentResponse } from './protocol';
 
 /** Long enough for a killed owner's lock to go stale and be taken over. */
 export const TAKE_OVER_STALE_MS = OWNER_LOCK_STALE_MS + 3_000;
 
-/** Codes after which only a new sign-in helps (the owner already tried its refresh token). */
-export const SIGN_IN_AGAIN_CODES: ReadonlySet<string> = new Set(['signed-out', 'session-expired', 'unauthorized', 'invalid-grant', 'invalid-client']);
 
 export interface AgentServerOptions {
   readonly core: SessionSource;

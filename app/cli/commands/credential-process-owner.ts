@@ -1,6 +1,6 @@
 import { connectToOwner } from '../../agent/agent-client';
 import type { OwnerClient } from '../../agent/agent-client';
-import { SIGN_IN_AGAIN_CODES } from '../../agent/agent-server';
+import { SIGN_IN_AGAIN_CODES } from '../../agent/protocol';
 import { RolecallError, isRolecallError } from '../../model/errors';
 import type { Instance } from '../../model/instances';
 import type { Directory, RoleRef } from '../../model/roles';
