@@ -123,7 +123,14 @@ region = eu-west-1
       expectInvalid(() => formatCredentials({ ...credentials, secretAccessKey: bad }, 'cmd'), 'AWS_SECRET_ACCESS_KEY');
     }
     expectInvalid(() => formatCredentials({ ...credentials, sessionToken: 'abc #def' }, 'ini'), 'aws_session_token');
-    expectInvalid(() => formatCredentials(credentials, 'ini', { profileName: 'evil]\n[default' }), 'profile name');
+  });
+
+  it('ini maps a profile name the credentials file cannot hold (spaces, brackets, newlines) to a safe one', () => {
+    expect(formatCredentials(credentials, 'ini', { profileName: 'dev sandbox-AdministratorAccess' }).split('\n')[0]).toBe('[dev-sandbox-AdministratorAccess]');
+    const forged = formatCredentials(credentials, 'ini', { profileName: 'evil]\n[default' });
+    expect(forged.split('\n')[0]).toBe('[evil-default]');
+    expect(forged.match(/^\[/gm)).toHaveLength(1);
+    expect(formatCredentials(credentials, 'ini', { profileName: '  ' }).split('\n')[0]).toBe('[rolecall]');
   });
 
   it('cmd keeps & | < > ( ) literal inside the quotes', () => {

@@ -1,6 +1,7 @@
 import { RolecallError } from '../model/errors';
 import type { CopyFormat } from '../model/settings';
 import type { RoleCredentials } from '../model/tokens';
+import { sanitizeProfileName } from '../aws-config/profile-names';
 import { cmdSet, iniValue, quoteDotenv, quoteFish, quotePosix, quotePowerShell } from './shell-quote';
 
 export interface FormatOptions {
@@ -44,11 +45,11 @@ export const credentialProcessJson = (credentials: RoleCredentials): string =>
   )}\n`;
 
 const iniBlock = (credentials: RoleCredentials, profileName: string, region: string | undefined): string => {
-  if (!/^[A-Za-z0-9_.@+=,-]+$/.test(profileName)) {
-    throw new RolecallError('invalid-input', `"${profileName.slice(0, 64)}" cannot be a profile name; use letters, digits and . _ - + = , @.`);
-  }
+  // Account names hold spaces and worse ("dev sandbox"); the profile gets the same safe name
+  // `config populate` would give it, instead of refusing the copy.
+  const section = /^[A-Za-z0-9_.@+=,-]+$/.test(profileName) ? profileName : sanitizeProfileName(profileName) || 'rolecall';
   return lines([
-    `[${profileName}]`,
+    `[${section}]`,
     `# Written by Rolecall; these credentials expire at ${isoExpiration(credentials.expiration)}.`,
     `aws_access_key_id = ${iniValue('aws_access_key_id', credentials.accessKeyId)}`,
     `aws_secret_access_key = ${iniValue('aws_secret_access_key', credentials.secretAccessKey)}`,
