@@ -215,7 +215,7 @@ const becomeSessionOwner = async (
   notifier: ReturnType<typeof createNotifier>,
 ): Promise<OwnerStart<RolecallController> | undefined> => {
   try {
-    const owner = await startOwner({ configDir, openCore: async () => controller, notifier, log: (line) => log.info(line) });
+    const owner = await startOwner({ configDir, openCore: async () => controller, notifier, version: app.getVersion(), log: (line) => log.info(line) });
     if (owner.status === 'deferred') log.info(`Another Rolecall owner${owner.pid ? ` (pid ${owner.pid})` : ''} serves this config dir; the app works alongside it.`);
     return owner;
   } catch (error) {
