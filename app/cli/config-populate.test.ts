@@ -12,6 +12,17 @@ let fx: CliFixture;
 const configPath = () => fx.env.AWS_CONFIG_FILE;
 const readConfig = () => readFile(configPath(), 'utf8');
 const backups = async () => (await readdir(dirname(configPath()))).filter((name) => name.includes('rolecall-backup'));
+/** An npm-style global install outside any checkout: <prefix>/lib/node_modules/rolecall/bin/rolecall.mjs, linked from <prefix>/bin. */
+const installedLauncher = async (name: string) => {
+  const prefix = join(fx.dir, name);
+  const launcher = join(prefix, 'lib', 'node_modules', 'rolecall', 'bin', 'rolecall.mjs');
+  await mkdir(dirname(launcher), { recursive: true });
+  await writeFile(launcher, '#!/usr/bin/env node\n', { mode: 0o755 });
+  const binDir = join(prefix, 'bin');
+  await mkdir(binDir);
+  await symlink(launcher, join(binDir, 'rolecall'));
+  return { prefix, launcher, binDir };
+};
 const populate = async (options: Record<string, unknown> = {}) => {
   const output = captureOutput();
   await configPopulate(options, output, fx.env);
@@ -91,12 +102,21 @@ describe('rolecall config populate', () => {
     expect(text.match(/^# Managed by Rolecall/gm)).toHaveLength(4);
   });
 
-  it('--credential-process writes profiles that run this installation through the current node', async () => {
+  it('--credential-process writes profiles that run the installed `rolecall` found on PATH, never node or a checkout', async () => {
+    const { launcher, binDir } = await installedLauncher('prefix');
+    fx = { ...fx, env: { ...fx.env, PATH: binDir, ROLECALL_LAUNCHER: launcher } };
     const output = await populate({ credentialProcess: true, filter: 'prod readonly' });
-    expect(output.stderr.at(-1)).toMatch(/Profiles run `rolecall credential-process`/);
-    expect(await readConfig()).toContain(
-      `[profile prod-ReadOnly]\ncredential_process = ${process.execPath} ${BIN} credential-process --account 111111111111 --role ReadOnly --instance ${fx.instance.id}\n`,
+    expect(output.stderr.at(-1)).toBe(`Profiles run \`${join(binDir, 'rolecall')} credential-process\`; the AWS CLI and SDKs get credentials from Rolecall while you are signed in.`);
+    const text = await readConfig();
+    expect(text).toContain(
+      `[profile prod-ReadOnly]\ncredential_process = ${join(binDir, 'rolecall')} credential-process --account 111111111111 --role ReadOnly --instance ${fx.instance.id}\n`,
     );
+    expect(text).not.toContain(process.execPath);
+  });
+
+  it('--credential-process from a checkout without `rolecall` on PATH writes nothing and says how to install it', async () => {
+    await expect(populate({ credentialProcess: true })).rejects.toMatchObject({ code: 'not-found', userMessage: expect.stringMatching(/^The `rolecall` command is not installed on your PATH/) });
+    expect(await readConfig()).toBe(USER_FILE);
   });
 
   it('rejects a bad region or template before touching anything', async () => {
@@ -107,17 +127,52 @@ describe('rolecall config populate', () => {
 });
 
 describe('credentialProcessCommand', () => {
-  it('is absolute (node + bin) unless `rolecall` on PATH is this installation', async () => {
-    expect(credentialProcessCommand({ PATH: '' }, 'linux')).toBe(`${process.execPath} ${BIN} credential-process`);
+  it('in a git checkout: only the `rolecall` on PATH that runs this checkout (npm link), else an error', async () => {
+    const checkout = { ROLECALL_LAUNCHER: BIN };
+    expect(() => credentialProcessCommand({ PATH: '' }, 'linux')).toThrow(/not installed on your PATH/);
+    expect(() => credentialProcessCommand({ ...checkout, PATH: '' }, 'linux')).toThrow(/not installed on your PATH/);
     const binDir = join(fx.dir, 'bin');
     await mkdir(binDir);
     await symlink(BIN, join(binDir, 'rolecall'));
-    expect(credentialProcessCommand({ PATH: `/nonexistent:${binDir}` }, 'linux')).toBe('rolecall credential-process');
+    expect(credentialProcessCommand({ ...checkout, PATH: `/nonexistent:relative/dir:${binDir}` }, 'linux')).toBe(`${join(binDir, 'rolecall')} credential-process`);
     // Another program called rolecall is not ours.
     const otherDir = join(fx.dir, 'other');
     await mkdir(otherDir);
     await writeFile(join(otherDir, 'rolecall'), '#!/bin/sh\n');
-    expect(credentialProcessCommand({ PATH: otherDir }, 'linux')).toBe(`${process.execPath} ${BIN} credential-process`);
-    expect(credentialProcessCommand({ PATH: binDir }, 'win32')).toBe(`${process.execPath} ${BIN} credential-process`);
+    expect(() => credentialProcessCommand({ ...checkout, PATH: otherDir }, 'linux')).toThrow(/not installed on your PATH/);
+  });
+
+  it('in an installed package: the PATH entry that runs it, else the launcher itself; never the node binary', async () => {
+    const { launcher, binDir } = await installedLauncher('my prefix');
+    expect(credentialProcessCommand({ ROLECALL_LAUNCHER: launcher, PATH: binDir }, 'linux')).toBe(`"${join(binDir, 'rolecall')}" credential-process`);
+    const command = credentialProcessCommand({ ROLECALL_LAUNCHER: launcher, PATH: '/usr/bin' }, 'linux');
+    expect(command).toBe(`"${launcher}" credential-process`);
+    expect(command).not.toContain(process.execPath);
+  });
+
+  it("the desktop app's launcher script, linked as /usr/bin/rolecall by the deb package", async () => {
+    const script = join(fx.dir, 'opt', 'Rolecall', 'resources', 'rolecall-cli', 'bin', 'rolecall');
+    await mkdir(dirname(script), { recursive: true });
+    await writeFile(script, '#!/bin/sh\n', { mode: 0o755 });
+    const usrBin = join(fx.dir, 'usr', 'bin');
+    await mkdir(usrBin, { recursive: true });
+    expect(credentialProcessCommand({ ROLECALL_LAUNCHER: script, PATH: usrBin }, 'linux')).toBe(`${script} credential-process`);
+    await symlink(script, join(usrBin, 'rolecall'));
+    expect(credentialProcessCommand({ ROLECALL_LAUNCHER: script, PATH: usrBin }, 'linux')).toBe(`${join(usrBin, 'rolecall')} credential-process`);
+  });
+
+  it("on Windows: npm's rolecall.cmd shim or the desktop app's rolecall.cmd, never a bare .mjs", async () => {
+    const { launcher, prefix } = await installedLauncher('win');
+    expect(() => credentialProcessCommand({ ROLECALL_LAUNCHER: launcher, PATH: '' }, 'win32')).toThrow(/not installed on your PATH/);
+    // npm -g on Windows: <prefix>\rolecall.cmd beside <prefix>\node_modules\rolecall.
+    const packageDir = join(prefix, 'node_modules', 'rolecall');
+    await mkdir(join(packageDir, 'bin'), { recursive: true });
+    await symlink(launcher, join(packageDir, 'bin', 'rolecall.mjs'));
+    await writeFile(join(prefix, 'rolecall.cmd'), '@node "%~dp0\\node_modules\\rolecall\\bin\\rolecall.mjs" %*\r\n');
+    expect(credentialProcessCommand({ ROLECALL_LAUNCHER: launcher, Path: prefix }, 'win32')).toBe(`${join(prefix, 'rolecall.cmd')} credential-process`);
+    const desktop = join(fx.dir, 'Rolecall', 'resources', 'rolecall-cli', 'bin', 'rolecall.cmd');
+    await mkdir(dirname(desktop), { recursive: true });
+    await writeFile(desktop, '@echo off\r\n');
+    expect(credentialProcessCommand({ ROLECALL_LAUNCHER: desktop, PATH: '' }, 'win32')).toBe(`${desktop} credential-process`);
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { applyPopulate, readConfigFile } from '../../aws-config/config-file';
@@ -29,36 +29,73 @@ const populateSchema = z.object({
   refresh: z.boolean().default(false),
 });
 
-const ROLECALL_BIN = fileURLToPath(new URL('../../../bin/rolecall.mjs', import.meta.url));
+/**
+ * This source tree's launcher, for when the code runs unbundled (tests, tsx). bin/rolecall.mjs
+ * and the desktop app's `rolecall` script always set ROLECALL_LAUNCHER, which wins.
+ */
+const SOURCE_BIN = fileURLToPath(new URL('../../../bin/rolecall.mjs', import.meta.url));
 
 /** Quotes a word so botocore's shlex-style split of `credential_process` gives it back whole. */
 const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `"${word.replace(/(["\\])/g, '\\$1')}"`);
 
-const sameFile = (a: string, b: string): boolean => {
+const realpath = (path: string): string | undefined => {
   try {
-    return realpathSync(a) === realpathSync(b);
+    return realpathSync(path);
   } catch {
-    return false;
+    return undefined;
   }
+};
+
+const sameFile = (a: string, b: string): boolean => {
+  const real = realpath(a);
+  return real !== undefined && real === realpath(b);
+};
+
+/** A launcher inside a git checkout: its sources sit beside it, and they move with the checkout. */
+const inCheckout = (launcher: string): boolean => existsSync(join(dirname(realpath(launcher) ?? launcher), '..', 'app', 'cli'));
+
+/**
+ * The `rolecall` on PATH that runs this launcher, as an absolute path. On Windows that is the
+ * desktop app's rolecall.cmd itself, or npm's rolecall.cmd shim, which sits beside the
+ * package's node_modules/rolecall.
+ */
+const onPath = (env: Env, platform: NodeJS.Platform, launcher: string): string | undefined => {
+  const dirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : delimiter).filter((dir) => isAbsolute(dir));
+  for (const dir of dirs) {
+    if (platform === 'win32') {
+      const shim = join(dir, 'rolecall.cmd');
+      if (!existsSync(shim)) continue;
+      if (sameFile(shim, launcher) || sameFile(join(dir, 'node_modules', 'rolecall', 'bin', 'rolecall.mjs'), launcher)) return shim;
+    } else {
+      const candidate = join(dir, 'rolecall');
+      if (existsSync(candidate) && sameFile(candidate, launcher)) return candidate;
+    }
+  }
+  return undefined;
 };
 
 /**
  * The command a `credential_process` profile runs. The AWS CLI and SDKs start it with the
- * environment of whatever program asks for credentials — an IDE or a cron job may have a
- * much shorter PATH than this shell — so the default is absolute: this node binary running
- * this installation's bin/rolecall.mjs, which works from anywhere. Only when `rolecall` on
- * PATH is this very installation (an npm global install) is the bare name written: it
- * reads better and survives a node upgrade that would remove the absolute node path.
+ * environment of whatever program asks for credentials (an IDE or a cron job may have a much
+ * shorter PATH than this shell), so it is an absolute path, and one that outlives a node
+ * upgrade and a moved checkout: never `process.execPath`, never a file inside a git checkout.
+ *   1. the `rolecall` on PATH that is this installation (npm's bin link, /usr/bin/rolecall of
+ *      the deb package): stable across upgrades of the package and of node;
+ *   2. else this installation's launcher, when it is an installed one (npm package, or the
+ *      desktop app's `rolecall` script, which runs the app's own runtime);
+ *   3. else (a git checkout not on PATH) an error saying how to install the command.
  */
 export const credentialProcessCommand = (env: Env = process.env, platform: NodeJS.Platform = process.platform): string => {
-  // On Windows `rolecall` on PATH is a .cmd shim that cannot be compared with the script.
-  if (platform !== 'win32') {
-    for (const dir of (env.PATH ?? '').split(delimiter)) {
-      const candidate = dir && join(dir, 'rolecall');
-      if (candidate && existsSync(candidate) && sameFile(candidate, ROLECALL_BIN)) return 'rolecall credential-process';
-    }
-  }
-  return `${shellWord(process.execPath)} ${shellWord(ROLECALL_BIN)} credential-process`;
+  const launcher = env.ROLECALL_LAUNCHER || SOURCE_BIN;
+  const found = onPath(env, platform, launcher);
+  if (found) return `${shellWord(found)} credential-process`;
+  // Windows cannot start a .mjs file directly; only a .cmd launcher (the desktop app's) runs as is.
+  const runnable = platform !== 'win32' || /\.(cmd|exe)$/i.test(launcher);
+  if (runnable && !inCheckout(launcher)) return `${shellWord(launcher)} credential-process`;
+  throw new RolecallError(
+    'not-found',
+    'The `rolecall` command is not installed on your PATH, and profiles must not depend on this checkout or this node binary; install it (`npm install -g` the package, `npm link` here, or the desktop app) and run this again.',
+  );
 };
 
 /**
@@ -96,6 +133,7 @@ const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' :
  */
 export const configPopulate = async (raw: unknown, output: CliOutput, env: Env = process.env): Promise<void> => {
   const options = parseOptions(populateSchema, raw);
+  const command = options.credentialProcess ? credentialProcessCommand(env) : undefined;
   const { core } = await openCliCore(env, { browser: false });
   try {
     const instance = selectInstance(core.instances(), options.instance);
@@ -121,7 +159,7 @@ export const configPopulate = async (raw: unknown, output: CliOutput, env: Env =
       ...(options.profileTemplate ? { template: options.profileTemplate } : {}),
       lowercase: options.lowercase,
       ...(options.region ? { region: options.region } : {}),
-      ...(options.credentialProcess ? { credentialProcess: { command: credentialProcessCommand(env) } } : {}),
+      ...(command ? { credentialProcess: { command } } : {}),
       prune: false,
     });
     const plan = options.prune ? pruneUnassigned(planned, directory, file.path) : planned;
@@ -142,7 +180,7 @@ export const configPopulate = async (raw: unknown, output: CliOutput, env: Env =
     if (!options.prune && notAssigned.length > 0) {
       output.err(`${count(notAssigned.length, 'Rolecall profile')} (${notAssigned.map((change) => change.profile).join(', ')}) ${notAssigned.length === 1 ? 'is' : 'are'} for roles no longer assigned to you; run again with --prune to remove ${notAssigned.length === 1 ? 'it' : 'them'}.`);
     }
-    if (options.credentialProcess) output.err('Profiles run `rolecall credential-process`; the AWS CLI and SDKs get credentials from Rolecall while you are signed in.');
+    if (command) output.err(`Profiles run \`${command}\`; the AWS CLI and SDKs get credentials from Rolecall while you are signed in.`);
   } finally {
     await core.stop();
   }
