@@ -7,6 +7,7 @@ import { selectActiveRow, selectFavoriteKeys, selectInstances, selectResultList 
 import { isTypingKey, listCommandFor, takesText } from './keyboard';
 import type { ListCommand } from './keyboard';
 import { RoleMenu } from './role-menu';
+import { displayName } from '../format/display-text';
 
 const rowHeight: Readonly<Record<ListRow['kind'], number>> = { section: 30, account: 34, role: 34 };
 
@@ -20,7 +21,7 @@ export const roleLabel = (row: RoleRow, pinned: boolean, showInstance: boolean):
 const Alias = ({ alias }: { alias: string }) =>
   alias ? (
     <span className="alias" title="Your alias for this account">
-      {alias}
+      <bdi>{displayName(alias)}</bdi>
     </span>
   ) : null;
 
@@ -199,7 +200,9 @@ export const Directory = () => {
               if (row.kind === 'account') {
                 return (
                   <div key={item.key} role="presentation" className="row row-account" style={style}>
-                    <span className="account-name">{row.accountName}</span>
+                    <span className="account-name">
+                      <bdi>{displayName(row.accountName)}</bdi>
+                    </span>
                     <Alias alias={row.alias} />
                     <span className="account-id mono">{row.accountId}</span>
                     <span className="account-email">{row.email}</span>
@@ -228,10 +231,12 @@ export const Directory = () => {
                     store.getState().openMenu(row.key);
                   }}
                 >
-                  <span className="role-name">{row.entry.roleName}</span>
+                  <span className="role-name">
+                    <bdi>{displayName(row.entry.roleName)}</bdi>
+                  </span>
                   {row.section !== 'accounts' ? (
                     <span className="role-account">
-                      {row.entry.accountName} <Alias alias={row.entry.alias} /> <span className="mono muted">{row.entry.accountId}</span>
+                      <bdi>{displayName(row.entry.accountName)}</bdi> <Alias alias={row.entry.alias} /> <span className="mono muted">{row.entry.accountId}</span>
                     </span>
                   ) : null}
                   {isPinned ? (

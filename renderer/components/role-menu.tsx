@@ -5,6 +5,7 @@ import { roleKey } from '../../app/model/roles';
 import type { RoleRow } from '../search/result-list';
 import { useActions, useRolecall } from '../store/hooks';
 import { selectFavoriteKeys, selectKeepFreshKeys, selectPreferences } from '../store/selectors';
+import { displayName } from '../format/display-text';
 
 interface MenuItem {
   readonly id: string;
@@ -159,7 +160,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
     event.stopPropagation();
   };
 
-  const title = `${row.entry.accountName}${row.entry.alias ? ` (${row.entry.alias})` : ''} / ${row.entry.roleName}`;
+  const title = displayName(`${row.entry.accountName}${row.entry.alias ? ` (${row.entry.alias})` : ''} / ${row.entry.roleName}`);
 
   if (editingAlias) {
     return (
@@ -185,7 +186,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
       onKeyDown={onKeyDown}
     >
       <div className="menu-title" aria-hidden="true">
-        {title}
+        <bdi>{title}</bdi>
       </div>
       {items.map((item, index) => (
         <button

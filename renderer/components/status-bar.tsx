@@ -5,6 +5,7 @@ import { formatRemaining, urgencyOf } from '../format/countdown';
 import { useRemaining, useRolecall } from '../store/hooks';
 import { selectActiveCredentials, selectInstances, selectPreferences } from '../store/selectors';
 import { statusWords } from './sign-in';
+import { displayName } from '../format/display-text';
 
 const SessionCountdown = ({ instance, leadMinutes, showLabel }: { instance: InstanceView; leadMinutes: number; showLabel: boolean }) => {
   const remaining = useRemaining(instance.session.status === 'signed-in' ? instance.session.expiresAt : undefined);
@@ -24,7 +25,7 @@ const CredentialCountdown = ({ credential }: { credential: ActiveCredentialView 
   const remaining = useRemaining(credential.expiresAt) ?? 0;
   return (
     <li className={`chip urgency-${urgencyOf(remaining, 5 * 60_000)}`}>
-      {credential.accountName ?? credential.role.accountId} · {credential.role.roleName} — {formatRemaining(remaining)}
+      <bdi>{displayName(credential.accountName ?? credential.role.accountId)}</bdi> · <bdi>{displayName(credential.role.roleName)}</bdi> — {formatRemaining(remaining)}
     </li>
   );
 };
