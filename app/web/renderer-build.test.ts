@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,5 +59,27 @@ describe('buildRenderer', () => {
 
   it('reports a missing build as not current', async () => {
     expect(await rendererBuildIsCurrent(join(parent, 'nothing-here'))).toBe(false);
+  });
+});
+
+describe('buildRenderer in an installed package (no renderer sources, no vite)', () => {
+  it('serves the shipped build as it is, however old, and never builds', async () => {
+    const installed = join(parent, 'installed');
+    const shipped = join(installed, 'dist', 'renderer');
+    await mkdir(shipped, { recursive: true });
+    await writeFile(join(shipped, 'index.html'), '<!doctype html>');
+    await utimes(join(shipped, 'index.html'), new Date(0), new Date(0));
+    const lines: string[] = [];
+    expect(await buildRenderer({ outDir: shipped, sourceDir: join(installed, 'renderer'), log: (line) => lines.push(line) })).toBe(shipped);
+    expect(lines).toEqual([]);
+    expect(await readFile(join(shipped, 'index.html'), 'utf8')).toBe('<!doctype html>');
+  });
+
+  it('says in one sentence that the installation has no web UI when the build is missing', async () => {
+    const installed = join(parent, 'broken');
+    await expect(buildRenderer({ outDir: join(installed, 'dist', 'renderer'), sourceDir: join(installed, 'renderer') })).rejects.toMatchObject({
+      code: 'not-found',
+      userMessage: expect.stringMatching(/^This Rolecall installation has no web UI build .*; reinstall Rolecall\.$/),
+    });
   });
 });

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { RolecallError } from '../model/errors';
 import { defaultRendererOutDir, rendererRoot, rendererViteConfig } from './renderer-vite-config';
 
 export interface BuildRendererOptions {
@@ -9,9 +10,14 @@ export interface BuildRendererOptions {
   /** Build even when the output looks current. */
   readonly force?: boolean;
   readonly log?: (line: string) => void;
+  /** Where the renderer's sources are; absent in an installed package. Tests point it elsewhere. */
+  readonly sourceDir?: string;
 }
 
-const appRoot = fileURLToPath(new URL('..', import.meta.url));
+// Paths hang off rendererRoot and defaultRendererOutDir, which resolve the same from
+// app/web/*.ts (sources) and from dist/cli/*.mjs (the bundle): both sit two levels below the
+// package root, so an installed package finds its shipped dist/renderer.
+const appRoot = join(rendererRoot, '..', 'app');
 
 /** Everything the bundle is made of: the renderer and the pure app/ modules it imports. */
 const sourceRoots = (): readonly string[] => [
@@ -63,12 +69,24 @@ const build = async (outDir: string, log: (line: string) => void): Promise<strin
 };
 
 /**
- * Returns a directory holding the built renderer, building it with vite first when it is
- * missing or older than its sources (so `rolecall web` works right after `npm ci`).
+ * The shipped build of an installed package (npm or the desktop app), which has no renderer
+ * sources and no vite: used as it is, never rebuilt.
+ */
+const shippedBuild = (outDir: string): string => {
+  if (existsSync(join(outDir, 'index.html'))) return outDir;
+  throw new RolecallError('not-found', `This Rolecall installation has no web UI build (${outDir} is missing); reinstall Rolecall.`);
+};
+
+/**
+ * Returns a directory holding the built renderer. In a git checkout it is built with vite
+ * first when it is missing or older than its sources (so `rolecall web` works right after
+ * `npm ci`); an installed package serves the build it shipped (`npm run build:renderer`,
+ * run by `npm pack`), since vite is a build tool, not a run-time dependency.
  */
 export const buildRenderer = (options: BuildRendererOptions = {}): Promise<string> => {
   const outDir = options.outDir ?? defaultRendererOutDir;
   const log = options.log ?? (() => undefined);
+  if (!existsSync(join(options.sourceDir ?? rendererRoot, 'index.html'))) return Promise.resolve().then(() => shippedBuild(outDir));
   const running = inFlight.get(outDir);
   if (running) return running;
   const task = (async () => {
