@@ -67,4 +67,14 @@ export const adminRoutes = (ctx: EmulatorContext): Route[] => [
       sendJson(res, 200, owner);
     },
   },
+  {
+    method: 'POST',
+    path: '/_emulator/credentials/expire',
+    handler: async ({ req, res }) => {
+      const body = await readJsonObject(req, badRequest);
+      if (typeof body.accessKeyId !== 'string' || body.accessKeyId === '') throw badRequest('accessKeyId is required');
+      if (!ctx.credentials.expire(body.accessKeyId)) throw new ApiError(404, 'NotFound', { message: 'No credentials with that accessKeyId were issued by this emulator' });
+      sendJson(res, 200, ctx.credentials.owner(body.accessKeyId));
+    },
+  },
 ];

@@ -76,6 +76,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly errorType: string,
     readonly body: Readonly<Record<string, unknown>>,
+    /** `query-xml`: an STS-style `<ErrorResponse>` (body members Type, Message, Namespace). */
+    readonly format: 'json' | 'query-xml' = 'json',
   ) {
     super(`${errorType}: ${JSON.stringify(body)}`);
     this.name = 'ApiError';
@@ -91,16 +93,24 @@ export const portalError = (name: PortalErrorName, message: string): ApiError =>
   new ApiError(portalStatus[name], name, { message });
 
 /** Which API family an operation belongs to decides the error body shape. */
-export type ApiFamily = 'oidc' | 'portal' | 'federation';
+export type ApiFamily = 'oidc' | 'portal' | 'federation' | 'sts';
+
+export const stsNamespace = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+/** An STS (query protocol) error: `<ErrorResponse>` XML with Type Sender or Receiver. */
+export const stsError = (status: number, code: string, message: string, type: 'Sender' | 'Receiver' = 'Sender'): ApiError =>
+  new ApiError(status, code, { Type: type, Message: message, Namespace: stsNamespace }, 'query-xml');
 
 /** Throttling answer; the OIDC model has no 429 exception, so it also carries the OAuth members. */
 export const throttledError = (family: ApiFamily): ApiError =>
-  family === 'oidc'
+  family === 'sts' ? stsError(400, 'Throttling', 'Rate exceeded')
+  : family === 'oidc'
     ? new ApiError(429, 'TooManyRequestsException', { error: 'slow_down', error_description: 'Rate exceeded', message: 'Rate exceeded' })
     : portalError('TooManyRequestsException', 'Rate exceeded');
 
 /** Injected server failure, shaped for the family. */
 export const internalError = (family: ApiFamily): ApiError =>
-  family === 'oidc'
+  family === 'sts' ? stsError(500, 'InternalFailure', 'An internal error occurred (injected by the emulator)', 'Receiver')
+  : family === 'oidc'
     ? oidcError('InternalServerException', 'An internal error occurred (injected by the emulator)')
     : portalError('InternalServerException', 'An internal error occurred (injected by the emulator)');

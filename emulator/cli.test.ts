@@ -33,7 +33,7 @@ describe('rolecall emulator', () => {
     const proc = run(['--port', '0', '--accounts', '5', '--quiet']);
     const line = await firstLine(proc);
     const endpoints = JSON.parse(line) as Record<string, string>;
-    expect(Object.keys(endpoints).sort()).toEqual(['federationEndpoint', 'oidcEndpoint', 'portalEndpoint', 'region', 'startUrl', 'url']);
+    expect(Object.keys(endpoints).sort()).toEqual(['federationEndpoint', 'oidcEndpoint', 'portalEndpoint', 'region', 'startUrl', 'stsEndpoint', 'url']);
     expect(endpoints.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(endpoints.startUrl).toBe(`${endpoints.url}/start`);
     expect(endpoints.region).toBe('us-east-1');

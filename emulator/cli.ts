@@ -19,6 +19,7 @@ const usage = `Usage: rolecall emulator [options]
   --access-token-ttl S     --refresh-token-ttl S   --registration-ttl S
   --device-code-ttl S      --interval S            --credentials-ttl S   (seconds)
   --no-refresh-tokens      never issue refresh tokens
+  --user-name NAME         the signed-in user (session name of role credentials)
   --page-size N            default ListAccounts/ListAccountRoles page size (1-100)
   --latency-ms N --jitter-ms N --throttle-rps N --throttle-burst N
   --error-rate F --drop-rate F                       faults for every operation
@@ -41,6 +42,7 @@ const flagOptions = {
   interval: { type: 'string' },
   'credentials-ttl': { type: 'string' },
   'no-refresh-tokens': { type: 'boolean' },
+  'user-name': { type: 'string' },
   'page-size': { type: 'string' },
   'latency-ms': { type: 'string' },
   'jitter-ms': { type: 'string' },
@@ -71,6 +73,7 @@ const flagSchema = z.object({
   interval: num.pipe(z.number().min(0)).optional(),
   'credentials-ttl': num.pipe(z.number().positive()).optional(),
   'no-refresh-tokens': z.boolean().optional(),
+  'user-name': z.string().regex(/^[\w+=,.@-]{2,64}$/, 'must be 2–64 characters of [A-Za-z0-9_+=,.@-]').optional(),
   'page-size': int.pipe(z.number().min(1).max(100)).optional(),
   'latency-ms': num.pipe(z.number().min(0)).optional(),
   'jitter-ms': num.pipe(z.number().min(0)).optional(),
@@ -117,6 +120,7 @@ export const optionsFromFlags = (flags: Flags): EmulatorOptions => {
     ...(flags.interval !== undefined ? { deviceCodeIntervalSeconds: flags.interval } : {}),
     ...(flags['credentials-ttl'] !== undefined ? { roleCredentialsTtlSeconds: flags['credentials-ttl'] } : {}),
     ...(flags['page-size'] !== undefined ? { defaultPageSize: flags['page-size'] } : {}),
+    ...(flags['user-name'] !== undefined ? { userName: flags['user-name'] } : {}),
     ...(Object.keys(star).length > 0 ? { faults: { '*': star } } : {}),
   };
 };
@@ -186,6 +190,7 @@ export const runEmulatorCli = async (argv: readonly string[]): Promise<number> =
     oidcEndpoint: emulator.oidcEndpoint,
     portalEndpoint: emulator.portalEndpoint,
     federationEndpoint: emulator.federationEndpoint,
+    stsEndpoint: emulator.stsEndpoint,
   };
   process.stdout.write(`${JSON.stringify(endpoints)}\n`);
   await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import type { CredentialsOwner } from './options';
 import { randomAccessKeyId, randomSecretAccessKey, randomToken } from './secrets';
 
 /**
@@ -13,9 +14,26 @@ export interface RoleCredentials {
   readonly expiration: number;
 }
 
-interface IssuedCredentials extends RoleCredentials {
+/**
+ * The role session credentials stand for. `sso`: GetRoleCredentials, the Identity Center role
+ * (permission set) `roleName` with the signed-in user as session name. `assumed`: STS
+ * AssumeRole of `roleArn` from the session of `sourceAccessKeyId`.
+ */
+export type RoleSession =
+  | { readonly kind: 'sso'; readonly accountId: string; readonly roleName: string; readonly sessionName: string }
+  | {
+    readonly kind: 'assumed';
+    readonly accountId: string;
+    readonly roleName: string;
+    readonly sessionName: string;
+    readonly roleArn: string;
+    readonly sourceAccessKeyId: string;
+  };
+
+export interface IssuedCredentials extends RoleCredentials {
   readonly accountId: string;
   readonly roleName: string;
+  readonly session: RoleSession;
 }
 
 export interface ConsoleSession {
@@ -39,25 +57,54 @@ export class CredentialStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  /** Mints credentials for a role; the TTL holds even if the access token expires sooner, as in AWS. */
-  issue(accountId: string, roleName: string): RoleCredentials {
+  /**
+   * Mints credentials for an Identity Center role; the TTL holds even if the access token
+   * expires sooner, as in AWS. `sessionName` is the signed-in user.
+   */
+  issue(accountId: string, roleName: string, sessionName = 'rolecall-user'): RoleCredentials {
+    return this.#mint({ kind: 'sso', accountId, roleName, sessionName }, this.now() + this.ttlSeconds * 1000);
+  }
+
+  /** Mints AssumeRole credentials for `session`, valid `durationSeconds` (to the whole second STS's answer carries). */
+  issueAssumed(session: Extract<RoleSession, { kind: 'assumed' }>, durationSeconds: number): RoleCredentials {
+    return this.#mint(session, Math.floor((this.now() + durationSeconds * 1000) / 1000) * 1000);
+  }
+
+  /** Everything about issued credentials, for STS to verify a signature with (includes the secret). */
+  lookup(accessKeyId: string): IssuedCredentials | undefined {
+    return this.#credentials.get(accessKeyId);
+  }
+
+  owner(accessKeyId: string): CredentialsOwner | undefined {
+    const issued = this.#credentials.get(accessKeyId);
+    if (!issued) return undefined;
+    const base = { accountId: issued.accountId, roleName: issued.roleName, expiration: issued.expiration };
+    if (issued.session.kind === 'sso') return base;
+    return { ...base, roleArn: issued.session.roleArn, roleSessionName: issued.session.sessionName, sourceAccessKeyId: issued.session.sourceAccessKeyId };
+  }
+
+  /** Test control: the credentials expire now. */
+  expire(accessKeyId: string): boolean {
+    const issued = this.#credentials.get(accessKeyId);
+    if (!issued) return false;
+    this.#credentials.set(accessKeyId, { ...issued, expiration: Math.min(issued.expiration, this.now()) });
+    return true;
+  }
+
+  #mint(session: RoleSession, expiration: number): RoleCredentials {
     let accessKeyId = randomAccessKeyId();
     while (this.#credentials.has(accessKeyId)) accessKeyId = randomAccessKeyId();
     const issued: IssuedCredentials = {
       accessKeyId,
       secretAccessKey: randomSecretAccessKey(),
       sessionToken: `IQoJb3JpZ2luX2Vj${randomToken(180)}`,
-      expiration: this.now() + this.ttlSeconds * 1000,
-      accountId,
-      roleName,
+      expiration,
+      accountId: session.accountId,
+      roleName: session.roleName,
+      session,
     };
     this.#credentials.set(accessKeyId, issued);
     return { accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken, expiration: issued.expiration };
-  }
-
-  owner(accessKeyId: string): { accountId: string; roleName: string; expiration: number } | undefined {
-    const issued = this.#credentials.get(accessKeyId);
-    return issued && { accountId: issued.accountId, roleName: issued.roleName, expiration: issued.expiration };
   }
 
   /** getSigninToken: a token only for complete, unexpired credentials this emulator issued. */

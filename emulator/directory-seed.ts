@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DirectoryFile, DirectorySeed } from './options';
+import type { AssumableRole, DirectoryFile, DirectorySeed } from './options';
 
 /**
  * The emulator's directory of accounts and roles: generated deterministically from a seed,
@@ -11,7 +11,22 @@ export interface DirectoryAccount {
   readonly accountName: string;
   readonly emailAddress: string;
   readonly roles: readonly string[];
+  /** IAM roles STS AssumeRole may chain to in this account; absent: defaultAssumableRoles. */
+  readonly assumableRoles?: readonly AssumableRole[];
 }
+
+/**
+ * Every seeded account's chained roles, deterministic: `ChainedReadOnly` trusts every role
+ * session of the directory; `ChainedDeployer` also wants ExternalId `rolecall-{accountId}`.
+ */
+export const defaultAssumableRoles = (accountId: string): readonly AssumableRole[] => [
+  { roleName: 'ChainedReadOnly' },
+  { roleName: 'ChainedDeployer', externalId: `rolecall-${accountId}` },
+];
+
+/** The roles AssumeRole may target in an account. */
+export const assumableRolesOf = (account: DirectoryAccount): readonly AssumableRole[] =>
+  account.assumableRoles ?? defaultAssumableRoles(account.accountId);
 
 export type Directory = readonly DirectoryAccount[];
 
@@ -122,6 +137,11 @@ const fileSchema = z.object({
     accountName: z.string().min(1),
     emailAddress: z.string().min(3),
     roles: z.array(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'role names are 1–64 characters of [A-Za-z0-9+=,.@_-]')).min(1),
+    assumableRoles: z.array(z.object({
+      roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'role names are 1–64 characters of [A-Za-z0-9+=,.@_-]'),
+      externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'externalId is 2–1224 characters of [A-Za-z0-9+=,.@:/_-]').optional(),
+      trustedRoles: z.array(z.string().min(1)).optional(),
+    })).optional(),
   })).min(1),
 }).superRefine((file, ctx) => {
   const seen = new Set<string>();

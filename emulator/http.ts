@@ -9,6 +9,8 @@ export interface RouteContext {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly url: URL;
+  /** The whole body, read before the route runs when the route sets `bufferBody`. */
+  readonly body?: string;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<void> | void;
@@ -18,7 +20,9 @@ export interface Route {
   readonly path: string;
   readonly handler: RouteHandler;
   /** The AWS operation this route serves (counted and faulted); absent for pages and admin. */
-  readonly operation?: OperationName | ((url: URL) => OperationName | undefined);
+  readonly operation?: OperationName | ((url: URL, body: string | undefined) => OperationName | undefined);
+  /** Read the body before deciding the operation (query-protocol APIs name it in the body). */
+  readonly bufferBody?: boolean;
   /** Decides the shape of injected errors. */
   readonly family?: ApiFamily;
 }
@@ -80,8 +84,40 @@ export const sendJson = (res: ServerResponse, status: number, body: unknown): vo
 };
 
 export const sendApiError = (res: ServerResponse, error: ApiError): void => {
+  if (error.format === 'query-xml') {
+    sendQueryXmlError(res, error);
+    return;
+  }
   res.setHeader('x-amzn-errortype', error.errorType);
   sendJson(res, error.status, error.body);
+};
+
+export const xmlEscape = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** A query-protocol XML answer (STS), with the request id in both the header and the body. */
+export const sendXml = (res: ServerResponse, status: number, render: (requestId: string) => string): void => {
+  const requestId = randomUUID();
+  const text = render(requestId);
+  res.setHeader('cache-control', 'no-store');
+  res.writeHead(status, { 'x-amzn-requestid': requestId, 'content-type': 'text/xml', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+};
+
+/** `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`, as STS shapes errors. */
+const sendQueryXmlError = (res: ServerResponse, error: ApiError): void => {
+  const { Type = 'Sender', Message = '' } = error.body as { Type?: string; Message?: string };
+  sendXml(res, error.status, (requestId) => [
+    `<ErrorResponse xmlns="${String(error.body.Namespace)}">`,
+    '  <Error>',
+    `    <Type>${xmlEscape(Type)}</Type>`,
+    `    <Code>${xmlEscape(error.errorType)}</Code>`,
+    `    <Message>${xmlEscape(Message)}</Message>`,
+    '  </Error>',
+    `  <RequestId>${requestId}</RequestId>`,
+    '</ErrorResponse>',
+    '',
+  ].join('\n'));
 };
 
 export const sendHtml = (res: ServerResponse, status: number, html: string): void => {

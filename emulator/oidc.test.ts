@@ -165,11 +165,12 @@ describe('refresh and registration lifetimes', () => {
   });
 
   it('issues refresh tokens as AWS does: scopes without grantTypes (the AWS CLI v2 registration) yes, grantTypes without refresh_token no, no scopes no', async () => {
-    emu = await quietEmulator({ autoApprove: true });
-    const oidc = oidcClient(emu);
+    const e = await quietEmulator({ autoApprove: true });
+    emu = e;
+    const oidc = oidcClient(e);
     const tokenFor = async (registration: Omit<ConstructorParameters<typeof RegisterClientCommand>[0], 'clientName' | 'clientType'>) => {
       const client = await oidc.send(new RegisterClientCommand({ clientName: 'botocore-client-test', clientType: 'public', ...registration }));
-      const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }));
+      const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: e.startUrl }));
       const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: deviceGrant, deviceCode: device.deviceCode }));
       return { client, token };
     };

@@ -12,7 +12,9 @@ export type OperationName =
   | 'ListAccountRoles'
   | 'GetRoleCredentials'
   | 'Logout'
-  | 'GetSigninToken';
+  | 'GetSigninToken'
+  | 'GetCallerIdentity'
+  | 'AssumeRole';
 
 /** Faults for one operation (or `*`, the default for every operation without its own). */
 export interface FaultSpec {
@@ -48,12 +50,26 @@ export interface DirectorySeed {
   readonly manyRolesEvery?: number;
 }
 
+/**
+ * An IAM role that Identity Center (or already assumed) role sessions may assume with STS
+ * AssumeRole: `arn:aws:iam::{account}:role/{roleName}`.
+ */
+export interface AssumableRole {
+  readonly roleName: string;
+  /** When set, AssumeRole must pass exactly this ExternalId. */
+  readonly externalId?: string;
+  /** The Identity Center roles (permission set names) it trusts; absent: every role session of the directory. */
+  readonly trustedRoles?: readonly string[];
+}
+
 export interface DirectoryFile {
   readonly accounts: readonly {
     readonly accountId: string;
     readonly accountName: string;
     readonly emailAddress: string;
     readonly roles: readonly string[];
+    /** Default: ChainedReadOnly (trusts everyone) and ChainedDeployer (ExternalId `rolecall-{accountId}`). */
+    readonly assumableRoles?: readonly AssumableRole[];
   }[];
 }
 
@@ -69,6 +85,8 @@ export interface EmulatorOptions {
   readonly deviceCodeTtlSeconds?: number;
   readonly deviceCodeIntervalSeconds?: number;
   readonly roleCredentialsTtlSeconds?: number;
+  /** The signed-in user's name: the session name of Identity Center role credentials (default "rolecall-user"). */
+  readonly userName?: string;
   /** Whether CreateToken issues refresh tokens (when the client registered for them). */
   readonly issueRefreshTokens?: boolean;
   /** Approve device codes as soon as they are issued (demos). */
@@ -90,6 +108,21 @@ export interface EmulatorEndpoints {
   readonly oidcEndpoint: string;
   readonly portalEndpoint: string;
   readonly federationEndpoint: string;
+  /** STS (query protocol, SigV4-verified): for `AWS_ENDPOINT_URL_STS` / `--endpoint-url`. */
+  readonly stsEndpoint: string;
+}
+
+/** Who issued credentials belong to. Chained (AssumeRole) credentials also carry the assumed role. */
+export interface CredentialsOwner {
+  readonly accountId: string;
+  readonly roleName: string;
+  /** Epoch milliseconds. */
+  readonly expiration: number;
+  /** Only for AssumeRole credentials: */
+  readonly roleArn?: string;
+  readonly roleSessionName?: string;
+  /** The access key whose session assumed this role. */
+  readonly sourceAccessKeyId?: string;
 }
 
 export interface OperationCounters {
@@ -111,6 +144,8 @@ export interface RunningEmulator extends EmulatorEndpoints {
   counters(): Readonly<Record<string, OperationCounters>>;
   resetCounters(): void;
   /** Which role issued credentials belong to, or undefined. */
-  credentialsOwner(accessKeyId: string): { accountId: string; roleName: string; expiration: number } | undefined;
+  credentialsOwner(accessKeyId: string): CredentialsOwner | undefined;
+  /** Makes issued credentials expire now (STS then answers ExpiredToken); false when unknown. */
+  expireCredentials(accessKeyId: string): boolean;
   close(): Promise<void>;
 }

@@ -81,7 +81,7 @@ export const portalRoutes = (ctx: EmulatorContext): Route[] => [
       const roleName = required(url, 'role_name', 'roleName');
       const account = ctx.account(required(url, 'account_id', 'accountId'));
       if (!account?.roles.includes(roleName)) throw noAccess();
-      sendJson(res, 200, { roleCredentials: ctx.credentials.issue(account.accountId, roleName) });
+      sendJson(res, 200, { roleCredentials: ctx.credentials.issue(account.accountId, roleName, ctx.settings.userName) });
     },
   },
   {

@@ -9,11 +9,12 @@ import type { DecisionResult } from './device-codes';
 import { resolveDirectory } from './directory-seed';
 import { federationRoutes } from './federation-routes';
 import { parseFaultConfig } from './faults';
-import { matchRoute, sendApiError, type Route } from './http';
+import { matchRoute, readBody, sendApiError, type Route } from './http';
 import { oidcRoutes } from './oidc-routes';
 import type { EmulatorOptions, OperationName, RunningEmulator } from './options';
 import { portalRoutes } from './portal-routes';
 import { resolveSettings } from './settings';
+import { stsRoutes } from './sts/sts-routes';
 
 /** Starts the local IAM Identity Center emulator on 127.0.0.1 (OIDC, portal, federation, pages, admin). */
 export const startEmulator = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
@@ -23,7 +24,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let baseUrl = '';
   const ctx = createContext({ settings, directory, faults, now: options.now ?? Date.now, baseUrl: () => baseUrl });
-  const routes: readonly Route[] = [...oidcRoutes(ctx), ...portalRoutes(ctx), ...federationRoutes(ctx), ...browserRoutes(ctx), ...adminRoutes(ctx)];
+  const routes: readonly Route[] = [...oidcRoutes(ctx), ...portalRoutes(ctx), ...federationRoutes(ctx), ...browserRoutes(ctx), ...adminRoutes(ctx), ...stsRoutes(ctx)];
   const closing = new AbortController();
 
   const server = createServer((req, res) => {
@@ -69,6 +70,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     oidcEndpoint: baseUrl,
     portalEndpoint: baseUrl,
     federationEndpoint: `${baseUrl}/federation`,
+    stsEndpoint: baseUrl,
     approveDevice: (userCode) => decideOrThrow(userCode, true),
     denyDevice: (userCode) => decideOrThrow(userCode, false),
     pendingUserCodes: () => ctx.deviceCodes.pending(),
@@ -77,6 +79,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     counters: () => ctx.faults.counters(),
     resetCounters: () => ctx.faults.reset(),
     credentialsOwner: (accessKeyId) => ctx.credentials.owner(accessKeyId),
+    expireCredentials: (accessKeyId) => ctx.credentials.expire(accessKeyId),
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         closing.abort();
@@ -105,7 +108,17 @@ const handle = async (
     sendApiError(res, error);
     return;
   }
-  const operation = typeof route.operation === 'function' ? route.operation(url) : route.operation;
+  let body: string | undefined;
+  if (route.bufferBody) {
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      sendApiError(res, error);
+      return;
+    }
+  }
+  const operation = typeof route.operation === 'function' ? route.operation(url, body) : route.operation;
   if (operation) {
     noteOperation(operation);
     const decision = ctx.faults.decide(operation);
@@ -133,7 +146,7 @@ const handle = async (
     }
   }
   try {
-    await route.handler({ req, res, url });
+    await route.handler({ req, res, url, ...(body !== undefined ? { body } : {}) });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     sendApiError(res, error);

@@ -15,6 +15,8 @@ const schema = z.object({
   // 0 lets tests poll back to back without ever provoking slow_down.
   deviceCodeIntervalSeconds: z.number().min(0).max(3600).default(1),
   roleCredentialsTtlSeconds: seconds.default(3600),
+  // An STS role session name: 2–64 of [\w+=,.@-].
+  userName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'userName must be 2–64 characters of [A-Za-z0-9_+=,.@-]').default('rolecall-user'),
   issueRefreshTokens: z.boolean().default(true),
   autoApprove: z.boolean().default(false),
   defaultPageSize: z.number().int().min(1).max(100).default(20),
