@@ -23,13 +23,23 @@ export const secretsMatch = (expected: string, candidate: string | undefined | n
 };
 
 /**
- * Cookies are shared across ports on one host, so the name carries the port: two
- * `rolecall web` launches (or another local app) never read each other's cookie.
+ * Where the app lives once the browser has traded the launch link: `/s/<random id>/`. The
+ * id is not a credential (it shows in the address bar and history); it scopes the cookie.
  */
+export const newSessionPath = (): string => `/s/${randomBytes(16).toString('base64url')}/`;
+
+/** The name carries the port, so two `rolecall web` launches never read each other's cookie. */
 export const cookieName = (port: number): string => `rolecall-${port}`;
 
-export const sessionCookie = (port: number, secret: string): string =>
-  `${cookieName(port)}=${secret}; Path=/; HttpOnly; SameSite=Strict`;
+/**
+ * The session cookie. Browsers send a host's cookies to every port of that host, so a
+ * cookie scoped to `/` would reach any other server on 127.0.0.1 the browser visits, and that
+ * server could replay it. Scoped to the session path, the browser sends it only to
+ * `/s/<id>/…` of a server on this host — which another server receives only if it already
+ * knows the id. Its value is a session token of its own, never the launch secret.
+ */
+export const sessionCookie = (port: number, token: string, path: string): string =>
+  `${cookieName(port)}=${token}; Path=${path}; HttpOnly; SameSite=Strict`;
 
 /** The value of one cookie from a Cookie header, or undefined. */
 export const readCookie = (header: string | undefined, name: string): string | undefined => {

@@ -11,7 +11,8 @@ import type { EventChannel, IpcError, IpcResult, RequestChannel } from '../ipc/c
  *   server → page   { event, payload }             (a core event, pushed to every page)
  */
 
-export const bridgePath = '/bridge';
+/** The WebSocket's path relative to the page's session path (`/s/<id>/bridge`). */
+export const bridgeEndpoint = 'bridge';
 
 /** Large enough for any request in the contract; a page never needs to send more. */
 export const maxClientMessageBytes = 64 * 1024;

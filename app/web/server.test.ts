@@ -55,6 +55,7 @@ beforeEach(async () => {
   const url = new URL(server.url);
   port = Number(url.port);
   secret = url.searchParams.get('k') ?? '';
+  sessionCookie = undefined;
 });
 
 afterEach(async () => {
@@ -62,12 +63,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+let sessionCookie: string | undefined;
+/** Trades the (single-use) launch link for the session cookie once per server. */
 const signIn = async (): Promise<string> => {
+  if (sessionCookie) return sessionCookie;
   const reply = await get(port, `/?k=${secret}`);
   const cookie = reply.headers['set-cookie']?.[0]?.split(';')[0];
   if (!cookie) throw new Error('no cookie');
+  sessionCookie = cookie;
   return cookie;
 };
+/** A path under the session path, where the app lives after sign-in. */
+const at = (path = ''): string => `${server.sessionPath}${path}`;
 
 interface OpenSocket {
   readonly ws: WebSocket;
@@ -77,7 +84,7 @@ interface OpenSocket {
 
 const connect = (headers: Record<string, string>): Promise<OpenSocket> =>
   new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/bridge`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${at('bridge')}`, { headers });
     const messages: unknown[] = [];
     const waiters: { predicate: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] = [];
     ws.on('message', (data) => {
@@ -108,16 +115,21 @@ describe('startWebServer access control', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?k=[A-Za-z0-9_-]{43}$/);
   });
 
-  it('trades the secret for an HttpOnly SameSite=Strict cookie, then serves the page with it', async () => {
+  it('trades the secret once for an HttpOnly SameSite=Strict cookie scoped to a random session path, then serves the page there', async () => {
     const first = await get(port, `/?k=${secret}`);
     expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
+    expect(server.sessionPath).toMatch(/^\/s\/[A-Za-z0-9_-]{22}\/$/);
+    expect(first.headers.location).toBe(server.sessionPath);
     const setCookie = first.headers['set-cookie']?.[0] ?? '';
     expect(setCookie).toMatch(new RegExp(`^rolecall-${port}=`));
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain(`Path=${server.sessionPath};`);
+    // The cookie is a session token of its own: the launch secret never becomes a cookie.
+    expect(setCookie).not.toContain(secret);
+    const cookie = setCookie.split(';')[0] ?? '';
 
-    const page = await get(port, '/', { cookie: setCookie.split(';')[0] ?? '' });
+    const page = await get(port, at(), { cookie });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Rolecall</title>');
     expect(page.headers['cache-control']).toBe('no-store');
@@ -126,9 +138,45 @@ describe('startWebServer access control', () => {
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['referrer-policy']).toBe('no-referrer');
 
-    const script = await get(port, '/assets/app.js', { cookie: setCookie.split(';')[0] ?? '' });
+    const script = await get(port, at('assets/app.js'), { cookie });
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toContain('text/javascript');
+  });
+
+  it('refuses the launch link once used (a replay from browser history or the process list)', async () => {
+    await signIn();
+    const replay = await get(port, `/?k=${secret}`);
+    expect(replay.status).toBe(403);
+    expect(replay.headers['set-cookie']).toBeUndefined();
+    expect(replay.body).toContain('already used');
+  });
+
+  it('never redirects anywhere but the session path (no open redirect)', async () => {
+    for (const path of [`/.//evil.com/?k=${secret}`, `//evil.com/?k=${secret}`, `/x?k=${secret}`]) {
+      const reply = await get(port, path);
+      expect(reply.status, path).toBe(403);
+      expect(reply.headers.location).toBeUndefined();
+    }
+    const ok = await get(port, `/?k=${secret}&next=//evil.com`);
+    expect(ok.headers.location).toBe(server.sessionPath);
+  });
+
+  it('a cookie another local server received is no key: outside the session path it opens nothing, and it is not the launch secret', async () => {
+    const cookie = await signIn();
+    // What a browser would send another server on 127.0.0.1 at most: nothing, as the cookie's
+    // Path is the random session path. Replayed here outside it, it opens nothing either.
+    expect((await get(port, '/', { cookie })).status).toBe(403);
+    expect((await get(port, '/assets/app.js', { cookie })).status).toBe(403);
+    await expect(
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/bridge`, { headers: pageHeaders(cookie) });
+        ws.once('open', () => resolve('open'));
+        ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+        ws.once('error', reject);
+      }),
+    ).rejects.toThrow('HTTP 404');
+    // And the launch secret as a cookie value is refused.
+    expect((await get(port, at(), { cookie: `rolecall-${port}=${secret}` })).status).toBe(403);
   });
 
   it('refuses a wrong secret, a missing cookie and a forged cookie with 403', async () => {
@@ -136,26 +184,26 @@ describe('startWebServer access control', () => {
     // One character off (never the same character: a secret ending in "A" must not pass as forged).
     const forged = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
     expect((await get(port, `/?k=${forged}`)).status).toBe(403);
-    expect((await get(port, '/')).status).toBe(403);
-    expect((await get(port, '/assets/app.js')).status).toBe(403);
-    expect((await get(port, '/', { cookie: `rolecall-${port}=${'A'.repeat(43)}` })).status).toBe(403);
+    expect((await get(port, at())).status).toBe(403);
+    expect((await get(port, at('assets/app.js'))).status).toBe(403);
+    expect((await get(port, at(), { cookie: `rolecall-${port}=${'A'.repeat(43)}` })).status).toBe(403);
     expect(logs.some((line) => line.includes('wrong secret'))).toBe(true);
     expect(logs.join('\n')).not.toContain(secret);
   });
 
   it('refuses a foreign Host header (DNS rebinding) even with the right secret and cookie', async () => {
-    const cookie = await signIn();
     expect((await get(port, `/?k=${secret}`, { host: `evil.example:${port}` })).status).toBe(403);
-    expect((await get(port, '/', { cookie, host: `evil.example:${port}` })).status).toBe(403);
-    expect((await get(port, '/', { cookie, host: '127.0.0.1:1' })).status).toBe(403);
-    expect((await get(port, '/', { cookie, host: `localhost:${port}` })).status).toBe(200);
+    const cookie = await signIn();
+    expect((await get(port, at(), { cookie, host: `evil.example:${port}` })).status).toBe(403);
+    expect((await get(port, at(), { cookie, host: '127.0.0.1:1' })).status).toBe(403);
+    expect((await get(port, at(), { cookie, host: `localhost:${port}` })).status).toBe(200);
   });
 
   it('never serves a file outside the static directory', async () => {
     const cookie = await signIn();
-    for (const path of ['/../rolecall-outside.txt', '/%2e%2e/rolecall-outside.txt', '/assets/..%2f..%2frolecall-outside.txt']) {
-      const reply = await get(port, path, { cookie });
-      expect(reply.status).toBe(404);
+    for (const path of ['../rolecall-outside.txt', '%2e%2e/rolecall-outside.txt', 'assets/..%2f..%2frolecall-outside.txt', '%2e%2e/%2e%2e/%2e%2e/rolecall-outside.txt']) {
+      const reply = await get(port, at(path), { cookie });
+      expect([403, 404]).toContain(reply.status);
       expect(reply.body).not.toContain('outside');
     }
   });

@@ -6,8 +6,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
 import { dispatchRequest } from '../ipc/dispatch';
 import type { CoreEvent, RolecallCore } from '../session/core';
-import { hasSessionCookie, hostAllowed, newLaunchSecret, originAllowed, secretsMatch, sessionCookie } from './access-control';
-import { bridgePath, maxClientMessageBytes, parseClientMessage } from './bridge-protocol';
+import { hasSessionCookie, hostAllowed, newLaunchSecret, newSessionPath, originAllowed, secretsMatch, sessionCookie } from './access-control';
+import { bridgeEndpoint, maxClientMessageBytes, parseClientMessage } from './bridge-protocol';
 import type { BridgeEvent, BridgeResponse } from './bridge-protocol';
 import { baseSecurityHeaders } from './security-headers';
 import { readStaticFile } from './static-files';
@@ -25,6 +25,8 @@ export interface WebServerOptions {
 export interface WebServer {
   /** `http://127.0.0.1:PORT/?k=SECRET`: the one URL that lets a browser in. */
   readonly url: string;
+  /** `/s/<id>/`: where the page lives after the launch link was traded for the session cookie. */
+  readonly sessionPath: string;
   close(): Promise<void>;
 }
 
@@ -34,44 +36,56 @@ const describe = (error: unknown): string => (error instanceof Error ? `${error.
 
 /**
  * Serves the renderer on 127.0.0.1 to the browser holding the per-launch secret, and carries
- * the IPC contract over a WebSocket at /bridge. The caller owns the core (start/stop).
+ * the IPC contract over a WebSocket at `<session path>bridge`. The caller owns the core.
+ *
+ * The launch link `/?k=SECRET` works once: the first browser to open it gets a session
+ * cookie scoped to a random session path (see sessionCookie) and is sent there. A replay of
+ * the link from browser history or the process list (`--open` starts the browser with it)
+ * is refused, and the launch secret never becomes a cookie.
  */
 export const startWebServer = async (options: WebServerOptions): Promise<WebServer> => {
   const { core, staticDir } = options;
   const log = options.log ?? (() => undefined);
   const secret = newLaunchSecret();
+  const sessionToken = newLaunchSecret();
+  const sessionPath = newSessionPath();
+  let launchLinkUsed = false;
   let port = 0;
 
-  const forbid = (res: ServerResponse, why: string, req: IncomingMessage): void => {
+  const forbid = (res: ServerResponse, why: string, req: IncomingMessage, sentence = 'Forbidden. Open the URL that `rolecall web` printed when it started.'): void => {
     log(`rolecall web: refused ${req.method ?? '?'} ${(req.url ?? '').split('?')[0]}: ${why}`);
     res.writeHead(403, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end('Forbidden. Open the URL that `rolecall web` printed when it started.\n');
+    res.end(`${sentence}\n`);
   };
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!hostAllowed(req.headers, port)) return forbid(res, 'unexpected Host header', req);
+    // A request target is a path: `//evil.com/…` would parse as another host.
+    if (!(req.url ?? '/').startsWith('/') || (req.url ?? '').startsWith('//')) return forbid(res, 'not a path', req);
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const offered = url.searchParams.get('k');
     if (offered !== null) {
-      if (!secretsMatch(secret, offered)) return forbid(res, 'wrong secret', req);
-      url.searchParams.delete('k');
-      // Trade the secret for a cookie and drop it from the address bar and history.
+      // Only `/?k=` is the launch link; the redirect target is fixed, never taken from the request.
+      if (url.pathname !== '/' || !secretsMatch(secret, offered)) return forbid(res, 'wrong secret', req);
+      if (launchLinkUsed) return forbid(res, 'launch link already used', req, 'This link was already used. Switch to the Rolecall tab you opened, or restart `rolecall web` for a new link.');
+      launchLinkUsed = true;
       res.writeHead(303, {
         ...baseSecurityHeaders,
-        'Set-Cookie': sessionCookie(port, secret),
-        Location: `${url.pathname}${url.search}`,
+        'Set-Cookie': sessionCookie(port, sessionToken, sessionPath),
+        Location: sessionPath,
         'Cache-Control': 'no-store',
       });
       res.end();
       return;
     }
-    if (!hasSessionCookie(req.headers, port, secret)) return forbid(res, 'no session cookie', req);
+    if (!url.pathname.startsWith(sessionPath)) return forbid(res, 'outside the session path', req);
+    if (!hasSessionCookie(req.headers, port, sessionToken)) return forbid(res, 'no session cookie', req);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...baseSecurityHeaders, Allow: 'GET, HEAD', 'Cache-Control': 'no-store' });
       res.end();
       return;
     }
-    const file = await readStaticFile(staticDir, url.pathname);
+    const file = await readStaticFile(staticDir, `/${url.pathname.slice(sessionPath.length)}`);
     if (!file) {
       res.writeHead(404, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end('Not found.\n');
@@ -105,10 +119,10 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
-    if (path !== bridgePath) return refuseUpgrade(socket, '404 Not Found', `unknown path ${path}`);
+    if (path !== `${sessionPath}${bridgeEndpoint}`) return refuseUpgrade(socket, '404 Not Found', 'unknown path');
     if (!hostAllowed(req.headers, port)) return refuseUpgrade(socket, '403 Forbidden', 'unexpected Host header');
     if (!originAllowed(req.headers, port)) return refuseUpgrade(socket, '403 Forbidden', 'foreign Origin');
-    if (!hasSessionCookie(req.headers, port, secret)) return refuseUpgrade(socket, '403 Forbidden', 'no session cookie');
+    if (!hasSessionCookie(req.headers, port, sessionToken)) return refuseUpgrade(socket, '403 Forbidden', 'no session cookie');
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 
@@ -167,5 +181,5 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
     return closing;
   };
 
-  return { url: `http://127.0.0.1:${port}/?k=${secret}`, close };
+  return { url: `http://127.0.0.1:${port}/?k=${secret}`, sessionPath, close };
 };

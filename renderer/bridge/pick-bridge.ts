@@ -1,5 +1,5 @@
 import type { PreloadApi, RolecallBridge } from '../../app/ipc/contract';
-import { bridgePath } from '../../app/web/bridge-protocol';
+import { bridgeEndpoint } from '../../app/web/bridge-protocol';
 import { electronBridge } from './electron-bridge';
 import { webBridge } from './web-bridge';
 import type { ConnectionState } from './web-bridge';
@@ -14,7 +14,11 @@ export interface PickedBridge {
 /** The Electron preload's bridge when the page has one, else the `rolecall web` WebSocket. */
 export const pickBridge = (win: Window & { readonly rolecall?: PreloadApi } = window): PickedBridge => {
   if (win.rolecall) return { bridge: electronBridge(win.rolecall), mode: 'electron' };
-  const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const bridge = webBridge(`${scheme}//${win.location.host}${bridgePath}`);
+  // Beside the page, under its session path: that is where the session cookie is sent.
+  const endpoint = new URL(bridgeEndpoint, win.location.href);
+  endpoint.protocol = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  endpoint.hash = '';
+  endpoint.search = '';
+  const bridge = webBridge(endpoint.href);
   return { bridge, mode: 'web', onConnectionChange: bridge.onConnectionChange };
 };

@@ -21,7 +21,16 @@ let core: MemoryCore;
 let server: WebServer;
 let bridge: WebBridge | undefined;
 
-const cookieFor = (url: string): Promise<string> =>
+// The launch link works once per server: remember the cookie it gave.
+const cookies = new Map<string, Promise<string>>();
+const cookieFor = (url: string): Promise<string> => {
+  const known = cookies.get(url);
+  if (known) return known;
+  const cookie = tradeLaunchLink(url);
+  cookies.set(url, cookie);
+  return cookie;
+};
+const tradeLaunchLink = (url: string): Promise<string> =>
   new Promise((resolve, reject) => {
     const target = new URL(url);
     const req = request({ host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}` }, (res) => {
@@ -36,7 +45,7 @@ const cookieFor = (url: string): Promise<string> =>
 const connectBridge = async (target: WebServer): Promise<WebBridge> => {
   const origin = new URL(target.url).origin;
   const cookie = await cookieFor(target.url);
-  return webBridge(`${origin.replace('http:', 'ws:')}/bridge`, {
+  return webBridge(`${origin.replace('http:', 'ws:')}${target.sessionPath}bridge`, {
     createSocket: (url) => new WebSocket(url, { headers: { cookie, origin } }) as unknown as SocketLike,
     minDelayMs: 20,
     maxDelayMs: 100,
@@ -129,7 +138,7 @@ describe('webBridge against startWebServer', () => {
     const origin = new URL(server.url).origin;
     const cookie = await cookieFor(server.url);
     let attempts = 0;
-    bridge = webBridge(`${origin.replace('http:', 'ws:')}/bridge`, {
+    bridge = webBridge(`${origin.replace('http:', 'ws:')}${server.sessionPath}bridge`, {
       createSocket: (url) => {
         attempts += 1;
         return new WebSocket(url, { headers: accept ? { cookie, origin } : { origin } }) as unknown as SocketLike;
