@@ -9,6 +9,7 @@ import { FileSettingsStore } from '../storage/file-settings-store';
 import { createRolecallCore } from '../session/controller';
 import type { CoreOptions, RolecallController } from '../session/controller';
 import { canOpenBrowser, systemBrowser } from './system-browser';
+import { terminalSafe } from './terminal-text';
 
 /** The CLI prints what it copies and says what it does itself: these ports stay silent. */
 const noClipboard: Clipboard = {
@@ -75,5 +76,13 @@ export const openLocalCore = async (configDir: string, env: Env, options: CliCor
     { autoSync: false, watchExpiry: false, openVerification: browser, ...coreOptions },
   );
   await core.start();
+  // A settings or secrets file found unreadable was moved aside: the CLI has no notices
+  // panel, so it says so on stderr (once: the next run finds no such file).
+  for (const notice of core.snapshot().notices) {
+    if (FILE_PROBLEM_NOTICES.has(notice.id)) process.stderr.write(`${terminalSafe(notice.message)}\n`);
+  }
   return { core, configDir };
 };
+
+/** The notice ids the core gives a corrupt settings or secrets file (see controller.ts start). */
+const FILE_PROBLEM_NOTICES = new Set(['settings-problem', 'secrets-problem']);

@@ -85,7 +85,10 @@ const fetchThroughCore = async (
 export const credentialProcess = async (raw: unknown, output: CliOutput, env: Env = process.env): Promise<void> => {
   const options = parseOptions(credentialProcessSchema, raw);
   const configDir = await resolveConfigDir(env);
-  const settings = await new FileSettingsStore(configDir).load();
+  const settingsStore = new FileSettingsStore(configDir);
+  const settings = await settingsStore.load();
+  // Said once: the unreadable file is moved aside, so the next run no longer finds it.
+  if (settingsStore.lastLoadProblem) output.err(settingsStore.lastLoadProblem.message);
   const instance = selectInstance(settings.instances, options.instance);
   const secrets = new FileSecretStore(configDir);
   const cacheDir = join(configDir, 'cache');
@@ -104,6 +107,7 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
   // Cached credentials are served only while Rolecall still holds a sign-in for the instance,
   // so `rolecall logout` stops them at once even though they are still valid at AWS.
   const session = await new TokenVault(secrets, env).load(instance, settings.preferences.awsCliInterop);
+  if (secrets.lastLoadProblem) output.err(secrets.lastLoadProblem.message);
   if (!session) {
     throw new RolecallError('signed-out', `You are not signed in to ${instance.label}; run \`${loginHint(instance, settings.instances)}\` and try again.`);
   }
