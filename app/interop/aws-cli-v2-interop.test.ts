@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { generateDirectory } from '../../emulator/directory-seed';
 import type { DirectorySeed, RunningEmulator } from '../../emulator/options';
 import { startEmulator } from '../../emulator/server';
 import { reservedSsoRoleName } from '../../emulator/sts/identity';
+import { awsCliV2, writeEndpointRuleSets } from './test-support/aws-cli-v2';
 import { isolatedUser, requestsOf, run, type Run } from './test-support/interop-support';
 
 /**
@@ -16,14 +16,6 @@ import { isolatedUser, requestsOf, run, type Run } from './test-support/interop-
  * pointed at the emulator with AWS_DATA_PATH endpoint rule sets (../shared/PROTOCOL.md).
  */
 
-const awsCliV2 = (): string | undefined => {
-  for (const candidate of [process.env.AWS_CLI_V2_PATH, '/usr/bin/aws'].filter((c): c is string => Boolean(c))) {
-    if (!existsSync(candidate)) continue;
-    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8', timeout: 60_000 });
-    if (probe.status === 0 && /^aws-cli\/2\./.test(`${probe.stdout}${probe.stderr}`.trim())) return candidate;
-  }
-  return undefined;
-};
 const aws = awsCliV2();
 if (!aws) console.log('Skipping the AWS CLI v2 interop: no AWS CLI v2 at /usr/bin/aws or AWS_CLI_V2_PATH (run `node scripts/ensure-awscli.mjs`).');
 
@@ -32,23 +24,6 @@ const directory = generateDirectory(seed);
 const prod = directory[0]!;
 const other = directory[1]!;
 const SESSION = 'emulator';
-
-const parameters = (sts: boolean) => ({
-  Region: { builtIn: 'AWS::Region', required: false, documentation: 'The AWS region used to dispatch the request.', type: 'String' },
-  UseDualStack: { builtIn: 'AWS::UseDualStack', required: true, default: false, documentation: 'Dual-stack.', type: 'Boolean' },
-  UseFIPS: { builtIn: 'AWS::UseFIPS', required: true, default: false, documentation: 'FIPS.', type: 'Boolean' },
-  Endpoint: { builtIn: 'SDK::Endpoint', required: false, documentation: 'Override the endpoint used to send this request', type: 'String' },
-  ...(sts ? { UseGlobalEndpoint: { builtIn: 'AWS::STS::UseGlobalEndpoint', required: true, default: false, documentation: 'Global endpoint.', type: 'Boolean' } } : {}),
-});
-
-/** AWS_DATA_PATH with endpoint rule sets whose only rule answers the emulator's URL. */
-const writeEndpointRuleSets = async (dir: string, url: string): Promise<void> => {
-  for (const [service, apiVersion] of [['sso-oidc', '2019-06-10'], ['sso', '2019-06-10'], ['sts', '2011-06-15']] as const) {
-    await mkdir(join(dir, service, apiVersion), { recursive: true });
-    const ruleSet = { version: '1.0', parameters: parameters(service === 'sts'), rules: [{ conditions: [], endpoint: { url, properties: {}, headers: {} }, type: 'endpoint' }] };
-    await writeFile(join(dir, service, apiVersion, 'endpoint-rule-set-1.json'), JSON.stringify(ruleSet));
-  }
-};
 
 interface CacheFile {
   readonly startUrl: string;
