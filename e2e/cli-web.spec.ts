@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from '../emulator/directory-seed';
@@ -84,6 +86,26 @@ describe('rolecall web as the CLI process', () => {
     expect(pageErrors).toEqual([]);
     expect(offHostRequests).toEqual([]);
   }, 60_000);
+
+  it('another server on 127.0.0.1 that the same browser visits receives no Rolecall cookie', async () => {
+    const seen: string[] = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers.cookie ?? '');
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<title>another local app</title>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = other.address() as AddressInfo;
+      const context = browser!.contexts()[0]!;
+      const page = await context.newPage();
+      for (const path of ['/', '/s/', '/bridge', '/index.html']) await page.goto(`http://127.0.0.1:${port}${path}`);
+      await page.close();
+      expect(seen).toHaveLength(4);
+      for (const cookie of seen) expect(cookie).not.toMatch(/rolecall-/);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
 
   it('answers 403 to a wrong secret, no cookie, or the launch link replayed after the browser used it', async () => {
     const wrong = new URL(webUrl);
