@@ -1,47 +1,20 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/server';
 import type { RunningEmulator } from '../../emulator/options';
-
-const bin = resolve(__dirname, '../../bin/rolecall.mjs');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { isolatedCliEnv, runRolecall } from './test-support/run-cli';
+import type { CliRun } from './test-support/run-cli';
 
 let emulator: RunningEmulator;
 let home: string;
 
 /** The environment of a user with nothing but this temp home: no AWS variables, no display. */
-const cliEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && key !== 'DISPLAY' && key !== 'WAYLAND_DISPLAY') env[key] = value;
-  return { ...env, HOME: home, ROLECALL_HOME: join(home, 'rolecall'), ROLECALL_NO_BROWSER: '1', NO_COLOR: '1' };
-};
+const cliEnv = (): NodeJS.ProcessEnv => isolatedCliEnv(home);
 
 /** Runs the real CLI; `onStderr` sees stderr as it arrives (to approve the device code). */
-const rolecall = (args: readonly string[], onStderr?: (text: string) => void): Promise<Run> =>
-  new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      onStderr?.(stderr);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
+const rolecall = (args: readonly string[], onStderr?: (text: string) => void): Promise<CliRun> => runRolecall(args, cliEnv(), onStderr);
 
 beforeAll(async () => {
   emulator = await startEmulator({ directory: { accounts: 8, rolesPerAccount: 2, seed: 11 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
