@@ -4,6 +4,7 @@ import { agent } from './commands/agent';
 import { configPopulate } from './commands/config-populate';
 import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
+import { exec } from './commands/exec';
 import { login } from './commands/login';
 import { web } from './commands/web';
 import { describeError } from './output';
@@ -14,7 +15,7 @@ import type { CliOutput } from './output';
  * same core as the desktop app; errors become one or two lines on stderr and exit code 1
  * (2 for a malformed command line). `--debug` adds the stack.
  */
-export const buildProgram = (output: CliOutput): Command => {
+export const buildProgram = (output: CliOutput, argv: readonly string[] = []): Command => {
   const program = new Command('rolecall')
     .description('Sign in to AWS IAM Identity Center once; get credentials for any account and role.')
     .option('--debug', 'show stack traces on errors')
@@ -84,6 +85,34 @@ export const buildProgram = (output: CliOutput): Command => {
     .option('--instance <name>', 'which instance')
     .action(run(async (options) => consoleCommand(options, output)));
 
+  program
+    .command('exec')
+    .description('run a command as a role: credentials in its environment, its exit code is rolecall\'s')
+    .usage('--account <id|name> --role <name> [options] -- COMMAND [ARGS...]')
+    .argument('[command...]', 'the command and its arguments, after `--`')
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .option('--region <region>', 'AWS_REGION and AWS_DEFAULT_REGION (default: the instance\'s region)')
+    .option('--server', 'give the command a container credentials endpoint (fresh credentials for its whole lifetime) instead of static keys')
+    .option('--force', 'run even inside another `rolecall exec` (ROLECALL_ROLE already set)')
+    .option('--instance <name>', 'which instance')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,',
+        'AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and ROLECALL_ROLE=account/role;',
+        'AWS_PROFILE and AWS_DEFAULT_PROFILE are removed. With --server it gets',
+        'AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN instead of keys.',
+        'Nothing after `--` starts your $SHELL as the role. Signals are forwarded; the exit code is the command\'s.',
+        '',
+        'Example:',
+        '  rolecall exec --account prod --role ReadOnlyAccess -- aws s3 ls',
+        '  rolecall exec --account prod --role AdministratorAccess --server -- terraform apply',
+      ].join('\n'),
+    )
+    .action(run(async (command: string[], options) => exec(command, options, { dashDash: dashDashAfter(argv, 'exec') }, output)));
+
   // bin/rolecall.mjs runs this command through runCredentialProcessCli, without this program.
   defineCredentialProcessOptions(program.command('credential-process')).action(run(async (options) => credentialProcess(options, output)));
 
@@ -139,9 +168,15 @@ export const buildProgram = (output: CliOutput): Command => {
   return program;
 };
 
+/** Whether `--` appears after the subcommand `name` on the command line as given. */
+const dashDashAfter = (argv: readonly string[], name: string): boolean => {
+  const at = argv.indexOf(name);
+  return at >= 0 && argv.indexOf('--', at + 1) > at;
+};
+
 /** Runs the CLI on argv; resolves with the exit code. */
 export const runCli = async (argv: readonly string[], output: CliOutput): Promise<number> => {
-  const program = buildProgram(output);
+  const program = buildProgram(output, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

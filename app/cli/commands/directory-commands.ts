@@ -11,10 +11,10 @@ import { terminalSafe } from '../terminal-text';
 import { canOpenBrowser, systemBrowser } from '../system-browser';
 import { parseOptions } from './options';
 
-const instanceOption = { instance: z.string().optional() };
+export const instanceOption = { instance: z.string().optional() };
 
 /** Opens the core, runs `work`, and always stops the core (timers, sockets) afterwards. */
-const withCore = async <T>(work: (core: RolecallController) => Promise<T>): Promise<T> => {
+export const withCore = async <T>(work: (core: RolecallController) => Promise<T>): Promise<T> => {
   const { core } = await openCliCore();
   try {
     return await work(core);
@@ -64,7 +64,7 @@ export const ls = async (filter: readonly string[], raw: unknown, output: CliOut
  * The role a user named, from the cached list; a name the cache does not know triggers one
  * sync first (a role assigned since the last sync should just work).
  */
-const findRole = async (core: RolecallController, instanceId: string, account: string, role: string) => {
+export const findRole = async (core: RolecallController, instanceId: string, account: string, role: string) => {
   try {
     return resolveRole(await core.directory(instanceId), account, role);
   } catch (error) {
@@ -73,7 +73,7 @@ const findRole = async (core: RolecallController, instanceId: string, account: s
   }
 };
 
-const roleSchema = z.object({
+export const roleSchema = z.object({
   ...instanceOption,
   account: z.string({ error: 'give the account id or name with --account' }).min(1),
   role: z.string({ error: 'give the role name with --role' }).min(1),
