@@ -6,6 +6,7 @@ import { credentialProcess, defineCredentialProcessOptions } from './commands/cr
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
 import { exec } from './commands/exec';
 import { login } from './commands/login';
+import { serve } from './commands/serve';
 import { web } from './commands/web';
 import { describeError } from './output';
 import type { CliOutput } from './output';
@@ -112,6 +113,27 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
       ].join('\n'),
     )
     .action(run(async (command: string[], options) => exec(command, options, { dashDash: dashDashAfter(argv, 'exec') }, output)));
+
+  program
+    .command('serve')
+    .description('serve a role\'s credentials on 127.0.0.1 as a container credentials endpoint (what ECS gives SDKs)')
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .option('--port <port>', 'port to listen on (default: any free port)')
+    .option('--instance <name>', 'which instance')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Prints AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN as export',
+        'lines; SDKs and the AWS CLI given both fetch (and refresh) credentials from it. Requests',
+        'without the token are refused. Runs until Ctrl+C / SIGTERM.',
+        '',
+        'Example:',
+        '  rolecall serve --account prod --role ReadOnlyAccess   # then run the two export lines in another shell',
+      ].join('\n'),
+    )
+    .action(run(async (options) => serve(options, output)));
 
   // bin/rolecall.mjs runs this command through runCredentialProcessCli, without this program.
   defineCredentialProcessOptions(program.command('credential-process')).action(run(async (options) => credentialProcess(options, output)));
