@@ -1,6 +1,7 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { copyFormats } from '../model/settings';
 import { agent } from './commands/agent';
+import { completion, completionLists, completionShells } from './commands/completion';
 import { configPopulate } from './commands/config-populate';
 import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
@@ -177,6 +178,27 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
       ].join('\n'),
     )
     .action(run(async (options) => agent(options, output)));
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(completionShells))
+    .addOption(new Option('--list <kind>', 'print cached candidates (what the scripts call)').choices(completionLists).hideHelp())
+    .addOption(new Option('--account <id|name>').hideHelp())
+    .addOption(new Option('--instance <name>').hideHelp())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Account, role and instance names are completed from Rolecall\'s cache (never an AWS call).',
+        '',
+        'Install:',
+        '  bash: rolecall completion bash > ~/.local/share/bash-completion/completions/rolecall',
+        '  zsh:  rolecall completion zsh > "${fpath[1]}/_rolecall"   (or: eval "$(rolecall completion zsh)" in ~/.zshrc)',
+        '  fish: rolecall completion fish > ~/.config/fish/completions/rolecall.fish',
+      ].join('\n'),
+    )
+    .action(run(async (shell: string | undefined, options) => completion(shell, options, program, output)));
 
   program
     .command('emulator')
