@@ -122,11 +122,12 @@ describe('clients', () => {
   it('give up on an endpoint that never answers, as a network error', async () => {
     const silent = await startFakeService(200, true);
     try {
+      // The endpoint never answers, so only the request timeout can end this call (how soon
+      // after the 300 ms it does is a figure in bench/cancel, not a test).
       const client = createOidcClient(instanceAt(silent.url), { maxAttempts: 1, requestTimeoutMs: 300 });
-      const began = Date.now();
       const error = await client.send(register).catch((caught: unknown) => caught);
-      expect(Date.now() - began).toBeLessThan(5000);
       expect(toRolecallError(error).code).toBe('network');
+      expect(silent.seen).toHaveLength(1);
       client.destroy();
     } finally {
       silent.server.closeAllConnections();

@@ -52,10 +52,11 @@ const connectBridge = async (target: WebServer): Promise<WebBridge> => {
   });
 };
 
-const until = async (check: () => boolean, ms = 3000): Promise<void> => {
+/** Waits for a condition. The bound only turns a hang into a readable failure before the test's own timeout; it is not a speed budget. */
+const until = async (check: () => boolean, hangGuardMs = 20_000): Promise<void> => {
   const started = Date.now();
   while (!check()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
+    if (Date.now() - started > hangGuardMs) throw new Error(`the condition still does not hold after ${hangGuardMs} ms: ${check.toString()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 };
@@ -128,9 +129,17 @@ describe('webBridge against startWebServer', () => {
     await server.close();
     expect(await inFlight).toMatchObject({ code: 'disconnected' });
     await until(() => states.includes('reconnecting'));
-    const started = Date.now();
-    await expect(bridge.invoke('state:get', undefined)).rejects.toMatchObject({ code: 'disconnected' });
-    expect(Date.now() - started).toBeLessThan(100);
+    // "At once" without a stopwatch: the call has failed before the event loop runs anything
+    // else (no timer, no reconnect attempt, no socket event), while the server is still down.
+    // How long that takes is a figure in bench/bridge.
+    let outcome: unknown;
+    void bridge.invoke('state:get', undefined).then(
+      () => (outcome = 'answered'),
+      (error: unknown) => (outcome = error),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outcome).toMatchObject({ code: 'disconnected' });
+    expect(bridge.connection()).toBe('reconnecting');
   });
 
   it('keeps retrying while the server refuses, and recovers once it accepts', async () => {

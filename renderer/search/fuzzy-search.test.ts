@@ -157,7 +157,9 @@ describe('buildResultList', () => {
   });
 });
 
-describe('search speed', () => {
+// How fast a keystroke is lives in bench/search (`npx tsx bench/search/run.ts`): a test that
+// times itself fails on a busy machine, so this one checks only what the list contains.
+describe('search over 10,000 roles', () => {
   const big = buildRoleEntries(
     [
       {
@@ -169,27 +171,45 @@ describe('search speed', () => {
       },
     ],
     () => 'Big',
-    // One account in ten has an alias, so the cost of searching aliases is in the budget.
+    // One account in ten has an alias, so aliases are searched too.
     Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`big/${100000000000 + i * 10}`, `svc-${i}`])),
   );
+  const keystrokes = ['p', 'pr', 'pro', 'prod', 'prod ', 'prod a', 'prod ad', 'prod adm', 'prod admx', 'xyzq', 'rdonly 12', 'team-24 dev', 'svc-1 adm'];
 
-  it('filters 10,000 roles per keystroke well under a frame', () => {
+  /** The plain definition: an entry matches when every term scores, looked at one by one. */
+  const expectedKeys = (query: string): string[] => {
+    const terms = parseQuery(query);
+    return big.filter((entry) => terms.every((term) => scoreTerm(term, entry) > 0)).map((entry) => entry.key).sort();
+  };
+
+  it.each(keystrokes)('lists exactly the matching roles for %j, each under its own account', (query) => {
     expect(big).toHaveLength(10_000);
-    const keystrokes = ['p', 'pr', 'pro', 'prod', 'prod ', 'prod a', 'prod ad', 'prod adm', 'prod admx', 'xyzq', 'rdonly 12', 'team-24 dev', 'svc-1 adm'];
-    // Warm up the JIT once, then take each keystroke's median of a few rounds (a GC pause
-    // or a busy neighbour on a shared CI box should not decide), and assert the slowest.
-    for (const query of keystrokes) buildResultList(big, query, [], []);
-    const medians = keystrokes.map((query) => {
-      const times = Array.from({ length: 5 }, () => {
-        const started = performance.now();
-        buildResultList(big, query, [], []);
-        return performance.now() - started;
-      }).sort((a, b) => a - b);
-      return times[2] ?? Number.POSITIVE_INFINITY;
-    });
-    // The budget is one 16 ms frame for search plus list rows.
-    expect(Math.max(...medians)).toBeLessThan(16);
+    const list = buildResultList(big, query, [], []);
+    const roleRows = list.rows.filter((row) => row.kind === 'role');
+    expect(roleRows.map((row) => row.entry.key).sort()).toEqual(expectedKeys(query));
+    expect(list.matchCount).toBe(roleRows.length);
+    expect(list.optionRows).toHaveLength(roleRows.length);
+    // Every role row sits under the account row of its own account, and no account repeats.
+    let current: string | undefined;
+    const accountRows: string[] = [];
+    const misplaced: string[] = [];
+    for (const row of list.rows) {
+      if (row.kind === 'account') {
+        accountRows.push(row.key);
+        current = row.key;
+      } else if (row.kind === 'role' && `account:${row.entry.ref.instanceId}/${row.entry.accountId}` !== current) {
+        misplaced.push(row.key);
+      }
+    }
+    expect(misplaced).toEqual([]);
+    expect(new Set(accountRows).size).toBe(accountRows.length);
+  });
+
+  it('ranks and counts as the user expects at that size', () => {
     expect(buildResultList(big, 'prod adm', [], []).matchCount).toBe(625);
+    expect(buildResultList(big, 'prod admx', [], []).matchCount).toBe(0);
     expect(buildResultList(big, 'svc-42 adm', [], []).rows[0]).toMatchObject({ kind: 'account', accountName: 'prod-team-420', alias: 'svc-42' });
+    // The same query twice gives the same list: nothing is cached wrongly between keystrokes.
+    expect(buildResultList(big, 'prod', [], [])).toEqual(buildResultList(big, 'prod', [], []));
   });
 });
