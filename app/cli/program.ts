@@ -8,6 +8,7 @@ import { consoleCommand, creds, logout, ls } from './commands/directory-commands
 import { exec } from './commands/exec';
 import { login } from './commands/login';
 import { serve } from './commands/serve';
+import { status } from './commands/status';
 import { web } from './commands/web';
 import { describeError } from './output';
 import type { CliOutput } from './output';
@@ -178,6 +179,12 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
       ].join('\n'),
     )
     .action(run(async (options) => agent(options, output)));
+
+  program
+    .command('status')
+    .description('each instance: signed in or not, time left, directory age and size; and whether an owner runs (no AWS call)')
+    .option('--json', 'print a JSON object: owner, instances, credentials')
+    .action(run(async (options) => status(options, output)));
 
   program
     .command('completion')
