@@ -66,19 +66,23 @@ describe('rolecall exec', () => {
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('forwards SIGTERM to the command', async () => {
-    const script = 'process.on("SIGTERM", () => process.exit(3)); process.stdout.write("ready\\n"); setInterval(() => undefined, 1000);';
+  it.each([
+    ['SIGTERM', 3],
+    ['SIGINT', 5],
+    ['SIGHUP', 6],
+  ] as const)('forwards %s to the command', async (signal, exitCode) => {
+    const script = `process.on("${signal}", () => process.exit(${exitCode})); process.stdout.write("ready\\n"); setInterval(() => undefined, 1000);`;
     const child = spawn(process.execPath, [ROLECALL_BIN, 'exec', ...role(), '--', process.execPath, '-e', script], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (stdout.includes('ready')) child.kill('SIGTERM');
+      if (stdout.includes('ready')) child.kill(signal);
     });
     const code = await new Promise<number | null>((resolveExit) => child.once('close', (exitCode) => resolveExit(exitCode)));
     clearTimeout(killer);
     expect(stdout).toContain('ready');
-    expect(code).toBe(3);
+    expect(code).toBe(exitCode);
   });
 
   it('refuses a nested exec unless --force', async () => {

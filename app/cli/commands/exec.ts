@@ -77,7 +77,8 @@ export const commandToRun = (command: readonly string[], env: NodeJS.ProcessEnv)
 };
 
 /**
- * Runs the child with stdio inherited, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its
+ * Runs the child with stdio inherited, forwarding SIGINT (unless it came from the terminal,
+ * which already sent it to the child)/SIGTERM/SIGHUP; resolves with its
  * exit code as a shell would report it (127 when the command is not found, 126 when it
  * cannot be run).
  */
@@ -86,6 +87,9 @@ export const runChild = (file: string, args: readonly string[], env: NodeJS.Proc
     const child = spawn(file, [...args], { stdio: 'inherit', env });
     const forwarders = FORWARDED_SIGNALS.map((signal) => {
       const forward = (): void => {
+        // Ctrl+C on a terminal reaches the whole foreground process group, the child included:
+        // a second SIGINT from us would read as "interrupt twice" (terraform then aborts hard).
+        if (signal === 'SIGINT' && process.stdin.isTTY) return;
         child.kill(signal);
       };
       process.on(signal, forward);
