@@ -43,9 +43,13 @@ const readJson = (url) => {
 const bundleIsStale = () => {
   const stamp = readJson(new URL('build.json', bundle));
   if (!stamp || typeof stamp.builtAt !== 'number' || !Array.isArray(stamp.inputs)) return true;
-  for (const input of stamp.inputs) {
-    const info = statSync(new URL(input, root), { throwIfNoEntry: false });
-    if (!info || info.mtimeMs > stamp.builtAt) return true;
+  try {
+    for (const input of stamp.inputs) {
+      const info = statSync(new URL(input, root), { throwIfNoEntry: false });
+      if (!info || info.mtimeMs > stamp.builtAt) return true;
+    }
+  } catch {
+    return true;
   }
   return false;
 };

@@ -26,14 +26,29 @@ export const cliEntryPoints = {
 };
 
 /**
- * Packages left out of the bundle. vite builds the web UI in a git checkout only (an installed
- * package serves its shipped dist/renderer), and ws's native add-ons are optional speed-ups it
- * loads in a try/catch. Everything else is inlined, so the package has no runtime dependencies.
+ * Packages left out of the bundle. vite builds the web UI and esbuild the Electron main, in a
+ * git checkout only (an installed package serves its shipped dist/renderer; `rolecall demo`
+ * builds the desktop app from sources); ws's native add-ons are optional speed-ups it loads
+ * in a try/catch. Everything else is inlined, so the package has no runtime dependencies.
  */
-export const cliExternal = ['vite', 'bufferutil', 'utf-8-validate'];
+export const cliExternal = ['vite', 'esbuild', 'electron', 'bufferutil', 'utf-8-validate'];
+
+/**
+ * zod re-exports all of its ~40 locales (270 kB, more than half of zod) as `z.locales` and
+ * `z.core.locales`; Rolecall uses neither and speaks English (zod configures `en` itself).
+ * Every process would parse them at start, `credential-process` included: give those two
+ * namespaces English only.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'rolecall-zod' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'rolecall-zod' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js';", resolveDir: root }));
+  },
+};
 
 /** Files besides the bundle's inputs whose change makes the bundle stale. */
-const extraStampInputs = ['package-lock.json', 'scripts/build-cli.mjs'];
+const extraStampInputs = ['package-lock.json', 'scripts/build-cli.mjs', 'scripts/cli-prelude.mjs'];
 
 /** esbuild's options for the CLI bundle written to outdir. */
 export const cliBuildOptions = (outdir) => ({
@@ -48,6 +63,8 @@ export const cliBuildOptions = (outdir) => ({
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
   external: cliExternal,
+  plugins: [zodEnglishOnly],
+  inject: ['scripts/cli-prelude.mjs'],
   // Less to parse at every start; names kept so errors and --debug stacks stay readable.
   minify: true,
   keepNames: true,
@@ -61,7 +78,7 @@ export const cliBuildOptions = (outdir) => ({
 });
 
 /** The sources (relative to the repository) the bundle was built from, for the stale check. */
-export const stampInputs = (metafile) => [...Object.keys(metafile.inputs).filter((input) => !input.includes('node_modules/')), ...extraStampInputs].sort();
+export const stampInputs = (metafile) => [...new Set([...Object.keys(metafile.inputs).filter((input) => !input.includes('node_modules/') && !/^[\w-]+:/.test(input)), ...extraStampInputs])].sort();
 
 const posixRelative = (path) => relative(root, path).split(sep).join('/');
 
