@@ -1,9 +1,12 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readlink, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { Ajv } from 'ajv';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const root = join(import.meta.dirname, '..');
@@ -50,6 +53,133 @@ describe('electron-builder.yml', () => {
     }
     expect(existsSync(join(root, 'assets', 'trayTemplate.png'))).toBe(true);
     expect(existsSync(join(root, 'assets', 'trayTemplate@2x.png'))).toBe(true);
+  });
+});
+
+interface ResourceSet {
+  readonly from: string;
+  readonly to: string;
+  readonly filter?: readonly string[];
+}
+
+describe('the rolecall command in the desktop app', () => {
+  const resources = config.extraResources as readonly ResourceSet[];
+  const cli = resources.filter((set) => set.to.startsWith('rolecall-cli/'));
+
+  it('ships the CLI bundle, its launcher and the web UI in the layout of the npm package', () => {
+    expect(Object.fromEntries(cli.map((set) => [set.to, set.from]))).toEqual({
+      'rolecall-cli/dist/cli': 'dist/cli',
+      'rolecall-cli/dist/renderer': 'dist/renderer',
+      'rolecall-cli/bin/rolecall.mjs': 'bin/rolecall.mjs',
+      'rolecall-cli/bin/rolecall': 'assets/cli/rolecall',
+      'rolecall-cli/bin/rolecall.cmd': 'assets/cli/rolecall.cmd',
+      'rolecall-cli/package.json': 'package.json',
+    });
+    // The bundle without its source maps and build metafile; dist/ is built by `npm run build`.
+    expect(cli.find((set) => set.from === 'dist/cli')?.filter).toEqual(['*.mjs', '*.LEGAL.txt', 'build.json']);
+    for (const set of cli) if (!set.from.startsWith('dist/')) expect(existsSync(join(root, set.from)), set.from).toBe(true);
+    expect((config.files as string[]).some((pattern) => pattern.startsWith('dist/cli'))).toBe(false);
+  });
+
+  it('keeps the RunAsNode fuse on, which the launchers need to run the app binary as Node', () => {
+    expect(config.electronFuses).toMatchObject({ runAsNode: true });
+    const sh = readFileSync(join(root, 'assets/cli/rolecall'), 'utf8');
+    const cmd = readFileSync(join(root, 'assets/cli/rolecall.cmd'), 'utf8');
+    for (const script of [sh, cmd]) {
+      expect(script).toMatch(/ELECTRON_RUN_AS_NODE=1/);
+      expect(script).toMatch(/RunAsNode/);
+    }
+    expect(sh).toMatch(/"\$bin\/rolecall\.mjs" "\$@"/);
+    expect(cmd).toMatch(/"%~dp0\.\.\\\.\.\\\.\.\\Rolecall\.exe" "%~dp0rolecall\.mjs" %\*/);
+    expect(cmd.split('\n').every((line) => line === '' || line.endsWith('\r'))).toBe(true);
+  });
+
+  describe('the deb scripts', () => {
+    const defaults = join(dirname(require.resolve('app-builder-lib/package.json')), 'templates', 'linux');
+    const deb = config.deb as { afterInstall: string; afterRemove: string };
+
+    it("are electron-builder's own scripts plus the rolecall link, with only the macros it defines", () => {
+      expect(deb).toMatchObject({ afterInstall: 'assets/linux/after-install.sh', afterRemove: 'assets/linux/after-remove.sh' });
+      for (const [ours, theirs] of [
+        [deb.afterInstall, 'after-install.tpl'],
+        [deb.afterRemove, 'after-remove.tpl'],
+      ] as const) {
+        const text = readFileSync(join(root, ours), 'utf8');
+        // Replacing the default script must not drop what it does (the app's own /usr/bin link, chrome-sandbox, AppArmor).
+        expect(text.startsWith(readFileSync(join(defaults, theirs), 'utf8').trimEnd())).toBe(true);
+        expect(new Set([...text.matchAll(/\$\{([a-zA-Z]+)\}/g)].map((match) => match[1]))).toEqual(new Set(['executable', 'sanitizedProductName']));
+        expect(spawnSync('bash', ['-n', join(root, ours)]).status).toBe(0);
+      }
+    });
+
+    /** Our part of a script (after electron-builder's), its macros filled in and its absolute paths moved under `fakeRoot`. */
+    const rolecallPart = (file: string, template: string, fakeRoot: string): string =>
+      readFileSync(join(root, file), 'utf8')
+        .slice(readFileSync(join(defaults, template), 'utf8').trimEnd().length)
+        .replaceAll('${sanitizedProductName}', 'Rolecall')
+        .replaceAll('${executable}', 'rolecall-desktop')
+        .replaceAll('/usr/bin/', `${fakeRoot}/usr/bin/`)
+        .replaceAll("'/opt/", `'${fakeRoot}/opt/`);
+
+    let fakeRoot: string;
+    beforeAll(async () => {
+      fakeRoot = await mkdtemp(join(tmpdir(), 'rolecall-deb-'));
+    });
+    afterAll(async () => {
+      await rm(fakeRoot, { recursive: true, force: true });
+    });
+
+    it('link /usr/bin/rolecall to the shipped launcher, leave another rolecall alone, and remove only their own link', async () => {
+      const launcher = join(fakeRoot, 'opt/Rolecall/resources/rolecall-cli/bin/rolecall');
+      const link = join(fakeRoot, 'usr/bin/rolecall');
+      await mkdir(join(fakeRoot, 'usr/bin'), { recursive: true });
+      await mkdir(join(fakeRoot, 'opt/Rolecall/resources/rolecall-cli/bin'), { recursive: true });
+      await writeFile(launcher, '#!/bin/sh\n', { mode: 0o644 });
+      const install = () => execFileSync('bash', ['-c', rolecallPart(deb.afterInstall, 'after-install.tpl', fakeRoot)], { encoding: 'utf8' });
+      const remove = () => execFileSync('bash', ['-c', rolecallPart(deb.afterRemove, 'after-remove.tpl', fakeRoot)], { encoding: 'utf8' });
+
+      install();
+      expect(await readlink(link)).toBe(launcher);
+      expect(spawnSync('test', ['-x', launcher]).status).toBe(0);
+      install(); // an upgrade reinstalls over its own link
+      expect(await readlink(link)).toBe(launcher);
+      remove();
+      expect(existsSync(link)).toBe(false);
+
+      await writeFile(link, '#!/bin/sh\necho npm rolecall\n');
+      expect(install()).toMatch(/Not linking .*another rolecall command is installed there/);
+      remove();
+      expect(await readFile(link, 'utf8')).toContain('npm rolecall');
+    });
+  });
+
+  describe('assets/cli/rolecall', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await realpath(await mkdtemp(join(tmpdir(), 'rolecall-launcher-')));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it("runs the shipped bin/rolecall.mjs with the app's binary as Node, through the /usr/bin link, and names itself for config populate", async () => {
+      // /opt/Rolecall as the deb installs it; the "app binary" is a stand-in that checks it is asked to be Node.
+      const bin = join(dir, 'opt/Rolecall/resources/rolecall-cli/bin');
+      await mkdir(bin, { recursive: true });
+      const runtime = join(dir, 'opt/Rolecall/rolecall-desktop');
+      await writeFile(runtime, `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "not run as node" >&2; exit 9; }\nexec '${process.execPath}' "$@"\n`);
+      await chmod(runtime, 0o755);
+      await copyFile(join(root, 'assets/cli/rolecall'), join(bin, 'rolecall'));
+      await chmod(join(bin, 'rolecall'), 0o755);
+      await writeFile(join(bin, 'rolecall.mjs'), 'console.log(JSON.stringify({ argv: process.argv.slice(2), launcher: process.env.ROLECALL_LAUNCHER }));\n');
+      await mkdir(join(dir, 'usr/bin'), { recursive: true });
+      await symlink(join(bin, 'rolecall'), join(dir, 'usr/bin/rolecall'));
+
+      const run = spawnSync(join(dir, 'usr/bin/rolecall'), ['ls', 'prod admin', '--json'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ argv: ['ls', 'prod admin', '--json'], launcher: join(bin, 'rolecall') });
+    });
   });
 });
 

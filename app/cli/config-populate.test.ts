@@ -104,8 +104,8 @@ describe('rolecall config populate', () => {
 
   it('--credential-process writes profiles that run the installed `rolecall` found on PATH, never node or a checkout', async () => {
     const { launcher, binDir } = await installedLauncher('prefix');
-    fx = { ...fx, env: { ...fx.env, PATH: binDir, ROLECALL_LAUNCHER: launcher } };
-    const output = await populate({ credentialProcess: true, filter: 'prod readonly' });
+    const output = captureOutput();
+    await configPopulate({ credentialProcess: true, filter: 'prod readonly' }, output, { ...fx.env, PATH: binDir, ROLECALL_LAUNCHER: launcher });
     expect(output.stderr.at(-1)).toBe(`Profiles run \`${join(binDir, 'rolecall')} credential-process\`; the AWS CLI and SDKs get credentials from Rolecall while you are signed in.`);
     const text = await readConfig();
     expect(text).toContain(
