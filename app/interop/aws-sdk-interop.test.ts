@@ -9,7 +9,7 @@ import { openCliCore } from '../cli/cli-core';
 import { defaultSettings } from '../model/settings';
 import { createInstance } from '../session/instance-registry';
 import { FileSettingsStore } from '../storage/file-settings-store';
-import { awsCliPath, isolatedUser, python, realClientsMissing, requestsOf, rolecall, rolecallLogin, run } from './test-support/interop-support';
+import { awsCliPath, isolatedUser, python, realClientsMissing, requestsOf, rolecall, rolecallLogin, rolecallOnPath, run } from './test-support/interop-support';
 
 const missing = realClientsMissing();
 if (missing) console.log(`Skipping the boto3 / AWS CLI interop proofs: ${missing}`);
@@ -106,7 +106,7 @@ describe.skipIf(Boolean(missing))('one sign-in for Rolecall, boto3 and the AWS C
     // Matched by role, so the two sso_* profiles of that account switch mode in place.
     expect(populate.stderr).toMatch(/0 profiles added, 2 updated, 0 removed/);
     const config = await readFile(user.env.AWS_CONFIG_FILE!, 'utf8');
-    expect(config).toContain(`[profile ${profile}]\ncredential_process = ${process.execPath} ${join(__dirname, '../../bin/rolecall.mjs')} credential-process --account ${role.accountId} --role ${role.roleName} --instance `);
+    expect(config).toContain(`[profile ${profile}]\ncredential_process = ${rolecallOnPath(user.home)} credential-process --account ${role.accountId} --role ${role.roleName} --instance `);
 
     const callsBefore = await requestsOf(emu, 'GetRoleCredentials');
     const first = await python<BotoCredentials>('credentials', { profile }, user.env);

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { OperationCounters, RunningEmulator } from '../../../emulator/options';
 import { probePython } from '../../aws-cli-cache/interop/run-python';
 
@@ -49,8 +49,16 @@ export const isolatedUser = async (emu: RunningEmulator): Promise<{ home: string
     PYTHONUTF8: '1',
     NO_COLOR: '1',
   });
+  // `rolecall` installed on PATH the way `npm link` installs it, so `config populate
+  // --credential-process` writes a command that outlives this checkout (it refuses otherwise).
+  await mkdir(join(home, 'bin'), { recursive: true });
+  await symlink(ROLECALL_BIN, join(home, 'bin', 'rolecall'));
+  env.PATH = `${join(home, 'bin')}${delimiter}${env.PATH ?? ''}`;
   return { home, env };
 };
+
+/** The `rolecall` an isolated user has on PATH (see isolatedUser). */
+export const rolecallOnPath = (home: string): string => join(home, 'bin', 'rolecall');
 
 /** Runs a program asynchronously (the emulator answers from this same process, so never spawnSync). */
 export const run = (command: string, args: readonly string[], env: Record<string, string>, options: { input?: string; onTick?: () => void } = {}): Promise<Run> =>
