@@ -30,6 +30,7 @@ const { SafeStorageSecretStore } = await import('./adapters/safe-storage-secret-
 let emulator: RunningEmulator;
 let home: string;
 let core: RolecallController;
+let signedInAt = 0;
 const clock = new AdjustableClock();
 
 const env = (): NodeJS.ProcessEnv => isolatedCliEnv(home, { ROLECALL_NO_AGENT: '1' });
@@ -69,6 +70,7 @@ beforeAll(async () => {
   for (let i = 0; i < 200 && emulator.pendingUserCodes().length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
   emulator.approveDevice(emulator.pendingUserCodes()[0]!);
   await signingIn;
+  signedInAt = Date.now();
 }, 60_000);
 
 afterAll(async () => {
@@ -84,8 +86,10 @@ describe('the desktop app and CLI processes on one config dir', () => {
     const [account] = directory.accounts;
     const cacheFile = ssoCacheFile({ HOME: home }, instance!.ssoSessionName);
     const token = JSON.parse(await readFile(cacheFile, 'utf8')) as Record<string, string>;
-    const heldExpiry = parseCacheTime(token.expiresAt!)!;
 
+    // The AWS CLI cache keeps whole seconds: refresh at least two seconds after the sign-in, so
+    // the token the CLI stores outlives the desktop's own even as that file rounds it.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, signedInAt + 2_000 - Date.now())));
     // The CLI finds the token expired first (as if its clock were ahead) and refreshes it.
     await writeSsoCache({
       env: { HOME: home },
@@ -109,7 +113,8 @@ describe('the desktop app and CLI processes on one config dir', () => {
     expect(requests('CreateToken')).toBe(1);
 
     // Now the desktop's own token expires: refreshing with its retired refresh token would be InvalidGrant.
-    clock.advance(heldExpiry + 1_000 - Date.now());
+    // Just past the expiry of the token the desktop holds (its own, to the millisecond).
+    clock.advance(core.snapshot().instances[0]!.session.expiresAt! + 1 - Date.now());
     const ref = { instanceId: instance!.id, accountId: account!.accountId, roleName: account!.roles[1] ?? account!.roles[0]! };
     await expect(core.credentials(ref)).resolves.toMatchObject({ accessKeyId: expect.any(String) });
     expect(core.snapshot().instances[0]?.session.status).toBe('signed-in');
