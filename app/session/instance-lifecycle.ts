@@ -14,6 +14,8 @@ import { newRuntime } from './runtime';
 import type { InstanceRuntime } from './runtime';
 import type { TokenVault } from './token-vault';
 import { clearSession, holdToken, liveToken } from './session-state';
+import { tokenLockName } from './session-tokens';
+import { withFileLock } from '../storage/file-lock';
 
 /**
  * Instances coming and going: loading them (with their cached directory and token) at
@@ -123,8 +125,10 @@ export class InstanceLifecycle {
       // Best effort: the local sign-out must succeed even when AWS cannot be reached.
       await logoutPortal({ portal: this.clients.of(runtime.instance).portal, accessToken: token.accessToken }).catch(() => undefined);
     }
-    // An `aws sso login` token is the AWS CLI's to remove, not ours.
-    await this.vault.remove(runtime.instance, this.state.interop() && runtime.tokenSource !== 'aws-cli-cache');
+    // An `aws sso login` token is the AWS CLI's to remove, not ours. Under the token lock, so a
+    // save still in flight (a sign-in or refresh that just finished) cannot land after it.
+    const removeShared = this.state.interop() && runtime.tokenSource !== 'aws-cli-cache';
+    await withFileLock(this.state.ports.cacheDir, tokenLockName(runtime.instance.id), () => this.vault.remove(runtime.instance, removeShared));
     this.credentials.forgetInstance(runtime.instance.id);
     // Credentials `rolecall credential-process` cached on disk go with the session.
     await this.credentialProcessCache.forgetInstance(runtime.instance.id).catch(() => undefined);
