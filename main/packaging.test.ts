@@ -81,6 +81,18 @@ describe('the rolecall command in the desktop app', () => {
     expect((config.files as string[]).some((pattern) => pattern.startsWith('dist/cli'))).toBe(false);
   });
 
+  it('sets every Electron fuse that hardens the packaged app', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: true,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
   it('keeps the RunAsNode fuse on, which the launchers need to run the app binary as Node', () => {
     expect(config.electronFuses).toMatchObject({ runAsNode: true });
     const sh = readFileSync(join(root, 'assets/cli/rolecall'), 'utf8');
