@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, cliFixture } from './test-support/cli-fixture';
 import type { CliFixture } from './test-support/cli-fixture';
 import { ROLECALL_BIN, isolatedCliEnv, runRolecall } from './test-support/run-cli';
+import { runProgram } from './test-support/run-cli';
 
 /**
  * The bash completion script in a real bash: commands and options from the command tree,
@@ -43,19 +43,7 @@ const complete = async (script: string, lines: readonly (readonly string[])[]): 
     'try() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _rolecall; printf "%s\\n" "${COMPREPLY[@]}"; echo "@@"; }',
     ...lines.map((words) => `try ${words.map(quote).join(' ')}`),
   ].join('\n');
-  const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun, reject) => {
-    const child = spawn('bash', ['--norc', '--noprofile', '-c', driver], { env, cwd: fixture.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
+  const result = await runProgram('bash', ['--norc', '--noprofile', '-c', driver], { env, cwd: fixture.dir });
   expect(result.code, result.stderr).toBe(0);
   return result.stdout
     .split('@@\n')

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../web/renderer-build';
+import { runProgram } from './test-support/run-cli';
 
 /**
  * The package as users get it: `npm pack` of this checkout, `npm install -g` of the tarball
@@ -49,22 +50,7 @@ interface Run {
 
 /** Runs the installed command (its bin link, as a shell would find it) to completion. */
 const rolecall = (args: readonly string[], onStderr?: (stderr: string) => void, command = rolecallBin): Promise<Run> =>
-  new Promise((resolveRun, reject) => {
-    const child = spawn(command, [...args], { env: userEnv(), cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      onStderr?.(stderr);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
+  runProgram(command, args, { env: userEnv(), cwd: home, ...(onStderr ? { onStderr } : {}) });
 
 /** Starts a long-running installed command; resolves with its first stdout line (JSON). */
 const serve = <T,>(args: readonly string[]): Promise<T> =>

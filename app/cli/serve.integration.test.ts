@@ -9,6 +9,7 @@ import type { RunningEmulator } from '../../emulator/options';
 import { probePython } from '../aws-cli-cache/interop/run-python';
 import { realClientsMissing } from '../interop/test-support/interop-support';
 import { ROLECALL_BIN, isolatedCliEnv, loginThroughCli, runRolecall } from './test-support/run-cli';
+import { runProgram } from './test-support/run-cli';
 
 /**
  * `rolecall serve` with unmodified clients: boto3's and SDK v3's default credential chains
@@ -39,19 +40,7 @@ const clientEnv = (vars: Record<string, string>): NodeJS.ProcessEnv => ({
 });
 
 const runClient = (file: string, args: readonly string[], clientVars: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolveRun, reject) => {
-    const child = spawn(file, [...args], { env: clientVars, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      resolveRun({ code, stdout, stderr });
-    });
-  });
+  runProgram(file, args, { env: clientVars, cwd: REPO });
 
 /** Starts `rolecall serve` and resolves once it printed both export lines. */
 const startServe = (): Promise<typeof served> =>

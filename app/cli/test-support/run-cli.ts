@@ -21,16 +21,23 @@ export const isolatedCliEnv = (home: string, extra: NodeJS.ProcessEnv = {}): Nod
   return { ...env, HOME: home, ROLECALL_HOME: join(home, 'rolecall'), ROLECALL_NO_BROWSER: '1', NO_COLOR: '1', ...extra };
 };
 
-/** Runs the CLI as a separate process (killed after 2 minutes); `onStderr` sees stderr as it arrives. */
-export const runRolecall = (args: readonly string[], env: NodeJS.ProcessEnv, onStderr?: (stderr: string) => void): Promise<CliRun> =>
+/**
+ * Runs a program to completion (killed after 2 minutes), collecting stdout and stderr;
+ * `onStderr` sees stderr as it arrives (to approve a device code, say).
+ */
+export const runProgram = (
+  command: string,
+  args: readonly string[],
+  options: { readonly env: NodeJS.ProcessEnv; readonly cwd?: string; readonly onStderr?: (stderr: string) => void },
+): Promise<CliRun> =>
   new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [ROLECALL_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], { env: options.env, ...(options.cwd ? { cwd: options.cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      onStderr?.(stderr);
+      options.onStderr?.(stderr);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.once('error', reject);
@@ -39,6 +46,10 @@ export const runRolecall = (args: readonly string[], env: NodeJS.ProcessEnv, onS
       resolveRun({ code, stdout, stderr });
     });
   });
+
+/** Runs the CLI as a separate process; `onStderr` sees stderr as it arrives. */
+export const runRolecall = (args: readonly string[], env: NodeJS.ProcessEnv, onStderr?: (stderr: string) => void): Promise<CliRun> =>
+  runProgram(process.execPath, [ROLECALL_BIN, ...args], { env, ...(onStderr ? { onStderr } : {}) });
 
 /** `rolecall login` against an emulator, approving the device code as soon as the CLI prints it. */
 export const loginThroughCli = (emulator: RunningEmulator, env: NodeJS.ProcessEnv, startUrl = emulator.startUrl): Promise<CliRun> => {
