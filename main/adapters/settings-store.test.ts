@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultSettings } from '../../app/model/settings';
 
 // electron-store imports the `electron` package, which on this machine (no binary) only
@@ -13,8 +13,14 @@ vi.hoisted(() => {
 const { electronStorePath, openElectronStore } = await import('./electron-stores');
 const { ElectronSettingsStore } = await import('./settings-store');
 
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
 const setup = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rolecall-settings-'));
+  dirs.push(dir);
   const onCorrupt = vi.fn();
   const store = new ElectronSettingsStore({
     path: electronStorePath(dir, 'settings'),
