@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,8 +10,15 @@ import {
 import { SSOClient } from '@aws-sdk/client-sso';
 import type { EmulatorOptions, RunningEmulator } from './options';
 import { startEmulator } from './server';
+import { afterAll } from 'vitest';
 
 /** Shared set-up for the emulator's own tests: a quiet emulator, real SDK clients, a fake clock. */
+
+// The temp homes of this test file, removed after its last test so runs leave none behind.
+const homes: string[] = [];
+afterAll(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
 
 /** Points HOME at an empty temp dir and drops AWS variables, so no test reads or writes the real ~/.aws. */
 export const isolateHome = (): string => {
@@ -19,6 +26,7 @@ export const isolateHome = (): string => {
   process.env.HOME = home;
   process.env.USERPROFILE = home;
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  homes.push(home);
   return home;
 };
 
