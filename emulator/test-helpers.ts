@@ -15,10 +15,13 @@ import { afterAll } from 'vitest';
 /** Shared set-up for the emulator's own tests: a quiet emulator, real SDK clients, a fake clock. */
 
 // The temp homes of this test file, removed after its last test so runs leave none behind.
+// (Benchmarks import these helpers too, outside vitest: there is no test file to end then.)
 const homes: string[] = [];
-afterAll(() => {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
+if (process.env.VITEST) {
+  afterAll(() => {
+    for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+  });
+}
 
 /** Points HOME at an empty temp dir and drops AWS variables, so no test reads or writes the real ~/.aws. */
 export const isolateHome = (): string => {
