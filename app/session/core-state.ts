@@ -48,10 +48,7 @@ export class CoreState {
   async updateSettings(change: (stored: Settings) => Settings): Promise<Settings> {
     const next = await this.ports.settings.update(change);
     this.current = next;
-    for (const instance of next.instances) {
-      const runtime = this.runtimes.get(instance.id);
-      if (!runtime) await this.adoptInstance?.(instance);
-    }
+    for (const instance of next.instances) if (!this.runtimes.has(instance.id)) await this.adoptInstance?.(instance);
     this.changed();
     return next;
   }

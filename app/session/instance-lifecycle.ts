@@ -14,8 +14,7 @@ import { newRuntime } from './runtime';
 import type { InstanceRuntime } from './runtime';
 import type { TokenVault } from './token-vault';
 import { clearSession, holdToken, liveToken } from './session-state';
-import { tokenLockName } from './session-tokens';
-import { withFileLock } from '../storage/file-lock';
+import { withTokenLock } from './session-tokens';
 
 /**
  * Instances coming and going: loading them (with their cached directory and token) at
@@ -120,15 +119,15 @@ export class InstanceLifecycle {
   async signOut(runtime: InstanceRuntime): Promise<void> {
     runtime.signIn?.abort.abort();
     runtime.syncAbort?.abort();
-    const token = runtime.token;
-    if (token && liveToken(runtime, this.state.ports.clock.now())) {
+    const live = liveToken(runtime, this.state.ports.clock.now());
+    if (live) {
       // Best effort: the local sign-out must succeed even when AWS cannot be reached.
-      await logoutPortal({ portal: this.clients.of(runtime.instance).portal, accessToken: token.accessToken }).catch(() => undefined);
+      await logoutPortal({ portal: this.clients.of(runtime.instance).portal, accessToken: live.accessToken }).catch(() => undefined);
     }
     // An `aws sso login` token is the AWS CLI's to remove, not ours. Under the token lock, so a
     // save still in flight (a sign-in or refresh that just finished) cannot land after it.
     const removeShared = this.state.interop() && runtime.tokenSource !== 'aws-cli-cache';
-    await withFileLock(this.state.ports.cacheDir, tokenLockName(runtime.instance.id), () => this.vault.remove(runtime.instance, removeShared));
+    await withTokenLock(this.state.ports.cacheDir, runtime.instance.id, () => this.vault.remove(runtime.instance, removeShared));
     this.credentials.forgetInstance(runtime.instance.id);
     // Credentials `rolecall credential-process` cached on disk go with the session.
     await this.credentialProcessCache.forgetInstance(runtime.instance.id).catch(() => undefined);

@@ -17,8 +17,13 @@ const noLongerValid = (runtime: InstanceRuntime): string =>
 /** Refresh failures after which only a new sign-in helps; anything else (5xx, network, throttling) is worth retrying. */
 const FINAL_REFRESH_FAILURES = new Set(['invalid-grant', 'signed-out', 'invalid-client']);
 
-/** The cross-process lock around one instance's refresh token (AWS rotates it: two refreshes at once would sign one process out). */
-export const tokenLockName = (instanceId: string): string => lockName('token', instanceId);
+/**
+ * Runs `task` under the cross-process lock around one instance's stored token: refreshes,
+ * saves and removals of it never interleave (AWS rotates the refresh token, so two refreshes
+ * at once would sign one process out).
+ */
+export const withTokenLock = <T>(lockDir: string, instanceId: string, task: () => Promise<T>): Promise<T> =>
+  withFileLock(lockDir, lockName('token', instanceId), task);
 
 /**
  * Each instance's access token: storing it, refreshing it (once at a time across every
@@ -51,7 +56,7 @@ export class SessionTokens {
 
   /** Keeps a token from a new sign-in, under the token lock so it cannot interleave with a refresh. */
   storeSignedIn(runtime: InstanceRuntime, token: SsoToken): Promise<void> {
-    return withFileLock(this.lockDir, tokenLockName(runtime.instance.id), () => this.store(runtime, token, 'rolecall'));
+    return withTokenLock(this.lockDir, runtime.instance.id, () => this.store(runtime, token, 'rolecall'));
   }
 
   /** Holds and saves a token; callers hold the token lock. */
@@ -80,7 +85,7 @@ export class SessionTokens {
     if (runtime.refreshing) return runtime.refreshing;
     const held = runtime.token;
     if (!held) return Promise.reject(this.signedOutError(runtime));
-    const refreshing = withFileLock(this.lockDir, tokenLockName(runtime.instance.id), async () => {
+    const refreshing = withTokenLock(this.lockDir, runtime.instance.id, async () => {
       if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;
       if (!this.canRefresh(held)) throw this.signedOutError(runtime);
       let refreshed: SsoToken;

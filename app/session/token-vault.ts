@@ -54,7 +54,7 @@ export class TokenVault {
     await this.secrets.set(secretKey(instance), JSON.stringify(token));
     if (!interop) return;
     const shared = await this.loadShared(instance);
-    if (shared && shared.accessToken !== token.accessToken && isNewerToken(shared, token)) return;
+    if (shared && isNewerToken(shared, token)) return;
     await writeSsoCache({ env: this.env, sessionName: instance.ssoSessionName, token });
   }
 

@@ -78,7 +78,7 @@ export class ElectronSettingsStore implements SettingsStore {
     });
   }
 
-  /** Writes the whole store; only update() calls it, inside the lock. */
+  /** Writes the whole store, with no lock: the core changes settings through update() only. */
   async save(settings: Settings): Promise<void> {
     const parsed = settingsSchema.safeParse(settings);
     if (!parsed.success) throw new RolecallError('internal', 'Rolecall refused to save settings that do not match their schema.');
