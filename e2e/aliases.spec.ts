@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from '../emulator/directory-seed';
-import { collectPageErrors, launchChromium, newAppContext } from './support/browser';
+import { openAppPage } from './support/browser';
 import { addInstanceThroughForm, evaluatePosixExports, signInThroughVerificationPage } from './support/flows';
 import { defaultDirectory, startHarness } from './support/harness';
 import type { Harness } from './support/harness';
@@ -48,11 +48,7 @@ const openAliasEditor = async (): Promise<void> => {
 describe('account aliases and sso-session renames in Chromium, against the emulator', () => {
   beforeAll(async () => {
     harness = await startHarness({ prefix: 'aliases' });
-    browser = await launchChromium(harness.sandbox.env);
-    ({ context, offHostRequests } = await newAppContext(browser, harness.origin));
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    await page.goto(harness.url);
+    ({ browser, context, offHostRequests, page, pageErrors } = await openAppPage(harness));
     await addInstanceThroughForm(page, harness.emulator, 'Emulator');
     await signInThroughVerificationPage(page, context);
     const search = page.getByRole('searchbox', { name: 'Search' });

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryFile } from '../emulator/options';
-import { collectPageErrors, launchChromium, newAppContext } from './support/browser';
+import { openAppPage } from './support/browser';
 import { addInstanceThroughForm, signInThroughVerificationPage } from './support/flows';
 import { startHarness } from './support/harness';
 import type { Harness } from './support/harness';
@@ -32,11 +32,8 @@ let pageErrors: string[];
 describe('hostile account names in the UI', () => {
   beforeAll(async () => {
     harness = await startHarness({ prefix: 'hostile', emulator: { directory } });
-    browser = await launchChromium(harness.sandbox.env);
-    const { context } = await newAppContext(browser, harness.origin);
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    await page.goto(harness.url);
+    let context: BrowserContext;
+    ({ browser, context, page, pageErrors } = await openAppPage(harness));
     await addInstanceThroughForm(page, harness.emulator, 'Emulator');
     await signInThroughVerificationPage(page, context);
     const search = page.getByRole('searchbox', { name: 'Search' });

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from '../emulator/directory-seed';
-import { collectPageErrors, launchChromium, newAppContext } from './support/browser';
+import { openAppPage } from './support/browser';
 import { addInstanceThroughForm, evaluatePosixExports, signInThroughVerificationPage } from './support/flows';
 import { defaultDirectory, startHarness } from './support/harness';
 import type { Harness } from './support/harness';
@@ -27,11 +27,7 @@ let offHostRequests: string[];
 describe('rolecall web in Chromium, against the emulator', () => {
   beforeAll(async () => {
     harness = await startHarness({ prefix: 'web-app' });
-    browser = await launchChromium(harness.sandbox.env);
-    ({ context, offHostRequests } = await newAppContext(browser, harness.origin));
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    await page.goto(harness.url);
+    ({ browser, context, offHostRequests, page, pageErrors } = await openAppPage(harness));
   }, 90_000);
 
   afterAll(async () => {

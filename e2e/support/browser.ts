@@ -68,3 +68,20 @@ export const collectPageErrors = (page: Page): string[] => {
   page.on('crash', () => errors.push('the page crashed'));
   return errors;
 };
+
+export interface AppPage extends AppContext {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Page errors and console errors so far (see collectPageErrors). */
+  readonly pageErrors: string[];
+}
+
+/** Chromium with one app context and page, errors collected, opened on the launch link `url`. */
+export const openAppPage = async (target: { readonly sandbox: { readonly env: SandboxEnv }; readonly origin: string; readonly url: string }): Promise<AppPage> => {
+  const browser = await launchChromium(target.sandbox.env);
+  const { context, offHostRequests } = await newAppContext(browser, target.origin);
+  const page = await context.newPage();
+  const pageErrors = collectPageErrors(page);
+  await page.goto(target.url);
+  return { browser, context, offHostRequests, page, pageErrors };
+};
