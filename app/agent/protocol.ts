@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRequestChannel } from '../ipc/contract';
 import type { EventChannel, IpcError, RequestChannel } from '../ipc/contract';
+import { answerError, parseJsonRecord } from '../ipc/wire-json';
 import { roleRefSchema } from '../model/roles';
 import { copyFormatSchema } from '../model/settings';
 
@@ -181,23 +182,15 @@ export class FrameReader {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-
 /** Reads one owner frame on the client; undefined for anything that is not one. */
 export const parseOwnerMessage = (raw: string): OwnerMessage | undefined => {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(value)) return undefined;
+  const value = parseJsonRecord(raw);
+  if (!value) return undefined;
   if (typeof value.event === 'string') return { event: value.event as EventChannel, payload: value.payload };
   if (typeof value.id !== 'number' && value.id !== null) return undefined;
   if (value.ok === true) return { id: value.id, ok: true, result: value.result };
-  if (value.ok === false && isRecord(value.error) && typeof value.error.code === 'string' && typeof value.error.message === 'string') {
-    return { id: value.id, ok: false, error: { code: value.error.code, message: value.error.message } };
-  }
+  const error = answerError(value);
+  if (error) return { id: value.id, ok: false, error };
   return undefined;
 };
 

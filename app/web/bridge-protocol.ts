@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRequestChannel } from '../ipc/contract';
 import type { EventChannel, IpcError, IpcResult, RequestChannel } from '../ipc/contract';
+import { answerError, isRecord, parseJsonRecord } from '../ipc/wire-json';
 
 /**
  * The wire format of the web bridge: the IPC contract carried over one WebSocket. Shared by
@@ -72,23 +73,12 @@ export const parseClientMessage = (raw: string): ParsedClientMessage => {
   return { ok: true, request: { id, channel, payload } };
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-
-const isIpcResult = (value: unknown): value is IpcResult<unknown> => {
-  if (!isRecord(value)) return false;
-  if (value.ok === true) return true;
-  return value.ok === false && isRecord(value.error) && typeof value.error.code === 'string' && typeof value.error.message === 'string';
-};
+const isIpcResult = (value: unknown): value is IpcResult<unknown> => isRecord(value) && (value.ok === true || answerError(value) !== undefined);
 
 /** Reads a server message on the page; undefined for anything that is not one. */
 export const parseServerMessage = (raw: string): ServerMessage | undefined => {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(value)) return undefined;
+  const value = parseJsonRecord(raw);
+  if (!value) return undefined;
   if (typeof value.event === 'string') return { event: value.event as EventChannel, payload: value.payload };
   if ((typeof value.id === 'number' || value.id === null) && isIpcResult(value.result)) {
     return { id: value.id, result: value.result };
