@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `rolecall` command. It runs the CLI bundled by scripts/build-cli.mjs into dist/cli/
 // (plain JavaScript: nothing is compiled at run time) and dispatches the entries that need
-// not load the whole CLI. The emulator is dispatched here rather than from app/cli because
+// not load the whole CLI. The emulator is dispatched here rather than from cli/ because
 // the core never imports emulator/.
 //
 // In an installed package (npm, or the desktop app's resources) there are no sources and
@@ -24,9 +24,9 @@ const bundle = new URL('dist/cli/', root);
 
 /** The sources of each bundle entry (the same table as scripts/build-cli.mjs). */
 const sources = {
-  main: 'app/cli/main.ts',
-  'credential-process': 'app/cli/commands/credential-process.ts',
-  output: 'app/cli/output.ts',
+  main: 'cli/main.ts',
+  'credential-process': 'cli/commands/credential-process.ts',
+  output: 'cli/output.ts',
   emulator: 'emulator/cli.ts',
   demo: 'scripts/demo.ts',
 };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { _electron } from 'playwright-core';
 import type { ElectronApplication } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../app/web/renderer-build';
+import { buildRenderer } from '../web/renderer-build';
 import { findElectron } from '../scripts/electron-binary';
 import { startEmulator } from '../emulator/server';
 import type { RunningEmulator } from '../emulator/options';

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildRenderer } from '../app/web/renderer-build';
-import { startWebServer } from '../app/web/server';
-import type { WebServer } from '../app/web/server';
-import { createMemoryCore, generateAccounts } from '../app/web/test-support/memory-core';
-import type { MemoryCore } from '../app/web/test-support/memory-core';
+import { buildRenderer } from '../web/renderer-build';
+import { startWebServer } from '../web/server';
+import type { WebServer } from '../web/server';
+import { createMemoryCore, generateAccounts } from '../app/session/test-support/memory-core';
+import type { MemoryCore } from '../app/session/test-support/memory-core';
 
 /**
  * The renderer in a real browser, through `rolecall web`'s server and an in-memory core

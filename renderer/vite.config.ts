@@ -1,4 +1,4 @@
-import { rendererViteConfig } from '../app/web/renderer-vite-config';
+import { rendererViteConfig } from '../web/renderer-vite-config';
 
 // vite's CLI wants a default export; the configuration itself is shared with buildRenderer.
 export default rendererViteConfig();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the CLI with esbuild into dist/cli/ (ESM, code-split), so `rolecall` never compiles
 // TypeScript at run time. Entries (bin/rolecall.mjs dispatches them):
-//   main.mjs                the whole CLI (app/cli/main.ts)
+//   main.mjs                the whole CLI (cli/main.ts)
 //   credential-process.mjs  the fast path the AWS CLI and SDKs start for every lookup
 //   output.mjs              the process output the fast path writes through
 //   emulator.mjs            `rolecall emulator` (emulator/cli.ts)
@@ -18,9 +18,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const cliEntryPoints = {
-  main: 'app/cli/main.ts',
-  'credential-process': 'app/cli/commands/credential-process.ts',
-  output: 'app/cli/output.ts',
+  main: 'cli/main.ts',
+  'credential-process': 'cli/commands/credential-process.ts',
+  output: 'cli/output.ts',
   emulator: 'emulator/cli.ts',
   demo: 'scripts/demo.ts',
 };

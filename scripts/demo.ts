@@ -5,12 +5,12 @@ import { spawn } from 'node:child_process';
 import { startEmulator } from '../emulator/server';
 import { findElectron } from './electron-binary';
 import type { RunningEmulator } from '../emulator/options';
-import { openCliCore } from '../app/cli/cli-core';
-import { canOpenBrowser, systemBrowser } from '../app/cli/system-browser';
+import { openCliCore } from '../cli/cli-core';
+import { canOpenBrowser, systemBrowser } from '../cli/system-browser';
 import { formatCredentials } from '../app/credentials/formats';
 import type { RolecallController } from '../app/session/controller';
-import { buildRenderer } from '../app/web/renderer-build';
-import { startWebServer } from '../app/web/server';
+import { buildRenderer } from '../web/renderer-build';
+import { startWebServer } from '../web/server';
 
 /**
  * `npm run demo`: Rolecall against the bundled IAM Identity Center emulator, no AWS account

@@ -3,15 +3,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { RolecallError } from '../model/errors';
 import type { RoleRef } from '../model/roles';
 import { defaultSettings } from '../model/settings';
 import type { Notification } from '../ports/desktop';
 import type { SessionSource } from '../ports/session-source';
-import { startWebServer } from '../web/server';
-import { createMemoryCore, generateAccounts } from '../web/test-support/memory-core';
-import type { MemoryCore } from '../web/test-support/memory-core';
+import { createMemoryCore, generateAccounts } from '../session/test-support/memory-core';
+import type { MemoryCore } from '../session/test-support/memory-core';
 import { connectToOwner } from './agent-client';
 import { startAgentServer, startOwner } from './agent-server';
 import type { AgentServer } from './agent-server';
@@ -236,35 +234,6 @@ describe('the agent socket', () => {
     await expect(clients[0]!.credentials(ref)).rejects.toMatchObject({ code: 'signed-out' });
     expect(notifications).toHaveLength(2);
     await Promise.all(clients.map((client) => client!.stop()));
-  });
-});
-
-describe('rolecall web as a client of the owner', () => {
-  it('serves the UI over the remote client: the page gets the owner\'s state and its requests reach the owner\'s core', async () => {
-    const client = (await connectToOwner(configDir))!;
-    const staticDir = join(dir, 'static');
-    await mkdir(staticDir);
-    await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>Rolecall</title>');
-    const web = await startWebServer({ core: client, staticDir });
-    try {
-      const url = new URL(web.url);
-      const entry = await fetch(web.url, { redirect: 'manual' });
-      const cookie = entry.headers.get('set-cookie')!.split(';')[0]!;
-      const ws = new WebSocket(`ws://127.0.0.1:${url.port}${web.sessionPath}bridge`, { headers: { cookie, origin: `http://127.0.0.1:${url.port}` } });
-      const messages: Record<string, unknown>[] = [];
-      ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>));
-      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-      await expect.poll(() => messages.find((message) => message.event === 'state:changed')).toMatchObject({ payload: { instances: [{ id: 'acme' }] } });
-      ws.send(JSON.stringify({ id: 1, channel: 'favorites:toggle', payload: { role: ref } }));
-      await expect.poll(() => messages.find((message) => message.id === 1)).toEqual({ id: 1, result: { ok: true } });
-      expect(core.memory.calls).toContain('favorites:toggle');
-      // The owner's change comes back to the page as an event through the client's subscription.
-      await expect.poll(() => messages.filter((message) => message.event === 'state:changed').some((message) => (message.payload as { favorites: unknown[] }).favorites.length === 1)).toBe(true);
-      ws.close();
-    } finally {
-      await web.close();
-      await client.stop();
-    }
   });
 });
 

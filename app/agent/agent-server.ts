@@ -7,7 +7,7 @@ import { isRolecallError } from '../model/errors';
 import type { Notifier } from '../ports/desktop';
 import type { SessionSource } from '../ports/session-source';
 import type { CoreEvent } from '../session/core';
-import { secretsMatch } from '../web/access-control';
+import { secretsMatch } from './secret-compare';
 import { newAgentSecret, prepareSocketDir, processAlive, readEndpoint, removeEndpoint, removeStaleSocket, socketPathFor, writeEndpoint } from './endpoint';
 import { OWNER_LOCK_STALE_MS, tryBecomeOwner } from './owner-lock';
 import type { OwnerLock, OwnerLockOptions } from './owner-lock';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { probePython, runPythonJson } from '../aws-cli-cache/interop/run-python';
+import { probePython, runPythonJson } from '../aws-cli-cache/test-support/run-python';
 import { readSsoCache, renderSsoCache, ssoCacheFile, writeSsoCache } from '../aws-cli-cache/sso-cache';
 import type { SsoToken } from '../model/tokens';
 import { applyPopulate, readConfigFile } from './config-file';

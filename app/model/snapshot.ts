@@ -1,6 +1,13 @@
 import type { CopyFormat, Preferences } from './settings';
 import type { RoleRef } from './roles';
-import type { SecretStorageStatus } from '../ports/secret-store';
+
+/** Describes how secrets are kept, so the UI can say it in one sentence. */
+export interface SecretStorageStatus {
+  readonly mode: 'encrypted' | 'private-file' | 'memory-only';
+  /** Set when secrets are not persisted, e.g. a locked or plaintext-only Linux keyring. */
+  readonly message?: string;
+}
+
 
 /**
  * The redacted state every view renders (renderer, tray, web page). It never holds a token,

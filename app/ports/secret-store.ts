@@ -1,3 +1,7 @@
+import type { SecretStorageStatus } from '../model/snapshot';
+
+export type { SecretStorageStatus };
+
 /**
  * Where tokens, client secrets and cached role credentials live. Three functions, so the
  * Electron adapter (safeStorage + electron-store), the CLI's private file and the
@@ -9,13 +13,6 @@ export interface SecretStore {
   delete(key: string): Promise<void>;
   /** Set when the stored secrets were unreadable and moved aside: one sentence for the user. */
   readonly lastLoadProblem?: { readonly message: string };
-}
-
-/** Describes how secrets are kept, so the UI can say it in one sentence. */
-export interface SecretStorageStatus {
-  readonly mode: 'encrypted' | 'private-file' | 'memory-only';
-  /** Set when secrets are not persisted, e.g. a locked or plaintext-only Linux keyring. */
-  readonly message?: string;
 }
 
 /** Keeps secrets for the life of the process only. Also the test double. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/server';
 import type { RunningEmulator } from '../../emulator/options';
 import type { AppSnapshot, InstanceView } from '../model/snapshot';
-import { AdjustableClock } from '../ports/adjustable-clock';
+import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 import type { Clipboard, Notification, Opener } from '../ports/desktop';
 import { MemorySecretStore } from '../ports/secret-store';
 import type { SettingsStore } from '../ports/settings-store';

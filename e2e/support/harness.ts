@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator/options';
-import { AdjustableClock } from '../../app/ports/adjustable-clock';
+import { AdjustableClock } from '../../app/ports/test-support/adjustable-clock';
 import type { Clipboard, Notification } from '../../app/ports/desktop';
 import { createRolecallCore } from '../../app/session/controller';
 import type { RolecallController } from '../../app/session/controller';
 import { resolveConfigDir } from '../../app/storage/config-dir';
 import { FileSecretStore, fileSecretStorageStatus } from '../../app/storage/file-secret-store';
 import { FileSettingsStore } from '../../app/storage/file-settings-store';
-import { startWebServer } from '../../app/web/server';
+import { startWebServer } from '../../web/server';
 import { ensureRendererBuilt } from './renderer';
 import { createSandbox } from './sandbox';
 import type { Sandbox } from './sandbox';
@@ -83,7 +83,7 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
       env: sandbox.env,
       shell: 'web',
     },
-    // What `rolecall web` passes (app/cli/commands/web.ts), with no system browser to open.
+    // What `rolecall web` passes (cli/commands/web.ts), with no system browser to open.
     { autoSync: true, watchExpiry: true, openVerification: false },
   );
   await core.start();

@@ -1,7 +1,7 @@
 import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { buildRenderer } from '../../app/web/renderer-build';
-import { defaultRendererOutDir } from '../../app/web/renderer-vite-config';
+import { buildRenderer } from '../../web/renderer-build';
+import { defaultRendererOutDir } from '../../web/renderer-vite-config';
 
 const lockDir = join(dirname(defaultRendererOutDir), '.e2e-renderer-build.lock');
 /** A lock older than a build can take was left by a killed run. */

@@ -1,5 +1,5 @@
 import type { PreloadApi, RolecallBridge } from '../../app/ipc/contract';
-import { bridgeEndpoint } from '../../app/web/bridge-protocol';
+import { bridgeEndpoint } from '../../app/ipc/bridge-protocol';
 import { electronBridge } from './electron-bridge';
 import { webBridge } from './web-bridge';
 import type { ConnectionState } from './web-bridge';

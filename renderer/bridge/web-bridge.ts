@@ -1,5 +1,5 @@
 import type { EventChannel, EventPayloads, RequestChannel, RequestPayload, ResponseTypes, RolecallBridge } from '../../app/ipc/contract';
-import { isBridgeEvent, parseServerMessage } from '../../app/web/bridge-protocol';
+import { isBridgeEvent, parseServerMessage } from '../../app/ipc/bridge-protocol';
 import { BridgeError, fromIpcError } from './bridge-error';
 
 /** The part of the browser's WebSocket the bridge uses (the `ws` package's matches too). */

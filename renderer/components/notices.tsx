@@ -1,4 +1,4 @@
-import type { SecretStorageStatus } from '../../app/ports/secret-store';
+import type { SecretStorageStatus } from '../../app/model/snapshot';
 import { useActions, useRolecall, useStoreApi } from '../store/hooks';
 import { selectNotices } from '../store/selectors';
 

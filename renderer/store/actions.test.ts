@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRequest } from '../../app/ipc/contract';
 import type { EventChannel, EventPayloads, RequestChannel, RolecallBridge } from '../../app/ipc/contract';
-import { createMemoryCore, generateAccounts } from '../../app/web/test-support/memory-core';
-import type { MemoryCore } from '../../app/web/test-support/memory-core';
+import { createMemoryCore, generateAccounts } from '../../app/session/test-support/memory-core';
+import type { MemoryCore } from '../../app/session/test-support/memory-core';
 import { BridgeError } from '../bridge/bridge-error';
 import { createActions } from './actions';
 import type { Platform } from './actions';

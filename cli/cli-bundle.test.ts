@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, cliExternal, staticClosure } from '../scripts/build-cli.mjs';
+
+/**
+ * The CLI bundle (scripts/build-cli.mjs) and bin/rolecall.mjs's handling of it in a checkout.
+ * Each test builds into its own temp directory: the checkout's dist/cli is left alone.
+ */
+
+const repo = resolve(__dirname, '..');
+
+describe('the CLI bundle', () => {
+  let dir: string;
+  let metafile: Metafile;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rolecall-bundle-'));
+    ({ metafile } = await buildCli({ outdir: join(dir, 'cli') }));
+  }, 120_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const outputFor = (entry: string) => Object.keys(metafile.outputs).find((path) => path.endsWith(`/cli/${entry}.mjs`))!;
+  const inputsLoadedBy = (entry: string) => staticClosure(metafile, outputFor(entry)).flatMap((file) => Object.keys(metafile.outputs[file]!.inputs));
+
+  it('starts credential-process without the AWS SDK, the core, the web server or the browser opener (they load on a cache miss)', () => {
+    const loaded = inputsLoadedBy('credential-process');
+    expect(loaded).toContain('cli/commands/credential-process.ts');
+    for (const heavy of ['@aws-sdk/', '@smithy/', 'app/session/controller.ts', 'cli/cli-core.ts', 'node_modules/ws/', 'node_modules/open/', 'web/', 'node_modules/diff/']) {
+      expect(loaded.filter((input) => input.includes(heavy)), heavy).toEqual([]);
+    }
+    // ...and the SDK is in the bundle, behind a dynamic import.
+    expect(Object.keys(metafile.inputs).some((input) => input.includes('@aws-sdk/client-sso-oidc'))).toBe(true);
+  });
+
+  it("leaves out only Node's built-ins and the declared build tools, and zod's locales but English", () => {
+    const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
+    const external = new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path)));
+    expect([...external].filter((path) => !builtins.has(path) && !cliExternal.includes(path))).toEqual([]);
+    expect(Object.keys(metafile.inputs).filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input))).toEqual([]);
+  });
+
+  it('records its version and every source it was built from', async () => {
+    const stamp = JSON.parse(await readFile(join(dir, 'cli', 'build.json'), 'utf8')) as { version: string; builtAt: number; inputs: string[] };
+    expect(stamp.version).toBe((JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(stamp.inputs).toEqual(expect.arrayContaining(['cli/main.ts', 'cli/commands/credential-process.ts', 'emulator/cli.ts', 'scripts/demo.ts', 'package-lock.json', 'scripts/build-cli.mjs']));
+    expect(stamp.inputs.filter((input) => input.includes('node_modules') || input.includes(':'))).toEqual([]);
+  });
+});
+
+describe('bin/rolecall.mjs in a git checkout', () => {
+  let checkout: string;
+  const stampOf = async () => (JSON.parse(await readFile(join(checkout, 'dist', 'cli', 'build.json'), 'utf8')) as { builtAt: number }).builtAt;
+  const run = (...args: string[]) => spawnSync(process.execPath, [join(checkout, 'bin', 'rolecall.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, ROLECALL_HOME: join(checkout, 'home'), HOME: join(checkout, 'home') } });
+
+  beforeAll(async () => {
+    // A copy of the sources the CLI is built from, with this checkout's node_modules.
+    checkout = await mkdtemp(join(tmpdir(), 'rolecall-checkout-'));
+    for (const path of ['app', 'cli', 'web', 'emulator', 'scripts', 'bin', 'package.json', 'package-lock.json', 'tsconfig.base.json']) {
+      await cp(join(repo, path), join(checkout, path), { recursive: true, filter: (source) => !source.endsWith('.test.ts') });
+    }
+    await symlink(join(repo, 'node_modules'), join(checkout, 'node_modules'));
+    await mkdir(join(checkout, 'home'));
+  }, 60_000);
+  afterAll(async () => {
+    await rm(checkout, { recursive: true, force: true });
+  });
+
+  it('builds a missing bundle, reuses a current one, and rebuilds after a source edit', async () => {
+    expect(run('--help').status).toBe(0);
+    const first = await stampOf();
+    expect(run('--help').status).toBe(0);
+    expect(await stampOf()).toBe(first);
+
+    const main = join(checkout, 'cli', 'main.ts');
+    await writeFile(main, `${await readFile(main, 'utf8')}\nprocess.stderr.write('edited source\\n');\n`);
+    const edited = run('--help');
+    expect(edited.status).toBe(0);
+    expect(edited.stderr).toContain('edited source');
+    expect(await stampOf()).toBeGreaterThan(first);
+  }, 120_000);
+
+  it('runs the sources through tsx while another process holds the rebuild lock, never the stale bundle', async () => {
+    const before = await stampOf();
+    const output = join(checkout, 'cli', 'output.ts');
+    const future = new Date(Date.now() + 60_000);
+    await writeFile(join(checkout, 'cli', 'main.ts'), `${await readFile(join(checkout, 'cli', 'main.ts'), 'utf8')}\nprocess.stderr.write('second edit\\n');\n`);
+    await utimes(output, future, future);
+    await mkdir(join(checkout, 'dist', '.cli-build.lock'));
+    try {
+      const run1 = run('--help');
+      expect(run1.status).toBe(0);
+      expect(run1.stderr).toContain('second edit');
+      expect(await stampOf()).toBe(before);
+    } finally {
+      await rm(join(checkout, 'dist', '.cli-build.lock'), { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -1,0 +1,205 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { DirectoryCache } from '../../app/directory/directory-cache';
+import type { Directory } from '../../app/model/roles';
+import { selectInstance } from '../../app/session/instance-registry';
+import { resolveConfigDir } from '../../app/storage/config-dir';
+import { FileSettingsStore } from '../../app/storage/file-settings-store';
+import type { CliOutput } from '../output';
+import { parseOptions } from './options';
+
+export const completionShells = ['bash', 'zsh', 'fish'] as const;
+export type CompletionShell = (typeof completionShells)[number];
+export const completionLists = ['accounts', 'roles', 'instances'] as const;
+
+/** One command of the tree, as the completion scripts need it. */
+export interface CommandSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly options: readonly { readonly flag: string; readonly takesValue: boolean; readonly choices?: readonly string[]; readonly description: string }[];
+  readonly subcommands: readonly CommandSpec[];
+  /** Values a positional argument may take (the shell of `completion`). */
+  readonly argumentChoices: readonly string[];
+}
+
+/** The visible commands and options of a commander program (help included). */
+export const commandSpec = (command: Command): CommandSpec => ({
+  name: command.name(),
+  description: command.description(),
+  options: [
+    ...command.options
+      .filter((option) => !option.hidden && option.long)
+      .map((option) => ({ flag: option.long!, takesValue: option.required || option.optional, ...(option.argChoices ? { choices: option.argChoices } : {}), description: option.description })),
+    { flag: '--help', takesValue: false, description: 'show help' },
+  ],
+  argumentChoices: command.registeredArguments.flatMap((argument) => argument.argChoices ?? []),
+  subcommands: command.commands.filter((sub) => !(sub as unknown as { _hidden?: boolean })._hidden).map(commandSpec),
+});
+
+/** Options whose values come from the cached directory and settings (never from AWS). */
+const DYNAMIC: Readonly<Record<string, (typeof completionLists)[number]>> = { '--account': 'accounts', '--role': 'roles', '--instance': 'instances' };
+
+interface Node {
+  readonly path: string;
+  readonly spec: CommandSpec;
+}
+
+const walk = (spec: CommandSpec, path = ''): Node[] => [{ path, spec }, ...spec.subcommands.flatMap((sub) => walk(sub, `${path} ${sub.name}`))];
+
+/** A bash $'…' string: only the characters our own flags and names use, escaped anyway. */
+const ansiC = (lines: readonly string[]): string => `$'${lines.join('\n').replace(/[\\']/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}'`;
+
+const bashScript = (spec: CommandSpec): string => {
+  const nodes = walk(spec);
+  const paths = nodes.filter((node) => node.path !== '').map((node) => `"${node.path}"`);
+  const choiceCases = nodes.flatMap((node) =>
+    node.spec.options.filter((option) => option.choices).map((option) => `    "${node.path}:${option.flag}") _rolecall_filter "$cur" <<< ${ansiC(option.choices!)}; return;;`),
+  );
+  const valueFlags = [...new Set(nodes.flatMap((node) => node.spec.options.filter((option) => option.takesValue && !DYNAMIC[option.flag]).map((option) => option.flag)))];
+  const wordCases = nodes.map((node) => `    "${node.path}") words=${ansiC([...node.spec.subcommands.map((sub) => sub.name), ...node.spec.argumentChoices, ...node.spec.options.map((option) => option.flag)])};;`);
+  return `# rolecall completion for bash (and zsh through bashcompinit).
+# Install: rolecall completion bash > ~/.local/share/bash-completion/completions/rolecall
+# Account, role and instance names come from Rolecall's cache: no AWS call while you press Tab.
+
+# Adds each line of stdin that starts with $1 to COMPREPLY, quoted for the shell (names can hold spaces).
+_rolecall_filter() {
+  local line
+  while IFS= read -r line; do
+    if [[ -n "$line" && "$line" == "$1"* ]]; then
+      printf -v line '%q' "$line"
+      COMPREPLY+=("$line")
+    fi
+  done
+  return 0
+}
+
+_rolecall() {
+  [[ -n "\${ZSH_VERSION-}" ]] && setopt localoptions ksharrays
+  COMPREPLY=()
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" path="" account="" instance="" word words i
+  (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  for (( i = 1; i < COMP_CWORD; i++ )); do
+    word="\${COMP_WORDS[i]}"
+    # After \`--\` (exec): the command and its arguments, completed as the shell would.
+    if [[ "$word" == "--" ]]; then
+      compopt -o default 2>/dev/null
+      return 0
+    fi
+    case "$word" in
+      --account) account="\${COMP_WORDS[i+1]}";;
+      --instance) instance="\${COMP_WORDS[i+1]}";;
+    esac
+    case "$path $word" in
+      ${paths.join('|')}) path="$path $word";;
+    esac
+  done
+  case "$prev" in
+    --account|--role|--instance)
+      local list="\${prev#--}s"
+      _rolecall_filter "$cur" < <("\${COMP_WORDS[0]}" completion --list "$list" \${account:+--account "$account"} \${instance:+--instance "$instance"} 2>/dev/null)
+      return 0;;
+  esac
+  case "$path:$prev" in
+${choiceCases.join('\n')}
+  esac
+  case "$prev" in
+    ${valueFlags.join('|')}) return 0;;
+  esac
+  case "$path" in
+${wordCases.join('\n')}
+  esac
+  _rolecall_filter "$cur" <<< "$words"
+}
+
+complete -F _rolecall rolecall
+`;
+};
+
+const zshScript = (spec: CommandSpec): string => `#compdef rolecall
+# rolecall completion for zsh. Install: rolecall completion zsh > "\${fpath[1]}/_rolecall" (or eval "$(rolecall completion zsh)" in ~/.zshrc)
+autoload -U +X bashcompinit && bashcompinit
+${bashScript(spec)}`;
+
+const fishQuote = (value: string): string => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
+const fishScript = (spec: CommandSpec): string => {
+  const lines = [
+    '# rolecall completion for fish. Install: rolecall completion fish > ~/.config/fish/completions/rolecall.fish',
+    '# Account, role and instance names come from Rolecall\'s cache: no AWS call while you press Tab.',
+    'complete -c rolecall -f',
+  ];
+  for (const option of spec.options) lines.push(`complete -c rolecall -n '__fish_use_subcommand' -l ${option.flag.slice(2)} -d ${fishQuote(option.description)}`);
+  for (const sub of spec.subcommands) {
+    lines.push(`complete -c rolecall -n '__fish_use_subcommand' -a ${sub.name} -d ${fishQuote(sub.description)}`);
+    const nodes = walk(sub, sub.name);
+    for (const { path, spec: node } of nodes) {
+      const words = path.split(' ');
+      const condition = `__fish_seen_subcommand_from ${words[words.length - 1]!}`;
+      for (const child of node.subcommands) lines.push(`complete -c rolecall -n ${fishQuote(condition)} -a ${child.name} -d ${fishQuote(child.description)}`);
+      if (node.argumentChoices.length > 0) lines.push(`complete -c rolecall -n ${fishQuote(condition)} -a ${fishQuote(node.argumentChoices.join(' '))}`);
+      for (const option of node.options) {
+        const list = DYNAMIC[option.flag];
+        const values = list ? ` -r -a ${fishQuote(`(rolecall completion --list ${list} 2>/dev/null)`)}` : option.choices ? ` -r -a ${fishQuote(option.choices.join(' '))}` : option.takesValue ? ' -r' : '';
+        lines.push(`complete -c rolecall -n ${fishQuote(condition)} -l ${option.flag.slice(2)}${values} -d ${fishQuote(option.description)}`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+export const completionScript = (shell: CompletionShell, spec: CommandSpec): string =>
+  shell === 'bash' ? bashScript(spec) : shell === 'zsh' ? zshScript(spec) : fishScript(spec);
+
+/** No line with a control character reaches a shell's completion list. */
+const plain = (value: string): boolean => !/[\p{Cc}\p{Cf}]/u.test(value);
+
+/** The cached directory of an instance, read without moving a bad file aside or calling AWS. */
+const cachedDirectory = async (configDir: string, instanceId: string): Promise<Directory | undefined> => {
+  try {
+    const parsed = JSON.parse(await readFile(new DirectoryCache(join(configDir, 'cache')).pathOf(instanceId), 'utf8')) as { directory?: Directory };
+    return Array.isArray(parsed.directory?.accounts) ? parsed.directory : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Candidates for `--account`, `--role` or `--instance`, one a line, from the caches only; nothing on any problem. */
+export const completionCandidates = async (list: (typeof completionLists)[number], filters: { account?: string; instance?: string }, env: NodeJS.ProcessEnv = process.env): Promise<string[]> => {
+  try {
+    const configDir = await resolveConfigDir(env);
+    const { instances } = await new FileSettingsStore(configDir).load();
+    if (list === 'instances') return instances.flatMap((instance) => [instance.id, ...(instance.label && instance.label !== instance.id ? [instance.label] : [])]).filter(plain);
+    const directory = await cachedDirectory(configDir, selectInstance(instances, filters.instance).id);
+    if (!directory) return [];
+    if (list === 'accounts') return [...new Set(directory.accounts.flatMap((account) => [account.accountName, account.accountId]))].filter(plain);
+    const accounts = filters.account ? directory.accounts.filter((account) => account.accountId === filters.account || account.accountName === filters.account) : directory.accounts;
+    return [...new Set(accounts.flatMap((account) => account.roles))].filter(plain).sort();
+  } catch {
+    return [];
+  }
+};
+
+const completionSchema = z.object({
+  list: z.enum(completionLists).optional(),
+  account: z.string().optional(),
+  instance: z.string().optional(),
+});
+
+/** `rolecall completion bash|zsh|fish`: prints the script; `--list KIND` (what the scripts call) prints cached names. */
+export const completion = async (shell: string | undefined, raw: unknown, program: Command, output: CliOutput): Promise<void> => {
+  const options = parseOptions(completionSchema, raw);
+  if (options.list) {
+    const candidates = await completionCandidates(options.list, options);
+    if (candidates.length > 0) output.out(candidates.join('\n'));
+    return;
+  }
+  const parsed = z.enum(completionShells).safeParse(shell);
+  if (!parsed.success) {
+    output.err(`Name the shell: rolecall completion ${completionShells.join('|')}.`);
+    process.exitCode = 2;
+    return;
+  }
+  output.out(completionScript(parsed.data, commandSpec(program)));
+};

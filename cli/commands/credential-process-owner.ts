@@ -1,0 +1,73 @@
+import { connectToOwner } from '../../app/agent/agent-client';
+import type { OwnerClient } from '../../app/agent/agent-client';
+import { SIGN_IN_AGAIN_CODES } from '../../app/agent/protocol';
+import { RolecallError, isRolecallError } from '../../app/model/errors';
+import type { Instance } from '../../app/model/instances';
+import type { Directory, RoleRef } from '../../app/model/roles';
+import type { RoleCredentials } from '../../app/model/tokens';
+
+export interface OwnerCredentialsRequest {
+  readonly configDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly instance: Instance;
+  /** The role, when the cached directory already resolved it. */
+  readonly ref: RoleRef | undefined;
+  /** Resolves the role from the owner's directory when `ref` is not known yet. */
+  readonly resolve: (directory: Directory) => RoleRef | undefined;
+  readonly account: string;
+  /** `rolecall login` or `rolecall login --instance X`, for the one stderr line. */
+  readonly loginHint: string;
+  /** --wait SECONDS: wait this long for the one sign-in instead of failing. */
+  readonly waitSeconds?: number;
+}
+
+/** Resolves once the owner's snapshot shows the instance signed in; false after `ms`. */
+const signedIn = (owner: OwnerClient, instanceId: string, ms: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const isSignedIn = () => owner.snapshot()?.instances.find((instance) => instance.id === instanceId)?.session.status === 'signed-in';
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    const unsubscribe = owner.subscribe((event) => {
+      if (event.channel === 'state:changed' && isSignedIn()) done(true);
+    });
+  });
+
+/**
+ * `credential-process` through the session owner: its credentials for the role, or
+ * undefined when no owner answers or it died mid-request (the caller then works alone).
+ * Never starts a sign-in: without a valid session it fails fast with one sentence — the
+ * owner raises one "Sign in to continue" notification for all such callers — or, with
+ * --wait, waits (bounded) for that one sign-in.
+ */
+export const credentialsFromOwner = async (request: OwnerCredentialsRequest): Promise<RoleCredentials | undefined> => {
+  const owner = await connectToOwner(request.configDir, { env: request.env, timeoutMs: 1000 });
+  if (!owner) return undefined;
+  const { instance } = request;
+  try {
+    const ref = request.ref ?? request.resolve(await owner.directory(instance.id));
+    if (!ref) throw new RolecallError('not-found', `No account "${request.account}" is assigned to you; run \`rolecall ls\` to see your accounts.`);
+    try {
+      return await owner.credentials(ref);
+    } catch (error) {
+      if (!isRolecallError(error) || !SIGN_IN_AGAIN_CODES.has(error.code)) throw error;
+      const waitMs = (request.waitSeconds ?? 0) * 1000;
+      if (waitMs > 0 && (await signedIn(owner, instance.id, waitMs))) return await owner.credentials(ref);
+      throw new RolecallError(
+        'signed-out',
+        waitMs > 0
+          ? `No sign-in to ${instance.label} within ${request.waitSeconds} s; run \`${request.loginHint}\` (or sign in from the Rolecall app) and try again.`
+          : `You are not signed in to ${instance.label}; run \`${request.loginHint}\` (or sign in from the Rolecall app) and try again.`,
+        { cause: error },
+      );
+    }
+  } catch (error) {
+    if (isRolecallError(error) && error.code === 'owner-gone') return undefined;
+    throw error;
+  } finally {
+    await owner.stop();
+  }
+};

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { RolecallError } from '../../app/model/errors';
+import { copyFormatSchema } from '../../app/model/settings';
+import type { Directory } from '../../app/model/roles';
+import { selectInstance } from '../../app/session/instance-registry';
+import type { RolecallController } from '../../app/session/controller';
+import { openCliCore } from '../cli-core';
+import type { CliOutput } from '../output';
+import { filterRoles, resolveRole } from '../role-resolution';
+import { terminalSafe } from '../terminal-text';
+import { canOpenBrowser, systemBrowser } from '../system-browser';
+import { parseOptions } from './options';
+
+export const instanceOption = { instance: z.string().optional() };
+
+/** Opens the core, runs `work`, and always stops the core (timers, sockets) afterwards. */
+export const withCore = async <T>(work: (core: RolecallController) => Promise<T>): Promise<T> => {
+  const { core } = await openCliCore();
+  try {
+    return await work(core);
+  } finally {
+    await core.stop();
+  }
+};
+
+/** The directory from the cache, or synced now (with progress on a terminal). */
+const loadDirectory = async (core: RolecallController, instanceId: string, refresh: boolean, output: CliOutput): Promise<Directory> => {
+  const unsubscribe = core.subscribe((event) => {
+    if (event.channel !== 'state:changed' || !output.interactive) return;
+    const sync = event.payload.instances.find((instance) => instance.id === instanceId)?.sync;
+    if (sync?.status === 'syncing') process.stderr.write(`\rListing accounts and roles… ${sync.done}${sync.total ? `/${sync.total}` : ''}   `);
+  });
+  try {
+    return refresh ? await core.sync(instanceId) : await core.directory(instanceId);
+  } finally {
+    unsubscribe();
+    if (output.interactive) process.stderr.write('\r\x1b[K');
+  }
+};
+
+const lsSchema = z.object({ ...instanceOption, json: z.boolean().default(false), refresh: z.boolean().default(false) });
+
+/** `rolecall ls [filter…]`: every role assigned to the user, as a table or JSON. */
+export const ls = async (filter: readonly string[], raw: unknown, output: CliOutput): Promise<void> => {
+  const options = parseOptions(lsSchema, raw);
+  await withCore(async (core) => {
+    const instance = selectInstance(core.instances(), options.instance);
+    const directory = await loadDirectory(core, instance.id, options.refresh, output);
+    const rows = filterRoles(directory, filter);
+    if (options.json) {
+      output.out(JSON.stringify(rows, null, 2));
+      return;
+    }
+    // One table row per role whatever the names hold: AWS data is made terminal-safe cell by cell.
+    const table = rows.map((row) => ({ accountName: terminalSafe(row.accountName), accountId: row.accountId, roleName: terminalSafe(row.roleName) }));
+    const width = Math.min(40, Math.max(7, ...table.map((row) => row.accountName.length)));
+    output.out(['ACCOUNT'.padEnd(width), 'ACCOUNT ID  ', 'ROLE'].join('  '));
+    for (const row of table) output.out([row.accountName.padEnd(width), row.accountId, row.roleName].join('  '));
+    if (directory.failedAccounts.length > 0) output.err(`${directory.failedAccounts.length} account(s) could not be listed in the last sync; run \`rolecall ls --refresh\` to retry.`);
+  });
+};
+
+/**
+ * The role a user named, from the cached list; a name the cache does not know triggers one
+ * sync first (a role assigned since the last sync should just work).
+ */
+export const findRole = async (core: RolecallController, instanceId: string, account: string, role: string) => {
+  try {
+    return resolveRole(await core.directory(instanceId), account, role);
+  } catch (error) {
+    if (!(error instanceof RolecallError) || error.code !== 'not-found') throw error;
+    return resolveRole(await core.sync(instanceId), account, role);
+  }
+};
+
+export const roleSchema = z.object({
+  ...instanceOption,
+  account: z.string({ error: 'give the account id or name with --account' }).min(1),
+  role: z.string({ error: 'give the role name with --role' }).min(1),
+});
+
+const credsSchema = roleSchema.extend({ format: copyFormatSchema.default('posix') });
+
+/** `rolecall creds`: credentials for one role, printed in the chosen shell's format. */
+export const creds = async (raw: unknown, output: CliOutput): Promise<void> => {
+  const options = parseOptions(credsSchema, raw);
+  await withCore(async (core) => {
+    const instance = selectInstance(core.instances(), options.instance);
+    const { account, roleName } = await findRole(core, instance.id, options.account, options.role);
+    const { text } = await core.formattedCredentials({ instanceId: instance.id, accountId: account.accountId, roleName }, options.format);
+    output.out(text);
+  });
+};
+
+const consoleSchema = roleSchema.extend({
+  region: z.string().optional(),
+  destination: z.string().url().optional(),
+  print: z.boolean().default(false),
+});
+
+/** `rolecall console`: an AWS console session for one role, opened in the browser or printed. */
+export const consoleCommand = async (raw: unknown, output: CliOutput): Promise<void> => {
+  const options = parseOptions(consoleSchema, raw);
+  await withCore(async (core) => {
+    const instance = selectInstance(core.instances(), options.instance);
+    const { account, roleName } = await findRole(core, instance.id, options.account, options.role);
+    const { url, region } = await core.consoleUrl(
+      { instanceId: instance.id, accountId: account.accountId, roleName },
+      { ...(options.region ? { region: options.region } : {}), ...(options.destination ? { destination: options.destination } : {}) },
+    );
+    if (options.print || !canOpenBrowser()) {
+      output.out(url);
+      if (!options.print) output.err('No browser here: open the URL above (valid for 15 minutes).');
+      return;
+    }
+    await systemBrowser(core.settings().preferences.consoleBrowser).openExternal(url);
+    output.err(`Opened the console for ${account.accountName} / ${roleName} in ${region}.`);
+  });
+};
+
+const logoutSchema = z.object({ ...instanceOption, all: z.boolean().default(false) });
+
+/** `rolecall logout`: ends the session at AWS and deletes local tokens and cached credentials. */
+export const logout = async (raw: unknown, output: CliOutput): Promise<void> => {
+  const options = parseOptions(logoutSchema, raw);
+  await withCore(async (core) => {
+    const targets = options.all ? core.instances() : [selectInstance(core.instances(), options.instance)];
+    for (const instance of targets) {
+      await core.api['session:sign-out']({ instanceId: instance.id });
+      output.err(`Signed out of ${instance.label}.`);
+    }
+  });
+};

@@ -1,0 +1,242 @@
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { copyFormats } from '../app/model/settings';
+import { agent } from './commands/agent';
+import { completion, completionLists, completionShells } from './commands/completion';
+import { configPopulate } from './commands/config-populate';
+import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
+import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
+import { exec } from './commands/exec';
+import { login } from './commands/login';
+import { serve } from './commands/serve';
+import { status } from './commands/status';
+import { web } from './commands/web';
+import { describeError } from './output';
+import type { CliOutput } from './output';
+
+/**
+ * The `rolecall` command line. Each command validates its options with zod and talks to the
+ * same core as the desktop app; errors become one or two lines on stderr and exit code 1
+ * (2 for a malformed command line). `--debug` adds the stack.
+ */
+export const buildProgram = (output: CliOutput, argv: readonly string[] = []): Command => {
+  const program = new Command('rolecall')
+    .description('Sign in to AWS IAM Identity Center once; get credentials for any account and role.')
+    .option('--debug', 'show stack traces on errors')
+    .showSuggestionAfterError()
+    // Set before the subcommands are added: they copy it, so malformed input throws instead of exiting.
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
+
+  const run =
+    <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await action(...args);
+      } catch (error) {
+        output.err(describeError(error));
+        if (program.opts().debug && error instanceof Error && error.stack) output.err(error.stack);
+        process.exitCode = 1;
+      }
+    };
+
+  program
+    .command('login')
+    .description('sign in with the device code (or --pkce) and remember the instance')
+    .option('--start-url <url>', 'the AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start')
+    .option('--region <region>', 'the IAM Identity Center region, e.g. us-east-1')
+    .option('--endpoint <url>', 'one base URL serving OIDC, portal and federation (the local emulator)')
+    .option('--instance <name>', 'which configured instance to sign in to')
+    .option('--label <label>', 'a name for a new instance')
+    .option('--sso-session <name>', 'the [sso-session] name for ~/.aws/config and the AWS CLI cache')
+    .option('--no-browser', 'print the verification URL instead of opening the browser')
+    .option('--pkce', 'use the authorization code flow with PKCE instead of the device code')
+    .action(run(async (options) => login(options, output)));
+
+  program
+    .command('logout')
+    .description('sign out at AWS and delete local tokens and cached credentials')
+    .option('--instance <name>', 'which instance')
+    .option('--all', 'every instance')
+    .action(run(async (options) => logout(options, output)));
+
+  program
+    .command('ls')
+    .description('list every account and role assigned to you (multi-word filter, e.g. "prod adm")')
+    .argument('[filter...]', 'words that must all match the account name, id, e-mail or role')
+    .option('--json', 'print a JSON array: accountId, accountName, emailAddress, roleName')
+    .option('--refresh', 'sync from AWS instead of using the cached list')
+    .option('--instance <name>', 'which instance')
+    .action(run(async (filter: string[], options) => ls(filter, options, output)));
+
+  program
+    .command('creds')
+    .description('print credentials for a role in your shell\'s format')
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .addOption(new Option('--format <format>', 'output format').choices(copyFormats).default('posix'))
+    .option('--instance <name>', 'which instance')
+    .action(run(async (options) => creds(options, output)));
+
+  program
+    .command('console')
+    .description('open the AWS console as a role (or --print the sign-in URL)')
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .option('--region <region>', 'console region (default: the instance\'s, or your preference)')
+    .option('--destination <url>', 'console page to land on')
+    .option('--print', 'print the URL instead of opening it')
+    .option('--instance <name>', 'which instance')
+    .action(run(async (options) => consoleCommand(options, output)));
+
+  program
+    .command('exec')
+    .description('run a command as a role: credentials in its environment, its exit code is rolecall\'s')
+    .usage('--account <id|name> --role <name> [options] -- COMMAND [ARGS...]')
+    .argument('[command...]', 'the command and its arguments, after `--`')
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .option('--region <region>', 'AWS_REGION and AWS_DEFAULT_REGION (default: the instance\'s region)')
+    .option('--server', 'give the command a container credentials endpoint (fresh credentials for its whole lifetime) instead of static keys')
+    .option('--force', 'run even inside another `rolecall exec` (ROLECALL_ROLE already set)')
+    .option('--instance <name>', 'which instance')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,',
+        'AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and ROLECALL_ROLE=account/role;',
+        'AWS_PROFILE and AWS_DEFAULT_PROFILE are removed. With --server it gets',
+        'AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN instead of keys.',
+        'Nothing after `--` starts your $SHELL as the role. Signals are forwarded; the exit code is the command\'s.',
+        '',
+        'Example:',
+        '  rolecall exec --account prod --role ReadOnlyAccess -- aws s3 ls',
+        '  rolecall exec --account prod --role AdministratorAccess --server -- terraform apply',
+      ].join('\n'),
+    )
+    .action(run(async (command: string[], options) => exec(command, options, { dashDash: dashDashAfter(argv, 'exec') }, output)));
+
+  program
+    .command('serve')
+    .description('serve a role\'s credentials on 127.0.0.1 as a container credentials endpoint (what ECS gives SDKs)')
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .option('--port <port>', 'port to listen on (default: any free port)')
+    .option('--instance <name>', 'which instance')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Prints AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN as export',
+        'lines; SDKs and the AWS CLI given both fetch (and refresh) credentials from it. Requests',
+        'without the token are refused. Runs until Ctrl+C / SIGTERM.',
+        '',
+        'Example:',
+        '  rolecall serve --account prod --role ReadOnlyAccess   # then run the two export lines in another shell',
+      ].join('\n'),
+    )
+    .action(run(async (options) => serve(options, output)));
+
+  // bin/rolecall.mjs runs this command through runCredentialProcessCli, without this program.
+  defineCredentialProcessOptions(program.command('credential-process')).action(run(async (options) => credentialProcess(options, output)));
+
+  program
+    .command('config')
+    .description('manage AWS CLI profiles in ~/.aws/config (or AWS_CONFIG_FILE)')
+    .command('populate')
+    .description('write an [sso-session] and a [profile] per assigned role, editing only Rolecall\'s sections')
+    .option('--instance <name>', 'which instance')
+    .option('--filter <words>', 'only roles matching all these words (account name, id, e-mail or role)')
+    .option('--profile-template <template>', 'profile names from {account_name}, {account_id}, {role_name}, {sso_session}', '{account_name}-{role_name}')
+    .option('--region <region>', 'set region in every profile written')
+    .option('--lowercase', 'lowercase profile names')
+    .option('--credential-process', 'profiles run `rolecall credential-process` instead of using sso_* keys')
+    .option('--prune', 'remove Rolecall\'s profiles for roles no longer assigned')
+    .option('--refresh', 'sync the account list from AWS first')
+    .option('--dry-run', 'print the unified diff and change nothing')
+    .action(run(async (options) => configPopulate(options, output)));
+
+  program
+    .command('web')
+    .description('serve the Rolecall UI on 127.0.0.1 (for machines without a tray)')
+    .option('--port <port>', 'port to listen on (default: any free port)')
+    .option('--open', 'open it in the browser')
+    .action(run(async (options) => web(options, output)));
+
+  program
+    .command('agent')
+    .description('own the sessions headless (no tray): every rolecall command asks it over a private socket')
+    .option('--idle-exit <minutes>', 'exit after this many minutes without a request')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'One owner per config dir: the desktop app, `rolecall web` or this agent. It listens on',
+        '<config dir>/agent.sock (0600, in a 0700 dir; a named pipe on Windows) and writes',
+        '<config dir>/agent.json (0600) with the socket, its pid and a per-launch secret. Other',
+        'rolecall processes find it there and ask it; with none running they work alone.',
+        'ROLECALL_NO_AGENT=1 makes a command work alone even when an owner runs.',
+      ].join('\n'),
+    )
+    .action(run(async (options) => agent(options, output)));
+
+  program
+    .command('status')
+    .description('each instance: signed in or not, time left, directory age and size; and whether an owner runs (no AWS call)')
+    .option('--json', 'print a JSON object: owner, instances, credentials')
+    .action(run(async (options) => status(options, output)));
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(completionShells))
+    .addOption(new Option('--list <kind>', 'print cached candidates (what the scripts call)').choices(completionLists).hideHelp())
+    .addOption(new Option('--account <id|name>').hideHelp())
+    .addOption(new Option('--instance <name>').hideHelp())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Account, role and instance names are completed from Rolecall\'s cache (never an AWS call).',
+        '',
+        'Install:',
+        '  bash: rolecall completion bash > ~/.local/share/bash-completion/completions/rolecall',
+        '  zsh:  rolecall completion zsh > "${fpath[1]}/_rolecall"   (or: eval "$(rolecall completion zsh)" in ~/.zshrc)',
+        '  fish: rolecall completion fish > ~/.config/fish/completions/rolecall.fish',
+      ].join('\n'),
+    )
+    .action(run(async (shell: string | undefined, options) => completion(shell, options, program, output)));
+
+  program
+    .command('emulator')
+    .description('run the local IAM Identity Center emulator (see `rolecall emulator --help`)')
+    .allowUnknownOption()
+    .action(() => {
+      output.err('Run the emulator through the rolecall command itself: `npx rolecall emulator --help`.');
+      process.exitCode = 2;
+    });
+
+  return program;
+};
+
+/** Whether `--` appears after the subcommand `name` on the command line as given. */
+const dashDashAfter = (argv: readonly string[], name: string): boolean => {
+  const at = argv.indexOf(name);
+  return at >= 0 && argv.indexOf('--', at + 1) > at;
+};
+
+/** Runs the CLI on argv; resolves with the exit code. */
+export const runCli = async (argv: readonly string[], output: CliOutput): Promise<number> => {
+  const program = buildProgram(output, argv);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander but successes to the user.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    output.err(describeError(error));
+    return 1;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+};

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { RolecallError } from '../app/model/errors';
+import { defaultRendererOutDir, rendererRoot, rendererViteConfig } from './renderer-vite-config';
+
+export interface BuildRendererOptions {
+  /** Defaults to dist/renderer at the repository root. */
+  readonly outDir?: string;
+  /** Build even when the output looks current. */
+  readonly force?: boolean;
+  readonly log?: (line: string) => void;
+  /** Where the renderer's sources are; absent in an installed package. Tests point it elsewhere. */
+  readonly sourceDir?: string;
+}
+
+// Paths hang off rendererRoot and defaultRendererOutDir, found from the package root, so the
+// sources (web/*.ts) and the bundle (dist/cli/*.mjs) agree and an installed package finds
+// its shipped dist/renderer.
+const appRoot = join(rendererRoot, '..', 'app');
+
+/** Everything the bundle is made of: the renderer and the pure app/ modules it imports. */
+const sourceRoots = (): readonly string[] => [
+  rendererRoot,
+  join(appRoot, 'model'),
+  join(appRoot, 'ipc'),
+];
+
+const newestMtime = async (path: string): Promise<number> => {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of await readdir(path)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, await newestMtime(join(path, entry)));
+  }
+  return newest;
+};
+
+/** The build is current when its index.html is newer than every source file. */
+export const rendererBuildIsCurrent = async (outDir: string = defaultRendererOutDir): Promise<boolean> => {
+  const built = await stat(join(outDir, 'index.html')).catch(() => undefined);
+  if (!built) return false;
+  const sources = await Promise.all(sourceRoots().map(newestMtime));
+  return built.mtimeMs >= Math.max(...sources);
+};
+
+const inFlight = new Map<string, Promise<string>>();
+
+const build = async (outDir: string, log: (line: string) => void): Promise<string> => {
+  const started = Date.now();
+  log('rolecall: building the web UI (first run or sources changed)…');
+  const { build: viteBuild } = await import('vite');
+  // Build beside the target and swap it in, so a concurrent reader never sees half a build.
+  const staging = `${outDir}.staging-${process.pid}-${Date.now()}`;
+  await mkdir(dirname(outDir), { recursive: true });
+  try {
+    await viteBuild({ ...rendererViteConfig(staging), logLevel: 'warn' });
+    await rm(outDir, { recursive: true, force: true });
+    await rename(staging, outDir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  log(`rolecall: web UI built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return outDir;
+};
+
+/**
+ * The shipped build of an installed package (npm or the desktop app), which has no renderer
+ * sources and no vite: used as it is, never rebuilt.
+ */
+const shippedBuild = (outDir: string): string => {
+  if (existsSync(join(outDir, 'index.html'))) return outDir;
+  throw new RolecallError('not-found', `This Rolecall installation has no web UI build (${outDir} is missing); reinstall Rolecall.`);
+};
+
+/**
+ * Returns a directory holding the built renderer. In a git checkout it is built with vite
+ * first when it is missing or older than its sources (so `rolecall web` works right after
+ * `npm ci`); an installed package serves the build it shipped (`npm run build:renderer`,
+ * run by `npm pack`), since vite is a build tool, not a run-time dependency.
+ */
+export const buildRenderer = (options: BuildRendererOptions = {}): Promise<string> => {
+  const outDir = options.outDir ?? defaultRendererOutDir;
+  const log = options.log ?? (() => undefined);
+  if (!existsSync(join(options.sourceDir ?? rendererRoot, 'index.html'))) return Promise.resolve().then(() => shippedBuild(outDir));
+  const running = inFlight.get(outDir);
+  if (running) return running;
+  const task = (async () => {
+    if (!options.force && (await rendererBuildIsCurrent(outDir))) return outDir;
+    return build(outDir, log);
+  })().finally(() => inFlight.delete(outDir));
+  inFlight.set(outDir, task);
+  return task;
+};
