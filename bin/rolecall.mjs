@@ -26,7 +26,8 @@ const bundle = new URL('dist/cli/', root);
 const sources = {
   main: 'cli/main.ts',
   'credential-process': 'cli/commands/credential-process.ts',
-  output: 'cli/output.ts',
+  output: 'app/node/terminal-output.ts',
+  web: 'web/main.ts',
   emulator: 'emulator/cli.ts',
   demo: 'scripts/demo.ts',
 };
@@ -111,6 +112,10 @@ if (command === '--version' || command === '-V') {
   } else if (command === 'demo') {
     const { runDemo } = await load('demo');
     process.exitCode = await runDemo(rest);
+  } else if (command === 'web') {
+    // The web shell is its own entry: it is not part of the command-line shell.
+    const [{ runWebCli }, { processOutput }] = await Promise.all([load('web'), load('output')]);
+    process.exitCode = await runWebCli(rest, processOutput());
   } else if (command === 'credential-process') {
     // The AWS CLI and SDKs start this for every credential lookup: skip loading the whole CLI.
     const [{ runCredentialProcessCli }, { processOutput }] = await Promise.all([load('credential-process'), load('output')]);

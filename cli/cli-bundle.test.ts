@@ -87,7 +87,7 @@ describe('bin/rolecall.mjs in a git checkout', () => {
 
   it('runs the sources through tsx while another process holds the rebuild lock, never the stale bundle', async () => {
     const before = await stampOf();
-    const output = join(checkout, 'cli', 'output.ts');
+    const output = join(checkout, 'app', 'node', 'terminal-output.ts');
     const future = new Date(Date.now() + 60_000);
     await writeFile(join(checkout, 'cli', 'main.ts'), `${await readFile(join(checkout, 'cli', 'main.ts'), 'utf8')}\nprocess.stderr.write('second edit\\n');\n`);
     await utimes(output, future, future);

@@ -12,7 +12,7 @@ import { AdjustableClock } from '../app/ports/test-support/adjustable-clock';
 import { createRolecallCore } from '../app/session/controller';
 import { FileSecretStore } from '../app/storage/file-secret-store';
 import { FileSettingsStore } from '../app/storage/file-settings-store';
-import { openCliCore } from './cli-core';
+import { openCliCore } from '../app/node/open-core';
 import { isolatedCliEnv, loginThroughCli, runRolecall } from './test-support/run-cli';
 import type { CliRun } from './test-support/run-cli';
 

@@ -1,4 +1,4 @@
-import { processOutput } from './output';
+import { processOutput } from '../app/node/terminal-output';
 import { runCli } from './program';
 
 // Entry point for bin/rolecall.mjs. Sets the exit code rather than calling process.exit so

@@ -9,9 +9,8 @@ import { exec } from './commands/exec';
 import { login } from './commands/login';
 import { serve } from './commands/serve';
 import { status } from './commands/status';
-import { web } from './commands/web';
-import { describeError } from './output';
-import type { CliOutput } from './output';
+import { describeError } from '../app/node/terminal-output';
+import type { CliOutput } from '../app/node/terminal-output';
 
 /**
  * The `rolecall` command line. Each command validates its options with zod and talks to the
@@ -161,7 +160,11 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
     .description('serve the Rolecall UI on 127.0.0.1 (for machines without a tray)')
     .option('--port <port>', 'port to listen on (default: any free port)')
     .option('--open', 'open it in the browser')
-    .action(run(async (options) => web(options, output)));
+    // bin/rolecall.mjs starts the web shell (web/main.ts) itself; listed here for help and completion.
+    .action(() => {
+      output.err('Run the web UI through the rolecall command itself: `rolecall web`.');
+      process.exitCode = 2;
+    });
 
   program
     .command('agent')

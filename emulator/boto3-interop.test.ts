@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from './directory-seed';
 import type { DirectorySeed, RunningEmulator } from './options';
-import { isolateHome, quietEmulator } from './test-helpers';
+import { isolateHome, quietEmulator } from './test-support/test-helpers';
 
 const script = fileURLToPath(new URL('./interop/boto3_flow.py', import.meta.url));
 const probe = spawnSync('python3', ['-c', 'import boto3'], { encoding: 'utf8' });

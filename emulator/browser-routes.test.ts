@@ -1,7 +1,7 @@
 import { CreateTokenCommand, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './options';
-import { deviceGrant, isolateHome, oidcClient, quietEmulator, registerDeviceClient } from './test-helpers';
+import { deviceGrant, isolateHome, oidcClient, quietEmulator, registerDeviceClient } from './test-support/test-helpers';
 
 beforeAll(() => {
   isolateHome();

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ListAccountsCommand, SSOClient, UnauthorizedException } from '@aws-sdk/client-sso';
 import { describe, expect, it } from 'vitest';
 import { optionsFromFlags, parseEmulatorFlags } from './cli';
-import { isolateHome } from './test-helpers';
+import { isolateHome } from './test-support/test-helpers';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -3,7 +3,7 @@ import { ListAccountsCommand, ListAccountRolesCommand, SSOServiceException, TooM
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FaultInjector, TokenBucket, parseFaultConfig } from './faults';
 import type { RunningEmulator } from './options';
-import { adminCall, isolateHome, oidcClient, portalClient, quietEmulator, signIn } from './test-helpers';
+import { adminCall, isolateHome, oidcClient, portalClient, quietEmulator, signIn } from './test-support/test-helpers';
 
 beforeAll(() => {
   isolateHome();

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from './directory-seed';
 import { regionFromDestination } from './federation-routes';
 import type { RunningEmulator } from './options';
-import { isolateHome, manualClock, portalClient, quietEmulator, signIn } from './test-helpers';
+import { isolateHome, manualClock, portalClient, quietEmulator, signIn } from './test-support/test-helpers';
 
 beforeAll(() => {
   isolateHome();

@@ -16,7 +16,7 @@ import {
 import { ListAccountsCommand } from '@aws-sdk/client-sso';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './options';
-import { adminCall, deviceGrant, isolateHome, manualClock, oidcClient, portalClient, quietEmulator, registerDeviceClient, signIn } from './test-helpers';
+import { adminCall, deviceGrant, isolateHome, manualClock, oidcClient, portalClient, quietEmulator, registerDeviceClient, signIn } from './test-support/test-helpers';
 
 beforeAll(() => {
   isolateHome();

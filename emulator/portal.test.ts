@@ -13,7 +13,7 @@ import {
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectory } from './directory-seed';
 import type { DirectorySeed, RunningEmulator } from './options';
-import { adminCall, isolateHome, manualClock, portalClient, quietEmulator, signIn } from './test-helpers';
+import { adminCall, isolateHome, manualClock, portalClient, quietEmulator, signIn } from './test-support/test-helpers';
 
 beforeAll(() => {
   isolateHome();

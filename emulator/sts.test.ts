@@ -6,7 +6,7 @@ import type { DirectoryFile, DirectorySeed, RunningEmulator } from './options';
 import { reservedSsoRoleName } from './sts/identity';
 import { canonicalQuery, canonicalUri, signingKey, signatureOf } from './sts/sigv4';
 import { signedStsCall, xmlValue, type SigningCredentials } from './sts/test-signer';
-import { adminCall, isolateHome, manualClock, portalClient, quietEmulator, signIn } from './test-helpers';
+import { adminCall, isolateHome, manualClock, portalClient, quietEmulator, signIn } from './test-support/test-helpers';
 
 const seed: DirectorySeed = { accounts: 5, rolesPerAccount: 3, seed: 7 };
 const directory = generateDirectory(seed);

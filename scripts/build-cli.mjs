@@ -4,6 +4,7 @@
 //   main.mjs                the whole CLI (cli/main.ts)
 //   credential-process.mjs  the fast path the AWS CLI and SDKs start for every lookup
 //   output.mjs              the process output the fast path writes through
+//   web.mjs                 `rolecall web`, the web shell (web/main.ts)
 //   emulator.mjs            `rolecall emulator` (emulator/cli.ts)
 //   demo.mjs                `rolecall demo` (scripts/demo.ts)
 // Code the entries share goes into chunk-*.mjs; a dynamic import() in the sources (the core
@@ -20,7 +21,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const cliEntryPoints = {
   main: 'cli/main.ts',
   'credential-process': 'cli/commands/credential-process.ts',
-  output: 'cli/output.ts',
+  output: 'app/node/terminal-output.ts',
+  web: 'web/main.ts',
   emulator: 'emulator/cli.ts',
   demo: 'scripts/demo.ts',
 };

@@ -1,6 +1,6 @@
 import { ListAccountRolesCommand, ListAccountsCommand } from '@aws-sdk/client-sso';
 import { RegisterClientCommand } from '@aws-sdk/client-sso-oidc';
-import { oidcClient, portalClient, quietEmulator, signIn } from '../../emulator/test-helpers';
+import { oidcClient, portalClient, quietEmulator, signIn } from '../../emulator/test-support/test-helpers';
 import { describeSpread, ratio, spread, timeAsync } from '../support/stats';
 
 /**

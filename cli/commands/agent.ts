@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { TAKE_OVER_STALE_MS, startOwner } from '../../app/agent/agent-server';
 import type { Notifier } from '../../app/ports/desktop';
 import { resolveConfigDir } from '../../app/storage/config-dir';
-import { openLocalCore } from '../cli-core';
-import type { CliOutput } from '../output';
-import { canOpenBrowser } from '../system-browser';
-import { parseOptions } from './options';
+import { openLocalCore } from '../../app/node/open-core';
+import type { CliOutput } from '../../app/node/terminal-output';
+import { canOpenBrowser } from '../../app/node/system-browser';
+import { parseOptions } from '../../app/node/command-options';
 
 const agentSchema = z.object({
   // Fractions are allowed (tests use a second or two); absent: run until stopped.

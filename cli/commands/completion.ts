@@ -7,8 +7,8 @@ import type { Directory } from '../../app/model/roles';
 import { selectInstance } from '../../app/session/instance-registry';
 import { resolveConfigDir } from '../../app/storage/config-dir';
 import { FileSettingsStore } from '../../app/storage/file-settings-store';
-import type { CliOutput } from '../output';
-import { parseOptions } from './options';
+import type { CliOutput } from '../../app/node/terminal-output';
+import { parseOptions } from '../../app/node/command-options';
 
 export const completionShells = ['bash', 'zsh', 'fish'] as const;
 export type CompletionShell = (typeof completionShells)[number];

@@ -10,10 +10,10 @@ import { RolecallError } from '../../app/model/errors';
 import { regionSchema } from '../../app/model/instances';
 import type { Directory } from '../../app/model/roles';
 import { selectInstance } from '../../app/session/instance-registry';
-import { openCliCore } from '../cli-core';
-import type { CliOutput } from '../output';
+import { openCliCore } from '../../app/node/open-core';
+import type { CliOutput } from '../../app/node/terminal-output';
 import { filterRoles } from '../role-resolution';
-import { parseOptions } from './options';
+import { parseOptions } from '../../app/node/command-options';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

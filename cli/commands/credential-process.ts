@@ -15,10 +15,10 @@ import { resolveConfigDir } from '../../app/storage/config-dir';
 import { lockName, withFileLock } from '../../app/storage/file-lock';
 import { FileSecretStore } from '../../app/storage/file-secret-store';
 import { FileSettingsStore } from '../../app/storage/file-settings-store';
-import { describeError } from '../output';
-import type { CliOutput } from '../output';
+import { describeError } from '../../app/node/terminal-output';
+import type { CliOutput } from '../../app/node/terminal-output';
 import { resolveRole } from '../role-resolution';
-import { parseOptions } from './options';
+import { parseOptions } from '../../app/node/command-options';
 
 const credentialProcessSchema = z.object({
   account: z.string({ error: 'give the account id or name with --account' }).trim().min(1),
@@ -62,7 +62,7 @@ const fetchThroughCore = async (
   ref: RoleRef | undefined,
   options: z.output<typeof credentialProcessSchema>,
 ): Promise<{ ref: RoleRef; credentials: RoleCredentials }> => {
-  const { openCliCore } = await import('../cli-core');
+  const { openCliCore } = await import('../../app/node/open-core');
   const { core } = await openCliCore(env, { browser: false });
   try {
     const wanted = ref ?? resolveRef(instance, await core.directory(instance.id), options.account, options.role);

@@ -4,12 +4,12 @@ import { copyFormatSchema } from '../../app/model/settings';
 import type { Directory } from '../../app/model/roles';
 import { selectInstance } from '../../app/session/instance-registry';
 import type { RolecallController } from '../../app/session/controller';
-import { openCliCore } from '../cli-core';
-import type { CliOutput } from '../output';
+import { openCliCore } from '../../app/node/open-core';
+import type { CliOutput } from '../../app/node/terminal-output';
 import { filterRoles, resolveRole } from '../role-resolution';
-import { terminalSafe } from '../terminal-text';
-import { canOpenBrowser, systemBrowser } from '../system-browser';
-import { parseOptions } from './options';
+import { terminalSafe } from '../../app/node/terminal-text';
+import { canOpenBrowser, systemBrowser } from '../../app/node/system-browser';
+import { parseOptions } from '../../app/node/command-options';
 
 export const instanceOption = { instance: z.string().optional() };
 

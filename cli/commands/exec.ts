@@ -8,10 +8,10 @@ import type { RoleRef } from '../../app/model/roles';
 import type { RoleCredentials } from '../../app/model/tokens';
 import { selectInstance } from '../../app/session/instance-registry';
 import type { RolecallController } from '../../app/session/controller';
-import { openCliCore } from '../cli-core';
-import type { CliOutput } from '../output';
+import { openCliCore } from '../../app/node/open-core';
+import type { CliOutput } from '../../app/node/terminal-output';
 import { findRole, roleSchema, withCore } from './directory-commands';
-import { parseOptions } from './options';
+import { parseOptions } from '../../app/node/command-options';
 
 /** The variable naming the role a child runs as: for shell prompts, and to stop a nested exec. */
 export const ROLE_VARIABLE = 'ROLECALL_ROLE';

@@ -3,10 +3,10 @@ import { RolecallError } from '../../app/model/errors';
 import { newInstanceSchema, normalizeStartUrl } from '../../app/model/instances';
 import { selectInstance } from '../../app/session/instance-registry';
 import type { RolecallController } from '../../app/session/controller';
-import { openCliCore } from '../cli-core';
-import type { CliOutput } from '../output';
-import { canOpenBrowser } from '../system-browser';
-import { invalidOptions } from './options';
+import { openCliCore } from '../../app/node/open-core';
+import type { CliOutput } from '../../app/node/terminal-output';
+import { canOpenBrowser } from '../../app/node/system-browser';
+import { invalidOptions } from '../../app/node/command-options';
 
 export const loginOptionsSchema = z.object({
   startUrl: z.string().optional(),

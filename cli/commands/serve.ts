@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { startContainerCredentialsServer } from '../../app/credentials/container-credentials-server';
 import { quotePosix } from '../../app/credentials/shell-quote';
 import { selectInstance } from '../../app/session/instance-registry';
-import { openCliCore } from '../cli-core';
-import type { CliOutput } from '../output';
-import { terminalSafe } from '../terminal-text';
+import { openCliCore } from '../../app/node/open-core';
+import type { CliOutput } from '../../app/node/terminal-output';
+import { terminalSafe } from '../../app/node/terminal-text';
 import { findRole, roleSchema } from './directory-commands';
-import { parseOptions } from './options';
+import { parseOptions } from '../../app/node/command-options';
 
 const serveSchema = roleSchema.extend({ port: z.coerce.number().int().min(0).max(65535).default(0) });
 

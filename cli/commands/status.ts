@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
-import { openCliCore } from '../cli-core';
-import type { CliOutput } from '../output';
-import { terminalSafe } from '../terminal-text';
-import { parseOptions } from './options';
+import { openCliCore } from '../../app/node/open-core';
+import type { CliOutput } from '../../app/node/terminal-output';
+import { terminalSafe } from '../../app/node/terminal-text';
+import { parseOptions } from '../../app/node/command-options';
 
 const statusSchema = z.object({ json: z.boolean().default(false) });
 

@@ -5,7 +5,7 @@ import { generateDirectory } from '../../emulator/directory-seed';
 import type { DirectorySeed, RunningEmulator } from '../../emulator/options';
 import { startEmulator } from '../../emulator/server';
 import { ssoCacheFile } from '../../app/aws-cli-cache/sso-cache';
-import { openCliCore } from '../cli-core';
+import { openCliCore } from '../../app/node/open-core';
 import { defaultSettings } from '../../app/model/settings';
 import { createInstance } from '../../app/session/instance-registry';
 import { FileSettingsStore } from '../../app/storage/file-settings-store';

@@ -7,7 +7,7 @@ import type { AccountWithRoles } from '../../app/model/roles';
 import { defaultSettings } from '../../app/model/settings';
 import { createInstance } from '../../app/session/instance-registry';
 import { FileSettingsStore } from '../../app/storage/file-settings-store';
-import type { CliOutput } from '../output';
+import type { CliOutput } from '../../app/node/terminal-output';
 
 export interface CliFixture {
   readonly dir: string;

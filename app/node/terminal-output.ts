@@ -1,4 +1,4 @@
-import { isRolecallError } from '../app/model/errors';
+import { isRolecallError } from '../model/errors';
 import { terminalSafe, terminalSafeLines } from './terminal-text';
 
 /** Where the CLI writes: stdout for results (pipeable), stderr for everything a person reads. */

@@ -8,8 +8,8 @@ import {
   StartDeviceAuthorizationCommand,
 } from '@aws-sdk/client-sso-oidc';
 import { SSOClient } from '@aws-sdk/client-sso';
-import type { EmulatorOptions, RunningEmulator } from './options';
-import { startEmulator } from './server';
+import type { EmulatorOptions, RunningEmulator } from '../options';
+import { startEmulator } from '../server';
 import { afterAll } from 'vitest';
 
 /** Shared set-up for the emulator's own tests: a quiet emulator, real SDK clients, a fake clock. */

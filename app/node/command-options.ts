@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RolecallError } from '../../app/model/errors';
+import { RolecallError } from '../model/errors';
 
 /** A zod failure on command-line options as one sentence naming the option. */
 export const invalidOptions = (error: z.ZodError): RolecallError => {

@@ -1,7 +1,7 @@
 import open from 'open';
-import { browserApp } from '../app/console/browser-app';
-import type { ConsoleBrowser } from '../app/model/settings';
-import type { Opener } from '../app/ports/desktop';
+import { browserApp } from '../console/browser-app';
+import type { ConsoleBrowser } from '../model/settings';
+import type { Opener } from '../ports/desktop';
 
 /**
  * Whether a browser can be opened from here: on Linux that needs a graphical session; on

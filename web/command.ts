@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { startOwner } from '../../app/agent/agent-server';
-import { resolveConfigDir } from '../../app/storage/config-dir';
-import { buildRenderer } from '../../web/renderer-build';
-import { startWebServer } from '../../web/server';
-import { openCliCore, openLocalCore } from '../cli-core';
-import type { CliOutput } from '../output';
-import { canOpenBrowser, systemBrowser } from '../system-browser';
-import { parseOptions } from './options';
+import { startOwner } from '../app/agent/agent-server';
+import { resolveConfigDir } from '../app/storage/config-dir';
+import { buildRenderer } from './renderer-build';
+import { startWebServer } from './server';
+import { openCliCore, openLocalCore } from '../app/node/open-core';
+import type { CliOutput } from '../app/node/terminal-output';
+import { canOpenBrowser, systemBrowser } from '../app/node/system-browser';
+import { parseOptions } from '../app/node/command-options';
 
 const webSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0),

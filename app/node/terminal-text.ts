@@ -1,4 +1,4 @@
-import { visibleEscapes } from '../app/model/untrusted-text';
+import { visibleEscapes } from '../model/untrusted-text';
 
 /** Text safe to print on one terminal line: no control or bidi character reaches the terminal raw (see model/untrusted-text.ts). */
 export const terminalSafe = visibleEscapes;

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import { connectToOwner } from '../app/agent/agent-client';
-import { fallBackWhenOwnerGone } from '../app/agent/fallback-source';
-import { systemClock } from '../app/ports/clock';
-import type { Clipboard, Notifier } from '../app/ports/desktop';
-import { resolveConfigDir } from '../app/storage/config-dir';
-import { FileSecretStore, fileSecretStorageStatus } from '../app/storage/file-secret-store';
-import { FileSettingsStore } from '../app/storage/file-settings-store';
-import { createRolecallCore } from '../app/session/controller';
-import type { CoreOptions, RolecallController } from '../app/session/controller';
+import { connectToOwner } from '../agent/agent-client';
+import { fallBackWhenOwnerGone } from '../agent/fallback-source';
+import { systemClock } from '../ports/clock';
+import type { Clipboard, Notifier } from '../ports/desktop';
+import { resolveConfigDir } from '../storage/config-dir';
+import { FileSecretStore, fileSecretStorageStatus } from '../storage/file-secret-store';
+import { FileSettingsStore } from '../storage/file-settings-store';
+import { createRolecallCore } from '../session/controller';
+import type { CoreOptions, RolecallController } from '../session/controller';
 import { canOpenBrowser, systemBrowser } from './system-browser';
 import { terminalSafe } from './terminal-text';
 
