@@ -27,7 +27,10 @@ const layers = {
   desktop: { elements: ['model', 'ipc', 'core', 'desktop'], modules: [node, ...packages('electron', 'electron-store', 'open', 'zod')] },
   cli: { elements: ['model', 'ipc', 'core', 'cli'], modules: [node, ...packages('commander', 'zod')] },
   web: { elements: ['model', 'ipc', 'core', 'web'], modules: [node, ...packages('commander', 'ws', 'vite', 'zod')] },
-  views: { elements: ['model', 'ipc', 'views'], modules: packages('react', 'react-dom', 'react-dom/client', 'zustand', 'zustand/*', '@tanstack/react-virtual') },
+  views: {
+    elements: ['model', 'ipc', 'views'],
+    modules: packages('react', 'react-dom', 'react-dom/client', 'zustand', 'zustand/*', '@tanstack/react-virtual'),
+  },
   emulator: { elements: ['emulator'], modules: [node, ...packages('zod', '@smithy/signature-v4', '@aws-sdk/client-sso')] },
 };
 
@@ -72,7 +75,16 @@ export default tseslint.config(
     plugins: { boundaries },
     settings: boundariesSettings,
     rules: {
-      'boundaries/dependencies': ['error', { default: 'disallow', checkAllOrigins: true, checkUnknownLocals: true, checkInternals: true, policies: [...layerPolicies, noTestCode] }],
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          checkAllOrigins: true,
+          checkUnknownLocals: true,
+          checkInternals: true,
+          policies: [...layerPolicies, noTestCode],
+        },
+      ],
       // A file outside every layer, or an import that resolves nowhere, is an error too.
       'boundaries/no-unknown-files': 'error',
       'boundaries/no-unknown-dependencies': 'error',
@@ -83,9 +95,12 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     ignores: ['main/ipc/**', 'main/preload.ts', 'main/**/*.test.ts', 'main/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'use the typed wrappers in main/ipc/.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'use the typed wrappers in main/ipc/.' }],
+        },
+      ],
     },
   },
   {

@@ -61,7 +61,11 @@ const stopAgent = async (agent: Agent): Promise<void> => {
 };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ directory: { accounts: 4, rolesPerAccount: 2, seed: 7 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+  emulator = await startEmulator({
+    directory: { accounts: 4, rolesPerAccount: 2, seed: 7 },
+    deviceCodeIntervalSeconds: 0,
+    log: () => undefined,
+  });
   home = await mkdtemp(join(tmpdir(), 'rolecall-agent-it-'));
   const signedIn = await loginThroughCli(emulator, env({ ROLECALL_NO_AGENT: '1' }));
   expect(signedIn.code, signedIn.stderr).toBe(0);
@@ -89,7 +93,9 @@ describe('rolecall agent', () => {
       const second = await runRolecall(['agent'], env());
       expect(second.code).toBe(0);
       expect(second.stdout).toBe('');
-      expect(second.stderr.trim()).toBe(`Another Rolecall owner (pid ${agent.pid}) already serves this config dir; every rolecall command uses it, so this agent exits.`);
+      expect(second.stderr.trim()).toBe(
+        `Another Rolecall owner (pid ${agent.pid}) already serves this config dir; every rolecall command uses it, so this agent exits.`,
+      );
 
       const [lsAlone, lsAgent] = await Promise.all([alone(['ls', '--json']), viaAgent(['ls', '--json'])]);
       expect(lsAgent.code, lsAgent.stderr).toBe(0);
@@ -121,7 +127,9 @@ describe('rolecall agent', () => {
       await dropCredentialCache();
       emulator.resetCounters();
       const { accountId, roleName } = roles[1]!;
-      const runs = await Promise.all(Array.from({ length: 30 }, () => viaAgent(['credential-process', '--account', accountId, '--role', roleName])));
+      const runs = await Promise.all(
+        Array.from({ length: 30 }, () => viaAgent(['credential-process', '--account', accountId, '--role', roleName])),
+      );
       for (const run of runs) {
         expect(run.code, run.stderr).toBe(0);
         expect(run.stderr).toBe('');
@@ -147,7 +155,10 @@ describe('rolecall agent', () => {
       agent.child.kill('SIGKILL');
       const run = await creds;
       expect(run.code, run.stderr).toBe(0);
-      expect(emulator.credentialsOwner((JSON.parse(run.stdout) as { AccessKeyId: string }).AccessKeyId)).toMatchObject({ accountId, roleName });
+      expect(emulator.credentialsOwner((JSON.parse(run.stdout) as { AccessKeyId: string }).AccessKeyId)).toMatchObject({
+        accountId,
+        roleName,
+      });
       expect(requests('GetRoleCredentials')).toBe(2);
     } finally {
       emulator.setFaults({});
@@ -171,12 +182,16 @@ describe('rolecall agent', () => {
       const logout = await viaAgent(['logout']);
       expect(logout.code, logout.stderr).toBe(0);
       const { accountId, roleName } = roles[3]!;
-      const runs = await Promise.all(Array.from({ length: 10 }, () => viaAgent(['credential-process', '--account', accountId, '--role', roleName])));
+      const runs = await Promise.all(
+        Array.from({ length: 10 }, () => viaAgent(['credential-process', '--account', accountId, '--role', roleName])),
+      );
       for (const run of runs) {
         expect(run.code).toBe(1);
         expect(run.stdout).toBe('');
         expect(run.stderr.trim().split('\n')).toHaveLength(1);
-        expect(run.stderr).toMatch(/^You are not signed in to .*; run `rolecall login` \(or sign in from the Rolecall app\) and try again\.\n$/);
+        expect(run.stderr).toMatch(
+          /^You are not signed in to .*; run `rolecall login` \(or sign in from the Rolecall app\) and try again\.\n$/,
+        );
       }
       expect(agent.stderr().match(/Sign in to continue/g)).toHaveLength(1);
 
@@ -194,7 +209,10 @@ describe('rolecall agent', () => {
       expect(login.stderr).toContain(`The Rolecall owner (pid ${agent.pid}) runs this sign-in.`);
       const waited = await waiting;
       expect(waited.code, waited.stderr).toBe(0);
-      expect(emulator.credentialsOwner((JSON.parse(waited.stdout) as { AccessKeyId: string }).AccessKeyId)).toMatchObject({ accountId, roleName });
+      expect(emulator.credentialsOwner((JSON.parse(waited.stdout) as { AccessKeyId: string }).AccessKeyId)).toMatchObject({
+        accountId,
+        roleName,
+      });
       // The waiting caller and the sign-in raised no second notification.
       expect(agent.stderr().match(/Sign in to continue/g)).toHaveLength(1);
     } finally {

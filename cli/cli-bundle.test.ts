@@ -26,13 +26,26 @@ describe('the CLI bundle', () => {
   });
 
   const outputFor = (entry: string) => Object.keys(metafile.outputs).find((path) => path.endsWith(`/cli/${entry}.mjs`))!;
-  const inputsLoadedBy = (entry: string) => staticClosure(metafile, outputFor(entry)).flatMap((file) => Object.keys(metafile.outputs[file]!.inputs));
+  const inputsLoadedBy = (entry: string) =>
+    staticClosure(metafile, outputFor(entry)).flatMap((file) => Object.keys(metafile.outputs[file]!.inputs));
 
   it('starts credential-process without the AWS SDK, the core, the web server or the browser opener (they load on a cache miss)', () => {
     const loaded = inputsLoadedBy('credential-process');
     expect(loaded).toContain('cli/commands/credential-process.ts');
-    for (const heavy of ['@aws-sdk/', '@smithy/', 'app/session/controller.ts', 'cli/cli-core.ts', 'node_modules/ws/', 'node_modules/open/', 'web/', 'node_modules/diff/']) {
-      expect(loaded.filter((input) => input.includes(heavy)), heavy).toEqual([]);
+    for (const heavy of [
+      '@aws-sdk/',
+      '@smithy/',
+      'app/session/controller.ts',
+      'cli/cli-core.ts',
+      'node_modules/ws/',
+      'node_modules/open/',
+      'web/',
+      'node_modules/diff/',
+    ]) {
+      expect(
+        loaded.filter((input) => input.includes(heavy)),
+        heavy,
+      ).toEqual([]);
     }
     // ...and the SDK is in the bundle, behind a dynamic import.
     expect(Object.keys(metafile.inputs).some((input) => input.includes('@aws-sdk/client-sso-oidc'))).toBe(true);
@@ -40,23 +53,45 @@ describe('the CLI bundle', () => {
 
   it("leaves out only Node's built-ins and the declared build tools, and zod's locales but English", () => {
     const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
-    const external = new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path)));
+    const external = new Set(
+      Object.values(metafile.outputs).flatMap((output) =>
+        output.imports.filter((imported) => imported.external).map((imported) => imported.path),
+      ),
+    );
     expect([...external].filter((path) => !builtins.has(path) && !cliExternal.includes(path))).toEqual([]);
     expect(Object.keys(metafile.inputs).filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input))).toEqual([]);
   });
 
   it('records its version and every source it was built from', async () => {
-    const stamp = JSON.parse(await readFile(join(dir, 'cli', 'build.json'), 'utf8')) as { version: string; builtAt: number; inputs: string[] };
+    const stamp = JSON.parse(await readFile(join(dir, 'cli', 'build.json'), 'utf8')) as {
+      version: string;
+      builtAt: number;
+      inputs: string[];
+    };
     expect(stamp.version).toBe((JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { version: string }).version);
-    expect(stamp.inputs).toEqual(expect.arrayContaining(['cli/main.ts', 'cli/commands/credential-process.ts', 'emulator/cli.ts', 'scripts/demo.ts', 'package-lock.json', 'scripts/build-cli.mjs']));
+    expect(stamp.inputs).toEqual(
+      expect.arrayContaining([
+        'cli/main.ts',
+        'cli/commands/credential-process.ts',
+        'emulator/cli.ts',
+        'scripts/demo.ts',
+        'package-lock.json',
+        'scripts/build-cli.mjs',
+      ]),
+    );
     expect(stamp.inputs.filter((input) => input.includes('node_modules') || input.includes(':'))).toEqual([]);
   });
 });
 
 describe('bin/rolecall.mjs in a git checkout', () => {
   let checkout: string;
-  const stampOf = async () => (JSON.parse(await readFile(join(checkout, 'dist', 'cli', 'build.json'), 'utf8')) as { builtAt: number }).builtAt;
-  const run = (...args: string[]) => spawnSync(process.execPath, [join(checkout, 'bin', 'rolecall.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, ROLECALL_HOME: join(checkout, 'home'), HOME: join(checkout, 'home') } });
+  const stampOf = async () =>
+    (JSON.parse(await readFile(join(checkout, 'dist', 'cli', 'build.json'), 'utf8')) as { builtAt: number }).builtAt;
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [join(checkout, 'bin', 'rolecall.mjs'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ROLECALL_HOME: join(checkout, 'home'), HOME: join(checkout, 'home') },
+    });
 
   beforeAll(async () => {
     // A copy of the sources the CLI is built from, with this checkout's node_modules.
@@ -89,7 +124,10 @@ describe('bin/rolecall.mjs in a git checkout', () => {
     const before = await stampOf();
     const output = join(checkout, 'app', 'node', 'terminal-output.ts');
     const future = new Date(Date.now() + 60_000);
-    await writeFile(join(checkout, 'cli', 'main.ts'), `${await readFile(join(checkout, 'cli', 'main.ts'), 'utf8')}\nprocess.stderr.write('second edit\\n');\n`);
+    await writeFile(
+      join(checkout, 'cli', 'main.ts'),
+      `${await readFile(join(checkout, 'cli', 'main.ts'), 'utf8')}\nprocess.stderr.write('second edit\\n');\n`,
+    );
     await utimes(output, future, future);
     await mkdir(join(checkout, 'dist', '.cli-build.lock'));
     try {

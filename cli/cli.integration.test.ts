@@ -17,7 +17,11 @@ const cliEnv = (): NodeJS.ProcessEnv => isolatedCliEnv(home);
 const rolecall = (args: readonly string[], onStderr?: (text: string) => void): Promise<CliRun> => runRolecall(args, cliEnv(), onStderr);
 
 beforeAll(async () => {
-  emulator = await startEmulator({ directory: { accounts: 8, rolesPerAccount: 2, seed: 11 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+  emulator = await startEmulator({
+    directory: { accounts: 8, rolesPerAccount: 2, seed: 11 },
+    deviceCodeIntervalSeconds: 0,
+    log: () => undefined,
+  });
   home = await mkdtemp(join(tmpdir(), 'rolecall-cli-'));
 });
 
@@ -29,13 +33,16 @@ afterAll(async () => {
 describe('the rolecall CLI end to end against the emulator', () => {
   it('signs in, lists, prints credentials, builds a console URL, and signs out', async () => {
     let approved = false;
-    const login = await rolecall(['login', '--start-url', emulator.startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'], (stderr) => {
-      const code = /code: ([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];
-      if (code && !approved) {
-        approved = true;
-        emulator.approveDevice(code);
-      }
-    });
+    const login = await rolecall(
+      ['login', '--start-url', emulator.startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'],
+      (stderr) => {
+        const code = /code: ([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];
+        if (code && !approved) {
+          approved = true;
+          emulator.approveDevice(code);
+        }
+      },
+    );
     expect(login.stderr).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/device\?user_code=/);
     expect(login.stderr).toMatch(/Signed in to /);
     expect(login.code).toBe(0);
@@ -67,7 +74,16 @@ describe('the rolecall CLI end to end against the emulator', () => {
     const json = await rolecall(['creds', '--account', first.accountId, '--role', first.roleName, '--format', 'json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ Version: 1, AccessKeyId: expect.any(String), Expiration: expect.stringMatching(/Z$/) });
 
-    const consoleRun = await rolecall(['console', '--account', first.accountId, '--role', first.roleName, '--region', 'eu-west-1', '--print']);
+    const consoleRun = await rolecall([
+      'console',
+      '--account',
+      first.accountId,
+      '--role',
+      first.roleName,
+      '--region',
+      'eu-west-1',
+      '--print',
+    ]);
     expect(consoleRun.code).toBe(0);
     const page = await (await fetch(consoleRun.stdout.trim())).text();
     expect(page).toContain(first.accountId);
@@ -90,7 +106,11 @@ describe('the rolecall CLI end to end against the emulator', () => {
   it('rejects bad input with one line and a non-zero exit, never a stack trace', async () => {
     const cases: [string[], RegExp, number][] = [
       [['login', '--start-url', 'http://example.com/start', '--region', 'us-east-1'], /must use https/, 1],
-      [['login', '--start-url', 'https://d-1234567890.awsapps.com/start', '--region', 'mars-north-1'], /--region: not an AWS region name/, 1],
+      [
+        ['login', '--start-url', 'https://d-1234567890.awsapps.com/start', '--region', 'mars-north-1'],
+        /--region: not an AWS region name/,
+        1,
+      ],
       [['login', '--start-url', 'not a url', '--region', 'us-east-1'], /is not a URL/, 1],
       [['creds', '--account', '123'], /required option '--role/, 2],
       [['creds', '--account', '1', '--role', 'x', '--format', 'zsh'], /Allowed choices are posix, fish/, 2],

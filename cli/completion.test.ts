@@ -19,12 +19,18 @@ const HOSTILE = '$(touch PWNED)`touch PWNED`';
 
 beforeAll(async () => {
   fixture = await cliFixture();
-  await fixture.setAccounts([...ACCOUNTS, { accountId: '333333333333', accountName: HOSTILE, emailAddress: 'x@example.com', roles: ['Odd'] }]);
+  await fixture.setAccounts([
+    ...ACCOUNTS,
+    { accountId: '333333333333', accountName: HOSTILE, emailAddress: 'x@example.com', roles: ['Odd'] },
+  ]);
   const bin = join(fixture.dir, 'bin');
   await mkdir(bin);
   await writeFile(join(bin, 'rolecall'), `#!/bin/sh\nexec '${process.execPath}' '${ROLECALL_BIN}' "$@"\n`);
   await chmod(join(bin, 'rolecall'), 0o755);
-  env = { ...isolatedCliEnv(fixture.dir, { ROLECALL_HOME: fixture.configDir, ROLECALL_NO_AGENT: '1' }), PATH: `${bin}:${process.env.PATH ?? ''}` };
+  env = {
+    ...isolatedCliEnv(fixture.dir, { ROLECALL_HOME: fixture.configDir, ROLECALL_NO_AGENT: '1' }),
+    PATH: `${bin}:${process.env.PATH ?? ''}`,
+  };
 });
 
 afterAll(async () => {

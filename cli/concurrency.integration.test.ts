@@ -53,7 +53,11 @@ const burst = (n: number, accountId: string, roleName: string): Promise<CliRun[]
 let roles: { accountId: string; roleName: string }[];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ directory: { accounts: 4, rolesPerAccount: 2, seed: 5 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+  emulator = await startEmulator({
+    directory: { accounts: 4, rolesPerAccount: 2, seed: 5 },
+    deviceCodeIntervalSeconds: 0,
+    log: () => undefined,
+  });
   home = await mkdtemp(join(tmpdir(), 'rolecall-concurrency-'));
   const signedIn = await login(emulator.startUrl, emulator);
   expect(signedIn.code, signedIn.stderr).toBe(0);
@@ -105,10 +109,14 @@ describe('many Rolecall processes on one config dir, with no owner running', () 
     await dropCredentialCache();
     emulator.resetCounters();
     const picked = roles.slice(0, 4);
-    const first = await Promise.all(picked.map(({ accountId, roleName }) => rolecall(['credential-process', '--account', accountId, '--role', roleName])));
+    const first = await Promise.all(
+      picked.map(({ accountId, roleName }) => rolecall(['credential-process', '--account', accountId, '--role', roleName])),
+    );
     for (const run of first) expect(run.code, run.stderr).toBe(0);
     expect(requests('GetRoleCredentials')).toBe(picked.length);
-    const second = await Promise.all(picked.map(({ accountId, roleName }) => rolecall(['credential-process', '--account', accountId, '--role', roleName])));
+    const second = await Promise.all(
+      picked.map(({ accountId, roleName }) => rolecall(['credential-process', '--account', accountId, '--role', roleName])),
+    );
     for (const run of second) expect(run.code, run.stderr).toBe(0);
     // Every role was served from the cache the second time: no run lost another's entry.
     expect(requests('GetRoleCredentials')).toBe(picked.length);
@@ -158,7 +166,11 @@ describe('many Rolecall processes on one config dir, with no owner running', () 
   }, 240_000);
 
   it('a settings change in a running core and a `rolecall login` at the same time both survive on disk', async () => {
-    const second = await startEmulator({ directory: { accounts: 2, rolesPerAccount: 1, seed: 9 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+    const second = await startEmulator({
+      directory: { accounts: 2, rolesPerAccount: 1, seed: 9 },
+      deviceCodeIntervalSeconds: 0,
+      log: () => undefined,
+    });
     const { core } = await openCliCore({ ...cliEnv() }, { shell: 'web', browser: false });
     try {
       const loggingIn = login(second.startUrl, second);

@@ -20,10 +20,18 @@ const credentials: RoleCredentials = {
 const signIn = () =>
   new FileSecretStore(fx.configDir).set(
     `token/${fx.instance.id}`,
-    JSON.stringify({ startUrl: fx.instance.startUrl, region: fx.instance.region, accessToken: 'access-token', expiresAt: Date.now() + 3_600_000 }),
+    JSON.stringify({
+      startUrl: fx.instance.startUrl,
+      region: fx.instance.region,
+      accessToken: 'access-token',
+      expiresAt: Date.now() + 3_600_000,
+    }),
   );
 const cacheRole = (accountId: string, roleName: string) =>
-  new CredentialProcessCache({ dir: join(fx.configDir, 'cache'), secrets: new FileSecretStore(fx.configDir) }).put({ instanceId: fx.instance.id, accountId, roleName }, credentials);
+  new CredentialProcessCache({ dir: join(fx.configDir, 'cache'), secrets: new FileSecretStore(fx.configDir) }).put(
+    { instanceId: fx.instance.id, accountId, roleName },
+    credentials,
+  );
 
 beforeEach(async () => {
   fx = await cliFixture();
@@ -33,7 +41,7 @@ afterEach(async () => {
 });
 
 describe('rolecall credential-process', () => {
-  it('serves cached credentials without any AWS call, by account id or name, whatever the role\'s case', async () => {
+  it("serves cached credentials without any AWS call, by account id or name, whatever the role's case", async () => {
     await signIn();
     await cacheRole('222222222222', 'Developer');
     // The instance's endpoints are a closed port: any AWS call would fail this test.

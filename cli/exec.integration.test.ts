@@ -17,7 +17,11 @@ const role = (): string[] => ['--account', account.accountName, '--role', accoun
 const printEnv = [process.execPath, '-e', 'process.stdout.write(JSON.stringify(process.env))'];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ directory: { accounts: 3, rolesPerAccount: 2, seed: 21 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+  emulator = await startEmulator({
+    directory: { accounts: 3, rolesPerAccount: 2, seed: 21 },
+    deviceCodeIntervalSeconds: 0,
+    log: () => undefined,
+  });
   home = await mkdtemp(join(tmpdir(), 'rolecall-exec-'));
   const login = await loginThroughCli(emulator, env());
   expect(login.code, login.stderr).toBe(0);
@@ -31,8 +35,11 @@ afterAll(async () => {
 });
 
 describe('rolecall exec', () => {
-  it('runs the command with the role\'s credentials, region and ROLECALL_ROLE, and without AWS_PROFILE', async () => {
-    const run = await runRolecall(['exec', ...role(), '--region', 'eu-west-2', '--', ...printEnv], env({ AWS_PROFILE: 'other', AWS_DEFAULT_PROFILE: 'other' }));
+  it("runs the command with the role's credentials, region and ROLECALL_ROLE, and without AWS_PROFILE", async () => {
+    const run = await runRolecall(
+      ['exec', ...role(), '--region', 'eu-west-2', '--', ...printEnv],
+      env({ AWS_PROFILE: 'other', AWS_DEFAULT_PROFILE: 'other' }),
+    );
     expect(run.code, run.stderr).toBe(0);
     const child = JSON.parse(run.stdout) as Record<string, string>;
     expect(emulator.credentialsOwner(child.AWS_ACCESS_KEY_ID!)).toMatchObject({ accountId: account.accountId, roleName: account.roleName });
@@ -50,13 +57,13 @@ describe('rolecall exec', () => {
     expect(run.stderr).not.toContain(child.AWS_ACCESS_KEY_ID);
   });
 
-  it('defaults the region to the instance\'s and accepts the account id', async () => {
+  it("defaults the region to the instance's and accepts the account id", async () => {
     const run = await runRolecall(['exec', '--account', account.accountId, '--role', account.roleName, '--', ...printEnv], env());
     expect(run.code, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as Record<string, string>).AWS_REGION).toBe(emulator.region);
   });
 
-  it('exits with the command\'s exit code, and 128+n when a signal kills it', async () => {
+  it("exits with the command's exit code, and 128+n when a signal kills it", async () => {
     const seven = await runRolecall(['exec', ...role(), '--', process.execPath, '-e', 'process.exit(7)'], env());
     expect(seven.code).toBe(7);
     const killed = await runRolecall(['exec', ...role(), '--', process.execPath, '-e', 'process.kill(process.pid, "SIGKILL")'], env());
@@ -72,7 +79,10 @@ describe('rolecall exec', () => {
     ['SIGHUP', 6],
   ] as const)('forwards %s to the command', async (signal, exitCode) => {
     const script = `process.on("${signal}", () => process.exit(${exitCode})); process.stdout.write("ready\\n"); setInterval(() => undefined, 1000);`;
-    const child = spawn(process.execPath, [ROLECALL_BIN, 'exec', ...role(), '--', process.execPath, '-e', script], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [ROLECALL_BIN, 'exec', ...role(), '--', process.execPath, '-e', script], {
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -121,9 +131,17 @@ describe('rolecall exec', () => {
       'fetch(e.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: e.AWS_CONTAINER_AUTHORIZATION_TOKEN } })',
       '.then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.json(), keys: Boolean(e.AWS_ACCESS_KEY_ID), role: e.ROLECALL_ROLE }))).catch((error) => { console.error(error); process.exit(9); });',
     ].join(' ');
-    const run = await runRolecall(['exec', ...role(), '--server', '--', process.execPath, '-e', script], env({ AWS_ACCESS_KEY_ID: 'AKIASTALE' }));
+    const run = await runRolecall(
+      ['exec', ...role(), '--server', '--', process.execPath, '-e', script],
+      env({ AWS_ACCESS_KEY_ID: 'AKIASTALE' }),
+    );
     expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { status: number; body: { AccessKeyId: string; Expiration: string }; keys: boolean; role: string };
+    const result = JSON.parse(run.stdout) as {
+      status: number;
+      body: { AccessKeyId: string; Expiration: string };
+      keys: boolean;
+      role: string;
+    };
     expect(result.status).toBe(200);
     expect(result.keys).toBe(false);
     expect(result.role).toBe(`${account.accountName}/${account.roleName}`);

@@ -28,7 +28,10 @@ describe('a corrupt file, seen from the CLI', () => {
 
   it('`credential-process` says so too (on stderr, which the AWS CLI shows)', async () => {
     await writeFile(join(fx.configDir, 'secrets.json'), 'not json');
-    const run = await runRolecall(['credential-process', '--account', '111111111111', '--role', 'ReadOnly'], isolatedCliEnv(fx.dir, { ROLECALL_NO_AGENT: '1' }));
+    const run = await runRolecall(
+      ['credential-process', '--account', '111111111111', '--role', 'ReadOnly'],
+      isolatedCliEnv(fx.dir, { ROLECALL_NO_AGENT: '1' }),
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/saved sign-ins were unreadable and were moved to .*secrets\.json\.corrupt-/);

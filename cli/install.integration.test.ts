@@ -27,7 +27,15 @@ const children: ChildProcess[] = [];
 /** A user's environment: the temp HOME, node and the prefix's bin on PATH, no AWS variables. */
 const userEnv = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && !key.startsWith('npm_') && !key.startsWith('ROLECALL_') && key !== 'DISPLAY' && key !== 'WAYLAND_DISPLAY') env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (
+      !key.startsWith('AWS_') &&
+      !key.startsWith('npm_') &&
+      !key.startsWith('ROLECALL_') &&
+      key !== 'DISPLAY' &&
+      key !== 'WAYLAND_DISPLAY'
+    )
+      env[key] = value;
   return {
     ...env,
     PATH: [join(prefix, 'bin'), dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter),
@@ -53,7 +61,7 @@ const rolecall = (args: readonly string[], onStderr?: (stderr: string) => void, 
   runProgram(command, args, { env: userEnv(), cwd: home, ...(onStderr ? { onStderr } : {}) });
 
 /** Starts a long-running installed command; resolves with its first stdout line (JSON). */
-const serve = <T,>(args: readonly string[]): Promise<T> =>
+const serve = <T>(args: readonly string[]): Promise<T> =>
   new Promise((resolveLine, reject) => {
     const child = spawn(rolecallBin, [...args], { env: userEnv(), cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
@@ -80,7 +88,11 @@ beforeAll(async () => {
   const current = spawnSync(process.execPath, [join(repo, 'bin', 'rolecall.mjs'), '--help'], { encoding: 'utf8' });
   expect(current.status).toBe(0);
   // --ignore-scripts: the builds above are what prepack/prepare would run, done safely.
-  const pack = spawnSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: repo, encoding: 'utf8', env: { ...userEnv(), PATH: process.env.PATH } });
+  const pack = spawnSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...userEnv(), PATH: process.env.PATH },
+  });
   expect(pack.status, pack.stderr).toBe(0);
   const [{ filename }] = JSON.parse(pack.stdout) as [{ filename: string }];
   // --offline: the package has no runtime dependencies, so nothing is fetched.
@@ -105,7 +117,9 @@ describe('npm pack + npm install -g into a temporary prefix', () => {
     expect(existsSync(join(installed, 'app'))).toBe(false);
     expect(existsSync(join(installed, 'dist', 'renderer', 'index.html'))).toBe(true);
     const bundle = await readdir(join(installed, 'dist', 'cli'));
-    expect(bundle).toEqual(expect.arrayContaining(['main.mjs', 'credential-process.mjs', 'output.mjs', 'emulator.mjs', 'demo.mjs', 'build.json']));
+    expect(bundle).toEqual(
+      expect.arrayContaining(['main.mjs', 'credential-process.mjs', 'output.mjs', 'emulator.mjs', 'demo.mjs', 'build.json']),
+    );
     expect(bundle.filter((name) => name.endsWith('.map') || name === 'meta.json')).toEqual([]);
     expect(JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'))).not.toHaveProperty('dependencies.tsx');
   });
@@ -116,13 +130,32 @@ describe('npm pack + npm install -g into a temporary prefix', () => {
   });
 
   it('rolecall emulator, login (approved through the admin endpoint), credential-process, config populate, web', async () => {
-    const emulator = await serve<{ url: string; startUrl: string; region: string }>(['emulator', '--port', '0', '--interval', '0', '--quiet', '--accounts', '3', '--roles-per-account', '2']);
+    const emulator = await serve<{ url: string; startUrl: string; region: string }>([
+      'emulator',
+      '--port',
+      '0',
+      '--interval',
+      '0',
+      '--quiet',
+      '--accounts',
+      '3',
+      '--roles-per-account',
+      '2',
+    ]);
 
     let approval: Promise<Response> | undefined;
-    const login = await rolecall(['login', '--start-url', emulator.startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'], (stderr) => {
-      const userCode = /code: ([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];
-      if (userCode && !approval) approval = fetch(`${emulator.url}/_emulator/device/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userCode }) });
-    });
+    const login = await rolecall(
+      ['login', '--start-url', emulator.startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'],
+      (stderr) => {
+        const userCode = /code: ([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];
+        if (userCode && !approval)
+          approval = fetch(`${emulator.url}/_emulator/device/approve`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ userCode }),
+          });
+      },
+    );
     expect((await approval)?.status).toBe(200);
     expect(login.stderr).toMatch(/Signed in to /);
     expect(login.code).toBe(0);
@@ -138,7 +171,10 @@ describe('npm pack + npm install -g into a temporary prefix', () => {
       expect(creds.code, attempt).toBe(0);
       const json = JSON.parse(creds.stdout) as { Version: number; AccessKeyId: string };
       expect(json.Version).toBe(1);
-      const owner = (await (await fetch(`${emulator.url}/_emulator/credentials?accessKeyId=${json.AccessKeyId}`)).json()) as { accountId: string; roleName: string };
+      const owner = (await (await fetch(`${emulator.url}/_emulator/credentials?accessKeyId=${json.AccessKeyId}`)).json()) as {
+        accountId: string;
+        roleName: string;
+      };
       expect(owner).toMatchObject({ accountId: role!.accountId, roleName: role!.roleName });
     }
 
@@ -148,7 +184,11 @@ describe('npm pack + npm install -g into a temporary prefix', () => {
     const populate = await rolecall(['config', 'populate', '--credential-process']);
     expect(populate.code, populate.stderr).toBe(0);
     const line = /^credential_process = (.+)$/m.exec(await readFile(join(home, 'aws', 'config'), 'utf8'))?.[1];
-    expect(line).toMatch(new RegExp(`^${rolecallBin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} credential-process --account \\d{12} --role \\S+ --instance \\S+$`));
+    expect(line).toMatch(
+      new RegExp(
+        `^${rolecallBin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} credential-process --account \\d{12} --role \\S+ --instance \\S+$`,
+      ),
+    );
     expect(line).not.toContain(repo);
     expect(line).not.toContain(process.execPath);
     const [command, ...rest] = line!.split(' ');

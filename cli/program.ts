@@ -69,7 +69,7 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
 
   program
     .command('creds')
-    .description('print credentials for a role in your shell\'s format')
+    .description("print credentials for a role in your shell's format")
     .requiredOption('--account <id|name>', 'account id or name')
     .requiredOption('--role <name>', 'role name')
     .addOption(new Option('--format <format>', 'output format').choices(copyFormats).default('posix'))
@@ -81,7 +81,7 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
     .description('open the AWS console as a role (or --print the sign-in URL)')
     .requiredOption('--account <id|name>', 'account id or name')
     .requiredOption('--role <name>', 'role name')
-    .option('--region <region>', 'console region (default: the instance\'s, or your preference)')
+    .option('--region <region>', "console region (default: the instance's, or your preference)")
     .option('--destination <url>', 'console page to land on')
     .option('--print', 'print the URL instead of opening it')
     .option('--instance <name>', 'which instance')
@@ -89,13 +89,16 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
 
   program
     .command('exec')
-    .description('run a command as a role: credentials in its environment, its exit code is rolecall\'s')
+    .description("run a command as a role: credentials in its environment, its exit code is rolecall's")
     .usage('--account <id|name> --role <name> [options] -- COMMAND [ARGS...]')
     .argument('[command...]', 'the command and its arguments, after `--`')
     .requiredOption('--account <id|name>', 'account id or name')
     .requiredOption('--role <name>', 'role name')
-    .option('--region <region>', 'AWS_REGION and AWS_DEFAULT_REGION (default: the instance\'s region)')
-    .option('--server', 'give the command a container credentials endpoint (fresh credentials for its whole lifetime) instead of static keys')
+    .option('--region <region>', "AWS_REGION and AWS_DEFAULT_REGION (default: the instance's region)")
+    .option(
+      '--server',
+      'give the command a container credentials endpoint (fresh credentials for its whole lifetime) instead of static keys',
+    )
     .option('--force', 'run even inside another `rolecall exec` (ROLECALL_ROLE already set)')
     .option('--instance <name>', 'which instance')
     .addHelpText(
@@ -106,7 +109,7 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
         'AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and ROLECALL_ROLE=account/role;',
         'AWS_PROFILE and AWS_DEFAULT_PROFILE are removed. With --server it gets',
         'AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN instead of keys.',
-        'Nothing after `--` starts your $SHELL as the role. Signals are forwarded; the exit code is the command\'s.',
+        "Nothing after `--` starts your $SHELL as the role. Signals are forwarded; the exit code is the command's.",
         '',
         'Example:',
         '  rolecall exec --account prod --role ReadOnlyAccess -- aws s3 ls',
@@ -117,7 +120,7 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
 
   program
     .command('serve')
-    .description('serve a role\'s credentials on 127.0.0.1 as a container credentials endpoint (what ECS gives SDKs)')
+    .description("serve a role's credentials on 127.0.0.1 as a container credentials endpoint (what ECS gives SDKs)")
     .requiredOption('--account <id|name>', 'account id or name')
     .requiredOption('--role <name>', 'role name')
     .option('--port <port>', 'port to listen on (default: any free port)')
@@ -143,14 +146,18 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
     .command('config')
     .description('manage AWS CLI profiles in ~/.aws/config (or AWS_CONFIG_FILE)')
     .command('populate')
-    .description('write an [sso-session] and a [profile] per assigned role, editing only Rolecall\'s sections')
+    .description("write an [sso-session] and a [profile] per assigned role, editing only Rolecall's sections")
     .option('--instance <name>', 'which instance')
     .option('--filter <words>', 'only roles matching all these words (account name, id, e-mail or role)')
-    .option('--profile-template <template>', 'profile names from {account_name}, {account_id}, {role_name}, {sso_session}', '{account_name}-{role_name}')
+    .option(
+      '--profile-template <template>',
+      'profile names from {account_name}, {account_id}, {role_name}, {sso_session}',
+      '{account_name}-{role_name}',
+    )
     .option('--region <region>', 'set region in every profile written')
     .option('--lowercase', 'lowercase profile names')
     .option('--credential-process', 'profiles run `rolecall credential-process` instead of using sso_* keys')
-    .option('--prune', 'remove Rolecall\'s profiles for roles no longer assigned')
+    .option('--prune', "remove Rolecall's profiles for roles no longer assigned")
     .option('--refresh', 'sync the account list from AWS first')
     .option('--dry-run', 'print the unified diff and change nothing')
     .action(run(async (options) => configPopulate(options, output)));
@@ -200,7 +207,7 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
       'after',
       [
         '',
-        'Account, role and instance names are completed from Rolecall\'s cache (never an AWS call).',
+        "Account, role and instance names are completed from Rolecall's cache (never an AWS call).",
         '',
         'Install:',
         '  bash: rolecall completion bash > ~/.local/share/bash-completion/completions/rolecall',

@@ -12,12 +12,17 @@ export const resolveRole = (directory: Directory, account: string, role: string)
     directory.accounts.find((candidate) => candidate.accountName.toLowerCase() === wanted);
   if (!found) {
     const close = directory.accounts.filter((candidate) => candidate.accountName.toLowerCase().includes(wanted)).slice(0, 5);
-    const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `"${c.accountName}"`).join(', ')}?` : ' Run `rolecall ls` to see your accounts.';
+    const hint =
+      close.length > 0 ? ` Did you mean ${close.map((c) => `"${c.accountName}"`).join(', ')}?` : ' Run `rolecall ls` to see your accounts.';
     throw new RolecallError('not-found', `No account "${account}" is assigned to you.${hint}`);
   }
-  const roleName = found.roles.find((candidate) => candidate === role) ?? found.roles.find((candidate) => candidate.toLowerCase() === role.toLowerCase());
+  const roleName =
+    found.roles.find((candidate) => candidate === role) ?? found.roles.find((candidate) => candidate.toLowerCase() === role.toLowerCase());
   if (!roleName) {
-    throw new RolecallError('not-found', `No role "${role}" in ${found.accountName} (${found.accountId}); its roles are: ${found.roles.join(', ')}.`);
+    throw new RolecallError(
+      'not-found',
+      `No role "${role}" in ${found.accountName} (${found.accountId}); its roles are: ${found.roles.join(', ')}.`,
+    );
   }
   return { account: found, roleName };
 };
@@ -31,6 +36,11 @@ export const filterRoles = (directory: Directory, filter: readonly string[]) => 
         const haystack = `${account.accountName} ${account.accountId} ${account.emailAddress} ${roleName}`.toLowerCase();
         return terms.every((term) => haystack.includes(term));
       })
-      .map((roleName) => ({ accountId: account.accountId, accountName: account.accountName, emailAddress: account.emailAddress, roleName })),
+      .map((roleName) => ({
+        accountId: account.accountId,
+        accountName: account.accountName,
+        emailAddress: account.emailAddress,
+        roleName,
+      })),
   );
 };

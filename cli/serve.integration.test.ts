@@ -25,7 +25,13 @@ if (boto3Missing) console.log(`Skipping the boto3 part of the serve test: ${boto
 let emulator: RunningEmulator;
 let home: string;
 let account: { accountId: string; accountName: string; roleName: string };
-let served: { child: ChildProcessWithoutNullStreams; stdout: string; stderr: string; vars: Record<string, string>; exit: Promise<number | null> };
+let served: {
+  child: ChildProcessWithoutNullStreams;
+  stdout: string;
+  stderr: string;
+  vars: Record<string, string>;
+  exit: Promise<number | null>;
+};
 
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => isolatedCliEnv(home, { ROLECALL_NO_AGENT: '1', ...extra });
 
@@ -39,14 +45,26 @@ const clientEnv = (vars: Record<string, string>): NodeJS.ProcessEnv => ({
   ...vars,
 });
 
-const runClient = (file: string, args: readonly string[], clientVars: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  runProgram(file, args, { env: clientVars, cwd: REPO });
+const runClient = (
+  file: string,
+  args: readonly string[],
+  clientVars: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> => runProgram(file, args, { env: clientVars, cwd: REPO });
 
 /** Starts `rolecall serve` and resolves once it printed both export lines. */
 const startServe = (): Promise<typeof served> =>
   new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [ROLECALL_BIN, 'serve', '--account', account.accountName, '--role', account.roleName], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
-    const state = { child, stdout: '', stderr: '', vars: {} as Record<string, string>, exit: new Promise<number | null>((done) => child.once('close', (code) => done(code))) };
+    const child = spawn(process.execPath, [ROLECALL_BIN, 'serve', '--account', account.accountName, '--role', account.roleName], {
+      env: env(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const state = {
+      child,
+      stdout: '',
+      stderr: '',
+      vars: {} as Record<string, string>,
+      exit: new Promise<number | null>((done) => child.once('close', (code) => done(code))),
+    };
     const killer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`rolecall serve printed no export lines: ${state.stderr}`));
@@ -73,7 +91,12 @@ const startServe = (): Promise<typeof served> =>
   });
 
 beforeAll(async () => {
-  emulator = await startEmulator({ directory: { accounts: 2, rolesPerAccount: 2, seed: 31 }, deviceCodeIntervalSeconds: 0, roleCredentialsTtlSeconds: 120, log: () => undefined });
+  emulator = await startEmulator({
+    directory: { accounts: 2, rolesPerAccount: 2, seed: 31 },
+    deviceCodeIntervalSeconds: 0,
+    roleCredentialsTtlSeconds: 120,
+    log: () => undefined,
+  });
   home = await mkdtemp(join(tmpdir(), 'rolecall-serve-'));
   const login = await loginThroughCli(emulator, env());
   expect(login.code, login.stderr).toBe(0);
@@ -122,7 +145,7 @@ describe('rolecall serve', () => {
     expect((await fetch(url.replace('/credentials', '/other'), { headers: { authorization: token } })).status).toBe(404);
   });
 
-  it('serves SDK v3\'s default chain, with new credentials once the first near expiry', async () => {
+  it("serves SDK v3's default chain, with new credentials once the first near expiry", async () => {
     const script = [
       "const { defaultProvider } = require('@aws-sdk/credential-provider-node');",
       'const provider = defaultProvider();',
@@ -139,34 +162,45 @@ describe('rolecall serve', () => {
     owned(result.second);
     expect(result.second).not.toBe(result.first);
 
-    const wrong = await runClient(process.execPath, ['-e', script], clientEnv({ ...served.vars, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-the-token' }));
+    const wrong = await runClient(
+      process.execPath,
+      ['-e', script],
+      clientEnv({ ...served.vars, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-the-token' }),
+    );
     expect(wrong.code).toBe(5);
     expect(wrong.stdout).toBe('');
   });
 
-  it.skipIf(Boolean(boto3Missing))('serves boto3\'s default chain, with new credentials once the first near expiry; a wrong token gets none', async () => {
-    const python = probePython();
-    if ('unavailable' in python) throw new Error(python.unavailable);
-    const script = [
-      'import boto3, json',
-      'c = boto3.Session().get_credentials()',
-      'if c is None: raise SystemExit(6)',
-      'a = c.get_frozen_credentials()',
-      'b = c.get_frozen_credentials()',
-      'print(json.dumps({"method": c.method, "first": a.access_key, "second": b.access_key}))',
-    ].join('\n');
-    const run = await runClient(python.executable, ['-c', script], clientEnv(served.vars));
-    expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { method: string; first: string; second: string };
-    expect(result.method).toBe('container-role');
-    owned(result.first);
-    owned(result.second);
-    expect(result.second).not.toBe(result.first);
+  it.skipIf(Boolean(boto3Missing))(
+    "serves boto3's default chain, with new credentials once the first near expiry; a wrong token gets none",
+    async () => {
+      const python = probePython();
+      if ('unavailable' in python) throw new Error(python.unavailable);
+      const script = [
+        'import boto3, json',
+        'c = boto3.Session().get_credentials()',
+        'if c is None: raise SystemExit(6)',
+        'a = c.get_frozen_credentials()',
+        'b = c.get_frozen_credentials()',
+        'print(json.dumps({"method": c.method, "first": a.access_key, "second": b.access_key}))',
+      ].join('\n');
+      const run = await runClient(python.executable, ['-c', script], clientEnv(served.vars));
+      expect(run.code, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout) as { method: string; first: string; second: string };
+      expect(result.method).toBe('container-role');
+      owned(result.first);
+      owned(result.second);
+      expect(result.second).not.toBe(result.first);
 
-    const wrong = await runClient(python.executable, ['-c', script], clientEnv({ ...served.vars, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-the-token' }));
-    expect(wrong.code).not.toBe(0);
-    expect(wrong.stdout).toBe('');
-  });
+      const wrong = await runClient(
+        python.executable,
+        ['-c', script],
+        clientEnv({ ...served.vars, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-the-token' }),
+      );
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.stdout).toBe('');
+    },
+  );
 
   it('stops cleanly on SIGTERM', async () => {
     served.child.kill('SIGTERM');

@@ -21,7 +21,11 @@ const statusJson = async (run: Promise<{ code: number | null; stdout: string; st
 };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ directory: { accounts: 4, rolesPerAccount: 2, seed: 41, manyRolesEvery: 0 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+  emulator = await startEmulator({
+    directory: { accounts: 4, rolesPerAccount: 2, seed: 41, manyRolesEvery: 0 },
+    deviceCodeIntervalSeconds: 0,
+    log: () => undefined,
+  });
   home = await mkdtemp(join(tmpdir(), 'rolecall-status-'));
 });
 
@@ -62,7 +66,7 @@ describe('rolecall status', () => {
     expect(text.stdout).toMatch(/directory: 4 accounts, 8 roles, synced [\dhms ]+ ago/);
   });
 
-  it('names the running owner\'s pid and the credentials it holds', async () => {
+  it("names the running owner's pid and the credentials it holds", async () => {
     const agent = spawn(process.execPath, [ROLECALL_BIN, 'agent'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     const killer = setTimeout(() => agent.kill('SIGKILL'), 90_000);
     const exited = new Promise<number | null>((done) => agent.once('close', (code) => done(code)));
@@ -75,13 +79,19 @@ describe('rolecall status', () => {
         });
         void exited.then((code) => reject(new Error(`agent exited ${code}`)));
       });
-      const ls = JSON.parse((await runRolecall(['ls', '--json'], env())).stdout) as { accountId: string; accountName: string; roleName: string }[];
+      const ls = JSON.parse((await runRolecall(['ls', '--json'], env())).stdout) as {
+        accountId: string;
+        accountName: string;
+        roleName: string;
+      }[];
       const role = ls[0]!;
       expect((await runRolecall(['creds', '--account', role.accountId, '--role', role.roleName], env())).code).toBe(0);
 
       const report = await statusJson(runRolecall(['status', '--json'], env()));
       expect(report.owner).toEqual({ running: true, pid });
-      expect(report.credentials).toEqual([expect.objectContaining({ accountId: role.accountId, roleName: role.roleName, expiresInSeconds: expect.any(Number) })]);
+      expect(report.credentials).toEqual([
+        expect.objectContaining({ accountId: role.accountId, roleName: role.roleName, expiresInSeconds: expect.any(Number) }),
+      ]);
       const text = await runRolecall(['status'], env());
       expect(text.stdout).toContain(`Owner: running (pid ${pid})`);
       expect(text.stdout).toMatch(new RegExp(`credentials: .*/ ${role.roleName}, \\d+(h|m)`));

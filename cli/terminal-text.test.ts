@@ -68,7 +68,14 @@ describe('rolecall ls with hostile account and role names', () => {
 
   it('ends quietly with exit 0 when the reader of stdout goes away (rolecall ls | head -1)', async () => {
     // Enough rows that the CLI is still writing when the reader hangs up.
-    await fx.setAccounts(Array.from({ length: 4000 }, (_, index) => ({ accountId: String(200000000000 + index), accountName: `account-${index}`, emailAddress: `b${index}@example.com`, roles: ['ReadOnly', 'Admin'] })));
+    await fx.setAccounts(
+      Array.from({ length: 4000 }, (_, index) => ({
+        accountId: String(200000000000 + index),
+        accountName: `account-${index}`,
+        emailAddress: `b${index}@example.com`,
+        roles: ['ReadOnly', 'Admin'],
+      })),
+    );
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [ROLECALL_BIN, 'ls'], { env: isolatedCliEnv(fx.dir), stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';

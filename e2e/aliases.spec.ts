@@ -83,7 +83,9 @@ describe('account aliases and sso-session renames in Chromium, against the emula
     expect(harness.core.snapshot().aliases).toEqual({ [`${harness.core.snapshot().instances[0]!.id}/${prodPayments.accountId}`]: 'pp' });
     // The directory shows it next to the account name, and the option's name carries it.
     await page.locator('.row-account', { hasText: 'prod-payments' }).locator('.alias', { hasText: 'pp' }).waitFor();
-    await expect.poll(() => first.getAttribute('aria-label')).toBe(`AdministratorAccess, prod-payments, alias pp, ${prodPayments.accountId}`);
+    await expect
+      .poll(() => first.getAttribute('aria-label'))
+      .toBe(`AdministratorAccess, prod-payments, alias pp, ${prodPayments.accountId}`);
   });
 
   it('"pp adm" + Enter copies AdministratorAccess of prod-payments: the emulator issued those keys for that account and role', async () => {
@@ -92,7 +94,9 @@ describe('account aliases and sso-session renames in Chromium, against the emula
     await search.click();
     await page.keyboard.type('pp adm');
     const first = page.getByRole('option').first();
-    await expect.poll(() => first.getAttribute('aria-label')).toBe(`AdministratorAccess, prod-payments, alias pp, ${prodPayments.accountId}`);
+    await expect
+      .poll(() => first.getAttribute('aria-label'))
+      .toBe(`AdministratorAccess, prod-payments, alias pp, ${prodPayments.accountId}`);
     expect(await first.getAttribute('aria-selected')).toBe('true');
 
     await page.keyboard.press('Enter');
@@ -102,7 +106,10 @@ describe('account aliases and sso-session renames in Chromium, against the emula
       .waitFor();
     const text = await page.evaluate(() => navigator.clipboard.readText());
     const vars = await evaluatePosixExports(text, ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);
-    expect(harness.emulator.credentialsOwner(vars.AWS_ACCESS_KEY_ID!)).toMatchObject({ accountId: prodPayments.accountId, roleName: 'AdministratorAccess' });
+    expect(harness.emulator.credentialsOwner(vars.AWS_ACCESS_KEY_ID!)).toMatchObject({
+      accountId: prodPayments.accountId,
+      roleName: 'AdministratorAccess',
+    });
   });
 
   it('renames the sso-session in Preferences: client-side validation first, then the AWS CLI cache file moves to the new name', async () => {
@@ -130,7 +137,10 @@ describe('account aliases and sso-session renames in Chromium, against the emula
     await sessionName.fill('rolecall-renamed');
     await sessionName.press('Enter');
     await form.waitFor({ state: 'detached' });
-    await page.locator('.instance-row').getByText(/sso-session rolecall-renamed/).waitFor();
+    await page
+      .locator('.instance-row')
+      .getByText(/sso-session rolecall-renamed/)
+      .waitFor();
     expect(harness.core.snapshot().instances[0]!.ssoSessionName).toBe('rolecall-renamed');
     await expect.poll(() => existsSync(newFile)).toBe(true);
     expect(existsSync(oldFile)).toBe(false);

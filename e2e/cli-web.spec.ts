@@ -45,7 +45,21 @@ describe('rolecall web as the CLI process', () => {
   });
 
   it('rolecall login signs in through the device flow in the same ROLECALL_HOME', async () => {
-    const login = spawnRolecall(['login', '--start-url', emulator.startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--label', 'Emulator', '--no-browser'], sandbox.env);
+    const login = spawnRolecall(
+      [
+        'login',
+        '--start-url',
+        emulator.startUrl,
+        '--region',
+        emulator.region,
+        '--endpoint',
+        emulator.url,
+        '--label',
+        'Emulator',
+        '--no-browser',
+      ],
+      sandbox.env,
+    );
     try {
       const code = await waitUntil(() => emulator.pendingUserCodes()[0], 'the login to start a device authorization', 20_000);
       // The code the terminal shows is the one the emulator is waiting for.
@@ -79,9 +93,12 @@ describe('rolecall web as the CLI process', () => {
     await expect.poll(() => page.locator('.status-bar .sessions').textContent(), { timeout: 15_000 }).toMatch(/^Session 7h 5\dm$/);
     expect(await page.getByRole('button', { name: 'Sign in', exact: true }).count()).toBe(0);
     const search = page.getByRole('searchbox', { name: 'Search' });
-    await expect.poll(() => search.getAttribute('placeholder'), { timeout: 15_000 }).toBe(`Search ${roleCount} roles — account, id, e-mail or role`);
+    await expect
+      .poll(() => search.getAttribute('placeholder'), { timeout: 15_000 })
+      .toBe(`Search ${roleCount} roles — account, id, e-mail or role`);
     await search.fill('prod-payments');
-    await expect.poll(() => page.getByRole('option').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label'))))
+    await expect
+      .poll(() => page.getByRole('option').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label'))))
       .toEqual(directory[0]!.roles.map((role) => `${role}, prod-payments, ${directory[0]!.accountId}`));
     expect(pageErrors).toEqual([]);
     expect(offHostRequests).toEqual([]);

@@ -13,7 +13,11 @@ const root = join(import.meta.dirname, '..');
 
 const electron = findElectron();
 const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-const skipReason = !electron.path ? electron.reason : !display ? 'no display (DISPLAY / WAYLAND_DISPLAY unset) to open a window on' : undefined;
+const skipReason = !electron.path
+  ? electron.reason
+  : !display
+    ? 'no display (DISPLAY / WAYLAND_DISPLAY unset) to open a window on'
+    : undefined;
 if (skipReason) console.log(`e2e/electron.spec.ts skipped: ${skipReason}. The same UI is covered in Chromium through rolecall web.`);
 
 describe.skipIf(skipReason !== undefined)('the Electron app', () => {
@@ -37,7 +41,12 @@ describe.skipIf(skipReason !== undefined)('the Electron app', () => {
         ROLECALL_HOME: join(home, 'rolecall'),
         AWS_CONFIG_FILE: join(home, 'home', '.aws', 'config'),
         ROLECALL_SECRET_STORAGE: 'memory',
-        ROLECALL_DEMO_INSTANCE: JSON.stringify({ startUrl: emulator.startUrl, region: emulator.region, endpoint: emulator.url, label: 'Emulator' }),
+        ROLECALL_DEMO_INSTANCE: JSON.stringify({
+          startUrl: emulator.startUrl,
+          region: emulator.region,
+          endpoint: emulator.url,
+          label: 'Emulator',
+        }),
       },
     });
   });
@@ -59,7 +68,10 @@ describe.skipIf(skipReason !== undefined)('the Electron app', () => {
   it('shows the sign-in screen for the emulator instance', async () => {
     const window = await app.firstWindow();
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.show());
-    await window.getByRole('button', { name: /sign in/i }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await window
+      .getByRole('button', { name: /sign in/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: 20_000 });
     expect(await window.title()).toBe('Rolecall');
   });
 });

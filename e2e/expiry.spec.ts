@@ -83,7 +83,9 @@ describe('session expiry in the web UI', () => {
 
     const prompt = page.getByRole('region', { name: 'Emulator: Session expired' });
     await prompt.waitFor();
-    expect(await prompt.getByRole('alert').textContent()).toBe('Your Emulator session is no longer valid (revoked or expired); sign in again.');
+    expect(await prompt.getByRole('alert').textContent()).toBe(
+      'Your Emulator session is no longer valid (revoked or expired); sign in again.',
+    );
     await prompt.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     // The failed copy says why, in words, as an error toast.
     await page.locator('.toast.error').getByText('You are signed out of Emulator; sign in again').waitFor();

@@ -37,7 +37,11 @@ describe('hostile account names in the UI', () => {
     await addInstanceThroughForm(page, harness.emulator, 'Emulator');
     await signInThroughVerificationPage(page, context);
     const search = page.getByRole('searchbox', { name: 'Search' });
-    await waitUntil(async () => (await search.getAttribute('placeholder'))?.startsWith(`Search ${HOSTILE.length} roles`), 'the directory in the search box', 20_000);
+    await waitUntil(
+      async () => (await search.getAttribute('placeholder'))?.startsWith(`Search ${HOSTILE.length} roles`),
+      'the directory in the search box',
+      20_000,
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -46,9 +50,9 @@ describe('hostile account names in the UI', () => {
   });
 
   it('shows every name escaped and isolated, one row per role', async () => {
-    const names = await page.locator('.account-name').evaluateAll((nodes) =>
-      nodes.map((node) => ({ text: node.textContent ?? '', isolated: node.querySelector('bdi') !== null })),
-    );
+    const names = await page
+      .locator('.account-name')
+      .evaluateAll((nodes) => nodes.map((node) => ({ text: node.textContent ?? '', isolated: node.querySelector('bdi') !== null })));
     expect(names.length).toBe(HOSTILE.length);
     for (const name of names) {
       expect(name.text).not.toMatch(RAW);

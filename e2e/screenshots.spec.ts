@@ -44,7 +44,10 @@ const dismissAll = async (): Promise<void> => {
   await waitUntil(
     async () => {
       if ((await dismiss.count()) === 0) return true;
-      await dismiss.first().click({ timeout: 2_000 }).catch(() => undefined);
+      await dismiss
+        .first()
+        .click({ timeout: 2_000 })
+        .catch(() => undefined);
       return undefined;
     },
     'every notice and toast to close',

@@ -47,10 +47,17 @@ describe('rolecall web in Chromium, against the emulator', () => {
 
     // The whole directory arrived: the search counts every role, and account 0 is listed.
     const search = page.getByRole('searchbox', { name: 'Search' });
-    await expect.poll(() => search.getAttribute('placeholder'), { timeout: 15_000 }).toBe(`Search ${roleCount} roles — account, id, e-mail or role`);
+    await expect
+      .poll(() => search.getAttribute('placeholder'), { timeout: 15_000 })
+      .toBe(`Search ${roleCount} roles — account, id, e-mail or role`);
     // Every option on screen is a role the emulator assigned, named by role, account and id.
-    const expected = new Set(directory.flatMap((account) => account.roles.map((role) => `${role}, ${account.accountName}, ${account.accountId}`)));
-    const labels = await page.getByRole('listbox', { name: 'Roles' }).getByRole('option').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+    const expected = new Set(
+      directory.flatMap((account) => account.roles.map((role) => `${role}, ${account.accountName}, ${account.accountId}`)),
+    );
+    const labels = await page
+      .getByRole('listbox', { name: 'Roles' })
+      .getByRole('option')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
     expect(labels.length).toBeGreaterThan(5);
     expect(labels.filter((label) => !expected.has(label ?? ''))).toEqual([]);
     expect(await page.locator('.status-bar').textContent()).toMatch(/Session 7h 59m/);
@@ -80,7 +87,12 @@ describe('rolecall web in Chromium, against the emulator', () => {
       'AWS_SESSION_TOKEN',
       'AWS_CREDENTIAL_EXPIRATION',
     ]);
-    const vars = await evaluatePosixExports(text, ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION']);
+    const vars = await evaluatePosixExports(text, [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_CREDENTIAL_EXPIRATION',
+    ]);
     expect(vars.AWS_ACCESS_KEY_ID).toMatch(/^ASIA[A-Z0-9]{12,}$/);
     expect(vars.AWS_SECRET_ACCESS_KEY?.length).toBeGreaterThanOrEqual(20);
     expect(vars.AWS_SESSION_TOKEN?.length).toBeGreaterThanOrEqual(20);

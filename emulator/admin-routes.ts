@@ -16,12 +16,14 @@ const decisionStatus: Readonly<Record<DecisionResult, number>> = {
   'already-decided': 409,
 };
 
-const decide = (ctx: EmulatorContext, allow: boolean): Route['handler'] => async ({ req, res }) => {
-  const body = await readJsonObject(req, badRequest);
-  if (typeof body.userCode !== 'string' || body.userCode === '') throw badRequest('userCode is required');
-  const result = ctx.deviceCodes.decide(body.userCode, allow);
-  sendJson(res, decisionStatus[result], { userCode: body.userCode, result });
-};
+const decide =
+  (ctx: EmulatorContext, allow: boolean): Route['handler'] =>
+  async ({ req, res }) => {
+    const body = await readJsonObject(req, badRequest);
+    if (typeof body.userCode !== 'string' || body.userCode === '') throw badRequest('userCode is required');
+    const result = ctx.deviceCodes.decide(body.userCode, allow);
+    sendJson(res, decisionStatus[result], { userCode: body.userCode, result });
+  };
 
 export const adminRoutes = (ctx: EmulatorContext): Route[] => [
   { method: 'POST', path: '/_emulator/device/approve', handler: decide(ctx, true) },
@@ -73,7 +75,8 @@ export const adminRoutes = (ctx: EmulatorContext): Route[] => [
     handler: async ({ req, res }) => {
       const body = await readJsonObject(req, badRequest);
       if (typeof body.accessKeyId !== 'string' || body.accessKeyId === '') throw badRequest('accessKeyId is required');
-      if (!ctx.credentials.expire(body.accessKeyId)) throw new ApiError(404, 'NotFound', { message: 'No credentials with that accessKeyId were issued by this emulator' });
+      if (!ctx.credentials.expire(body.accessKeyId))
+        throw new ApiError(404, 'NotFound', { message: 'No credentials with that accessKeyId were issued by this emulator' });
       sendJson(res, 200, ctx.credentials.owner(body.accessKeyId));
     },
   },

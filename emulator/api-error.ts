@@ -89,8 +89,7 @@ export const oidcError = (name: OidcErrorName, description: string): ApiError =>
   new ApiError(oidcStatus[name], name, { error: oidcCode[name], error_description: description });
 
 /** An SSO portal exception (body member `message`). */
-export const portalError = (name: PortalErrorName, message: string): ApiError =>
-  new ApiError(portalStatus[name], name, { message });
+export const portalError = (name: PortalErrorName, message: string): ApiError => new ApiError(portalStatus[name], name, { message });
 
 /** Which API family an operation belongs to decides the error body shape. */
 export type ApiFamily = 'oidc' | 'portal' | 'federation' | 'sts';
@@ -103,14 +102,16 @@ export const stsError = (status: number, code: string, message: string, type: 'S
 
 /** Throttling answer; the OIDC model has no 429 exception, so it also carries the OAuth members. */
 export const throttledError = (family: ApiFamily): ApiError =>
-  family === 'sts' ? stsError(400, 'Throttling', 'Rate exceeded')
-  : family === 'oidc'
-    ? new ApiError(429, 'TooManyRequestsException', { error: 'slow_down', error_description: 'Rate exceeded', message: 'Rate exceeded' })
-    : portalError('TooManyRequestsException', 'Rate exceeded');
+  family === 'sts'
+    ? stsError(400, 'Throttling', 'Rate exceeded')
+    : family === 'oidc'
+      ? new ApiError(429, 'TooManyRequestsException', { error: 'slow_down', error_description: 'Rate exceeded', message: 'Rate exceeded' })
+      : portalError('TooManyRequestsException', 'Rate exceeded');
 
 /** Injected server failure, shaped for the family. */
 export const internalError = (family: ApiFamily): ApiError =>
-  family === 'sts' ? stsError(500, 'InternalFailure', 'An internal error occurred (injected by the emulator)', 'Receiver')
-  : family === 'oidc'
-    ? oidcError('InternalServerException', 'An internal error occurred (injected by the emulator)')
-    : portalError('InternalServerException', 'An internal error occurred (injected by the emulator)');
+  family === 'sts'
+    ? stsError(500, 'InternalFailure', 'An internal error occurred (injected by the emulator)', 'Receiver')
+    : family === 'oidc'
+      ? oidcError('InternalServerException', 'An internal error occurred (injected by the emulator)')
+      : portalError('InternalServerException', 'An internal error occurred (injected by the emulator)');

@@ -59,9 +59,11 @@ export class AuthorizationCodes {
     const redirectUri = query.get('redirect_uri') ?? '';
     const client = this.clients.find(clientId);
     if (!client) return { error: 'Unknown or expired client_id: register the client again.' };
-    if (!client.grantTypes.includes(grantTypes.authorizationCode)) return { error: 'This client did not register for the authorization_code grant.' };
+    if (!client.grantTypes.includes(grantTypes.authorizationCode))
+      return { error: 'This client did not register for the authorization_code grant.' };
     if (!isLoopbackUrl(redirectUri)) return { error: 'redirect_uri must be a loopback http URL (127.0.0.1, localhost or [::1]).' };
-    if (!client.redirectUris.some((registered) => sameRedirect(registered, redirectUri))) return { error: 'redirect_uri does not match the URIs the client registered.' };
+    if (!client.redirectUris.some((registered) => sameRedirect(registered, redirectUri)))
+      return { error: 'redirect_uri does not match the URIs the client registered.' };
     if (query.get('response_type') !== 'code') return { error: 'response_type must be "code".' };
     const codeChallenge = query.get('code_challenge') ?? '';
     if (!/^[\w-]{43,128}$/.test(codeChallenge)) return { error: 'code_challenge is missing or malformed (PKCE is required).' };
@@ -85,21 +87,39 @@ export class AuthorizationCodes {
   decide(requestId: string, allow: boolean): { readonly location: string } | { readonly error: string } {
     const request = this.#requests.get(requestId);
     this.#requests.delete(requestId);
-    if (!request || this.now() >= request.expiresAt) return { error: 'This sign-in request is unknown or has expired; start the sign-in again.' };
-    if (!allow) return { location: withParams(request.redirectUri, { error: 'access_denied', error_description: 'The user denied the request', state: request.state }) };
+    if (!request || this.now() >= request.expiresAt)
+      return { error: 'This sign-in request is unknown or has expired; start the sign-in again.' };
+    if (!allow)
+      return {
+        location: withParams(request.redirectUri, {
+          error: 'access_denied',
+          error_description: 'The user denied the request',
+          state: request.state,
+        }),
+      };
     const code = randomToken(32);
-    this.#codes.set(code, { clientId: request.clientId, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge, expiresAt: this.now() + codeTtlMs });
+    this.#codes.set(code, {
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      expiresAt: this.now() + codeTtlMs,
+    });
     return { location: withParams(request.redirectUri, { code, state: request.state }) };
   }
 
   /** CreateToken with the authorization_code grant: checks the code, redirect URI and PKCE verifier; a code works once. */
-  exchange(client: RegisteredClient, input: { readonly code?: unknown; readonly redirectUri?: unknown; readonly codeVerifier?: unknown }): void {
-    if (typeof input.code !== 'string' || input.code === '') throw oidcError('InvalidRequestException', 'code is required for the authorization_code grant');
+  exchange(
+    client: RegisteredClient,
+    input: { readonly code?: unknown; readonly redirectUri?: unknown; readonly codeVerifier?: unknown },
+  ): void {
+    if (typeof input.code !== 'string' || input.code === '')
+      throw oidcError('InvalidRequestException', 'code is required for the authorization_code grant');
     const issued = this.#codes.get(input.code);
     this.#codes.delete(input.code);
     if (!issued || issued.clientId !== client.clientId) throw oidcError('InvalidGrantException', 'Invalid authorization code provided');
     if (this.now() >= issued.expiresAt) throw oidcError('InvalidGrantException', 'The authorization code has expired');
-    if (input.redirectUri !== issued.redirectUri) throw oidcError('InvalidGrantException', 'redirectUri does not match the one used to authorize');
+    if (input.redirectUri !== issued.redirectUri)
+      throw oidcError('InvalidGrantException', 'redirectUri does not match the one used to authorize');
     if (typeof input.codeVerifier !== 'string' || s256(input.codeVerifier) !== issued.codeChallenge) {
       throw oidcError('InvalidGrantException', 'codeVerifier does not match the code_challenge');
     }

@@ -8,7 +8,8 @@ import { isolateHome, quietEmulator } from './test-support/test-helpers';
 
 const script = fileURLToPath(new URL('./interop/boto3_flow.py', import.meta.url));
 const probe = spawnSync('python3', ['-c', 'import boto3'], { encoding: 'utf8' });
-const boto3Missing = probe.status !== 0 ? `python3 cannot import boto3 (${(probe.stderr || probe.error?.message || 'unknown').trim().split('\n').pop()})` : '';
+const boto3Missing =
+  probe.status !== 0 ? `python3 cannot import boto3 (${(probe.stderr || probe.error?.message || 'unknown').trim().split('\n').pop()})` : '';
 if (boto3Missing) console.log(`Skipping boto3 interop: ${boto3Missing}`);
 
 const seed: DirectorySeed = { accounts: 11, rolesPerAccount: 3, seed: 21, manyRolesEvery: 5 };
@@ -31,16 +32,30 @@ describe.skipIf(Boolean(boto3Missing))('boto3 interop', () => {
     const child = spawn('python3', [script, emu.url, emu.region], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(stderr).toBe('');
     expect(code).toBe(0);
 
     const summary = JSON.parse(stdout) as {
-      pendingSeen: boolean; approve: string; tokenType: string; refreshRotated: boolean; accountPages: number;
-      accounts: string[]; roles: Record<string, string[]>; credentials: { accessKeyId: string; expiration: number };
-      forbidden: { code: string; message: string; status: number } | null; rolesOfUnassignedAccount: boolean; invalidRequest: boolean; unauthorizedAfterLogout: boolean; verificationUriComplete: string;
+      pendingSeen: boolean;
+      approve: string;
+      tokenType: string;
+      refreshRotated: boolean;
+      accountPages: number;
+      accounts: string[];
+      roles: Record<string, string[]>;
+      credentials: { accessKeyId: string; expiration: number };
+      forbidden: { code: string; message: string; status: number } | null;
+      rolesOfUnassignedAccount: boolean;
+      invalidRequest: boolean;
+      unauthorizedAfterLogout: boolean;
+      verificationUriComplete: string;
     };
     const directory = generateDirectory(seed);
     expect(summary.pendingSeen).toBe(true);
@@ -53,7 +68,9 @@ describe.skipIf(Boolean(boto3Missing))('boto3 interop', () => {
     expect(summary.roles).toEqual(Object.fromEntries(directory.map((a) => [a.accountId, a.roles])));
     expect(directory.some((a) => a.roles.length === 25)).toBe(true);
     expect(emu.credentialsOwner(summary.credentials.accessKeyId)).toEqual({
-      accountId: directory[0]?.accountId, roleName: directory[0]?.roles[0], expiration: summary.credentials.expiration,
+      accountId: directory[0]?.accountId,
+      roleName: directory[0]?.roles[0],
+      expiration: summary.credentials.expiration,
     });
     expect(summary.forbidden).toEqual({ code: 'ForbiddenException', message: 'No access', status: 403 });
     expect(summary.rolesOfUnassignedAccount).toBe(true);

@@ -28,7 +28,9 @@ describe('device verification page', () => {
     emu = await quietEmulator();
     const oidc = oidcClient(emu);
     const client = await registerDeviceClient(oidc);
-    const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }));
+    const device = await oidc.send(
+      new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }),
+    );
     const page = await fetch(device.verificationUriComplete ?? '');
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     const html = await page.text();
@@ -42,7 +44,14 @@ describe('device verification page', () => {
     const result = await press(emu, 'approve', (device.userCode ?? '').toLowerCase().replace('-', ' '));
     expect(result.status).toBe(200);
     expect(result.html).toMatch(/id="result" data-result="approved">Request approved/);
-    const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: deviceGrant, deviceCode: device.deviceCode }));
+    const token = await oidc.send(
+      new CreateTokenCommand({
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        grantType: deviceGrant,
+        deviceCode: device.deviceCode,
+      }),
+    );
     expect(token.accessToken).toBeTruthy();
   });
 
@@ -56,7 +65,9 @@ describe('device verification page', () => {
 
     const oidc = oidcClient(emu);
     const client = await registerDeviceClient(oidc);
-    const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }));
+    const device = await oidc.send(
+      new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }),
+    );
     const denied = await press(emu, 'deny', device.userCode ?? '');
     expect(denied.html).toMatch(/id="result" data-result="denied">Request denied/);
     const again = await press(emu, 'approve', device.userCode ?? '');

@@ -11,22 +11,25 @@ const decisionProblem: Readonly<Record<Exclude<DecisionResult, 'approved' | 'den
   'already-decided': 'That code has already been used.',
 };
 
-const deviceDecision = (ctx: EmulatorContext, allow: boolean): Route['handler'] => async ({ req, res }) => {
-  const form = await readForm(req);
-  const userCode = form.get('user_code') ?? '';
-  const result = ctx.deviceCodes.decide(userCode, allow);
-  if (result === 'approved' || result === 'denied') {
-    sendHtml(res, 200, deviceResultPage(result));
-    return;
-  }
-  sendHtml(res, 400, devicePage({ userCode, error: decisionProblem[result] }));
-};
+const deviceDecision =
+  (ctx: EmulatorContext, allow: boolean): Route['handler'] =>
+  async ({ req, res }) => {
+    const form = await readForm(req);
+    const userCode = form.get('user_code') ?? '';
+    const result = ctx.deviceCodes.decide(userCode, allow);
+    if (result === 'approved' || result === 'denied') {
+      sendHtml(res, 200, deviceResultPage(result));
+      return;
+    }
+    sendHtml(res, 400, devicePage({ userCode, error: decisionProblem[result] }));
+  };
 
 export const browserRoutes = (ctx: EmulatorContext): Route[] => [
   {
     method: 'GET',
     path: '/start',
-    handler: ({ res }) => sendHtml(res, 200, startPage({ region: ctx.settings.region, accounts: ctx.directory.length, deviceUrl: `${ctx.baseUrl()}/device` })),
+    handler: ({ res }) =>
+      sendHtml(res, 200, startPage({ region: ctx.settings.region, accounts: ctx.directory.length, deviceUrl: `${ctx.baseUrl()}/device` })),
   },
   {
     method: 'GET',

@@ -10,11 +10,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 const run = (args: readonly string[]) => {
   const home = isolateHome();
-  const child = spawn(process.execPath, ['bin/rolecall.mjs', 'emulator', ...args], { cwd: root, env: { ...process.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/rolecall.mjs', 'emulator', ...args], {
+    cwd: root,
+    env: { ...process.env, HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 };
@@ -33,7 +41,15 @@ describe('rolecall emulator', () => {
     const proc = run(['--port', '0', '--accounts', '5', '--quiet']);
     const line = await firstLine(proc);
     const endpoints = JSON.parse(line) as Record<string, string>;
-    expect(Object.keys(endpoints).sort()).toEqual(['federationEndpoint', 'oidcEndpoint', 'portalEndpoint', 'region', 'startUrl', 'stsEndpoint', 'url']);
+    expect(Object.keys(endpoints).sort()).toEqual([
+      'federationEndpoint',
+      'oidcEndpoint',
+      'portalEndpoint',
+      'region',
+      'startUrl',
+      'stsEndpoint',
+      'url',
+    ]);
     expect(endpoints.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(endpoints.startUrl).toBe(`${endpoints.url}/start`);
     expect(endpoints.region).toBe('us-east-1');
@@ -72,8 +88,27 @@ describe('rolecall emulator', () => {
 
 describe('flag parsing', () => {
   it('maps fault flags onto the * spec and directory flags onto the seed', () => {
-    const parsed = parseEmulatorFlags(['--accounts', '7', '--roles-per-account', '2', '--seed', '9', '--many-roles-every', '3',
-      '--throttle-rps', '5', '--latency-ms', '20', '--error-rate', '0.1', '--no-refresh-tokens', '--interval', '0', '--page-size', '10']);
+    const parsed = parseEmulatorFlags([
+      '--accounts',
+      '7',
+      '--roles-per-account',
+      '2',
+      '--seed',
+      '9',
+      '--many-roles-every',
+      '3',
+      '--throttle-rps',
+      '5',
+      '--latency-ms',
+      '20',
+      '--error-rate',
+      '0.1',
+      '--no-refresh-tokens',
+      '--interval',
+      '0',
+      '--page-size',
+      '10',
+    ]);
     if ('error' in parsed) throw new Error(parsed.error);
     expect(optionsFromFlags(parsed.flags)).toEqual({
       port: 0,

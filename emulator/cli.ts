@@ -54,12 +54,19 @@ const flagOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const num = z.string().trim().regex(/^-?\d+(\.\d+)?$/, 'must be a number').transform(Number);
+const num = z
+  .string()
+  .trim()
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a number')
+  .transform(Number);
 const int = num.pipe(z.number().int());
 
 const flagSchema = z.object({
   port: int.pipe(z.number().min(0).max(65_535)).optional(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must look like us-east-1').optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must look like us-east-1')
+    .optional(),
   accounts: int.pipe(z.number().min(1).max(100_000)).optional(),
   'roles-per-account': int.pipe(z.number().min(1).max(200)).optional(),
   seed: int.optional(),
@@ -73,7 +80,10 @@ const flagSchema = z.object({
   interval: num.pipe(z.number().min(0)).optional(),
   'credentials-ttl': num.pipe(z.number().positive()).optional(),
   'no-refresh-tokens': z.boolean().optional(),
-  'user-name': z.string().regex(/^[\w+=,.@-]{2,64}$/, 'must be 2–64 characters of [A-Za-z0-9_+=,.@-]').optional(),
+  'user-name': z
+    .string()
+    .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2–64 characters of [A-Za-z0-9_+=,.@-]')
+    .optional(),
   'page-size': int.pipe(z.number().min(1).max(100)).optional(),
   'latency-ms': num.pipe(z.number().min(0)).optional(),
   'jitter-ms': num.pipe(z.number().min(0)).optional(),
@@ -99,14 +109,15 @@ export const optionsFromFlags = (flags: Flags): EmulatorOptions => {
     ...(flags['drop-rate'] !== undefined ? { dropRate: flags['drop-rate'] } : {}),
   };
   const file = flags['directory-file'];
-  const directory = file !== undefined
-    ? { accounts: parseDirectoryFile(readJson(file)).map((a) => ({ ...a })) }
-    : {
-      accounts: flags.accounts ?? defaultDirectorySeed.accounts,
-      rolesPerAccount: flags['roles-per-account'] ?? defaultDirectorySeed.rolesPerAccount,
-      seed: flags.seed ?? defaultDirectorySeed.seed,
-      ...(flags['many-roles-every'] !== undefined ? { manyRolesEvery: flags['many-roles-every'] } : {}),
-    };
+  const directory =
+    file !== undefined
+      ? { accounts: parseDirectoryFile(readJson(file)).map((a) => ({ ...a })) }
+      : {
+          accounts: flags.accounts ?? defaultDirectorySeed.accounts,
+          rolesPerAccount: flags['roles-per-account'] ?? defaultDirectorySeed.rolesPerAccount,
+          seed: flags.seed ?? defaultDirectorySeed.seed,
+          ...(flags['many-roles-every'] !== undefined ? { manyRolesEvery: flags['many-roles-every'] } : {}),
+        };
   return {
     port: flags.port ?? 0,
     region: flags.region ?? 'us-east-1',

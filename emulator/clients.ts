@@ -65,7 +65,8 @@ export class ClientRegistry {
 
   /** Validates a RegisterClient request as the service does and stores the new client. */
   register(input: RegisterClientInput): RegisteredClient {
-    if (typeof input.clientName !== 'string' || input.clientName.trim() === '') throw oidcError('InvalidRequestException', 'clientName is required');
+    if (typeof input.clientName !== 'string' || input.clientName.trim() === '')
+      throw oidcError('InvalidRequestException', 'clientName is required');
     if (input.clientType !== 'public') throw oidcError('InvalidClientMetadataException', 'clientType must be "public"');
     const scopes = stringList(input.scopes, 'scopes');
     const bad = scopes.find((s) => !scopePattern.test(s));
@@ -79,7 +80,8 @@ export class ClientRegistry {
     if (grants.includes(grantTypes.authorizationCode) && redirectUris.length === 0) {
       throw oidcError('InvalidRedirectUriException', 'redirectUris are required for the authorization_code grant');
     }
-    if (input.issuerUrl !== undefined && typeof input.issuerUrl !== 'string') throw oidcError('InvalidRequestException', 'issuerUrl must be a string');
+    if (input.issuerUrl !== undefined && typeof input.issuerUrl !== 'string')
+      throw oidcError('InvalidRequestException', 'issuerUrl must be a string');
     const issuedAt = this.now();
     const client: RegisteredClient = {
       clientId: randomToken(16),

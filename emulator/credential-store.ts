@@ -22,13 +22,13 @@ export interface RoleCredentials {
 export type RoleSession =
   | { readonly kind: 'sso'; readonly accountId: string; readonly roleName: string; readonly sessionName: string }
   | {
-    readonly kind: 'assumed';
-    readonly accountId: string;
-    readonly roleName: string;
-    readonly sessionName: string;
-    readonly roleArn: string;
-    readonly sourceAccessKeyId: string;
-  };
+      readonly kind: 'assumed';
+      readonly accountId: string;
+      readonly roleName: string;
+      readonly sessionName: string;
+      readonly roleArn: string;
+      readonly sourceAccessKeyId: string;
+    };
 
 export interface IssuedCredentials extends RoleCredentials {
   readonly accountId: string;
@@ -80,7 +80,12 @@ export class CredentialStore {
     if (!issued) return undefined;
     const base = { accountId: issued.accountId, roleName: issued.roleName, expiration: issued.expiration };
     if (issued.session.kind === 'sso') return base;
-    return { ...base, roleArn: issued.session.roleArn, roleSessionName: issued.session.sessionName, sourceAccessKeyId: issued.session.sourceAccessKeyId };
+    return {
+      ...base,
+      roleArn: issued.session.roleArn,
+      roleSessionName: issued.session.sessionName,
+      sourceAccessKeyId: issued.session.sourceAccessKeyId,
+    };
   }
 
   /** Test control: the credentials expire now. */
@@ -108,7 +113,11 @@ export class CredentialStore {
   }
 
   /** getSigninToken: a token only for complete, unexpired credentials this emulator issued. */
-  signinToken(session: { readonly sessionId?: unknown; readonly sessionKey?: unknown; readonly sessionToken?: unknown }): string | undefined {
+  signinToken(session: {
+    readonly sessionId?: unknown;
+    readonly sessionKey?: unknown;
+    readonly sessionToken?: unknown;
+  }): string | undefined {
     const issued = typeof session.sessionId === 'string' ? this.#credentials.get(session.sessionId) : undefined;
     if (!issued || issued.secretAccessKey !== session.sessionKey || issued.sessionToken !== session.sessionToken) return undefined;
     if (this.now() >= issued.expiration) return undefined;
@@ -118,7 +127,10 @@ export class CredentialStore {
   }
 
   /** Action=login: spends the sign-in token and opens a console session; undefined when the token is not valid. */
-  login(signinToken: string, details: { readonly region: string; readonly destination: string; readonly issuer: string }): string | undefined {
+  login(
+    signinToken: string,
+    details: { readonly region: string; readonly destination: string; readonly issuer: string },
+  ): string | undefined {
     const token = this.#signinTokens.get(signinToken);
     this.#signinTokens.delete(signinToken);
     const issued = token && this.#credentials.get(token.accessKeyId);

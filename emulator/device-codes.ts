@@ -93,9 +93,11 @@ export class DeviceCodes {
 
   /** One CreateToken poll with the device_code grant; returns when the code may be exchanged (and consumes it). */
   poll(client: RegisteredClient, deviceCode: unknown): void {
-    if (typeof deviceCode !== 'string' || deviceCode === '') throw oidcError('InvalidRequestException', 'deviceCode is required for the device_code grant');
+    if (typeof deviceCode !== 'string' || deviceCode === '')
+      throw oidcError('InvalidRequestException', 'deviceCode is required for the device_code grant');
     const auth = this.#byDeviceCode.get(deviceCode);
-    if (!auth || auth.clientId !== client.clientId || auth.status === 'consumed') throw oidcError('InvalidGrantException', 'Invalid grant provided');
+    if (!auth || auth.clientId !== client.clientId || auth.status === 'consumed')
+      throw oidcError('InvalidGrantException', 'Invalid grant provided');
     const now = this.now();
     if (now >= auth.expiresAt) throw oidcError('ExpiredTokenException', 'The device code has expired');
     const last = auth.lastPolledAt;

@@ -46,18 +46,58 @@ const mulberry32 = (seed: number): (() => number) => {
 
 const environments = ['prod', 'staging', 'dev', 'qa', 'sandbox', 'test', 'perf', 'uat'];
 const domains = [
-  'payments', 'data-platform', 'identity', 'checkout', 'search', 'analytics', 'mobile-api',
-  'ml-training', 'logging', 'billing', 'catalog', 'notifications', 'web-frontend', 'orders',
-  'inventory', 'streaming', 'reporting', 'edge', 'platform', 'crm', 'fraud-detection', 'media',
+  'payments',
+  'data-platform',
+  'identity',
+  'checkout',
+  'search',
+  'analytics',
+  'mobile-api',
+  'ml-training',
+  'logging',
+  'billing',
+  'catalog',
+  'notifications',
+  'web-frontend',
+  'orders',
+  'inventory',
+  'streaming',
+  'reporting',
+  'edge',
+  'platform',
+  'crm',
+  'fraud-detection',
+  'media',
 ];
 const standalone = ['security-audit', 'shared-networking', 'log-archive', 'management', 'shared-services', 'backup-vault'];
 
 const baseRoles = [
-  'AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'Developer', 'Billing', 'SecurityAudit',
-  'ViewOnlyAccess', 'DataScientist', 'SupportUser', 'NetworkAdministrator', 'DatabaseAdministrator',
-  'SystemAdministrator', 'DevOpsEngineer', 'ReleaseManager', 'IncidentResponder', 'CostExplorer',
-  'DataEngineer', 'MLEngineer', 'QualityAssurance', 'AuditorReadOnly', 'BreakGlass', 'Operator',
-  'CloudFormationDeployer', 'S3ReadOnly', 'LambdaDeveloper', 'EKSAdmin',
+  'AdministratorAccess',
+  'ReadOnlyAccess',
+  'PowerUserAccess',
+  'Developer',
+  'Billing',
+  'SecurityAudit',
+  'ViewOnlyAccess',
+  'DataScientist',
+  'SupportUser',
+  'NetworkAdministrator',
+  'DatabaseAdministrator',
+  'SystemAdministrator',
+  'DevOpsEngineer',
+  'ReleaseManager',
+  'IncidentResponder',
+  'CostExplorer',
+  'DataEngineer',
+  'MLEngineer',
+  'QualityAssurance',
+  'AuditorReadOnly',
+  'BreakGlass',
+  'Operator',
+  'CloudFormationDeployer',
+  'S3ReadOnly',
+  'LambdaDeveloper',
+  'EKSAdmin',
 ];
 const roleTeams = ['Payments', 'Data', 'Platform', 'Identity', 'Search', 'Mobile', 'Web', 'Ml', 'Ops', 'Finance'];
 
@@ -88,8 +128,10 @@ const accountName = (rng: () => number, index: number, taken: ReadonlySet<string
   for (let attempt = 0; attempt < 20; attempt++) {
     const roll = rng();
     const candidate =
-      roll < 0.05 ? pick(rng, standalone)
-        : roll < 0.15 ? `${pick(rng, ['dev', 'sandbox', 'test'])}-sandbox-${1 + Math.floor(rng() * 99)}`
+      roll < 0.05
+        ? pick(rng, standalone)
+        : roll < 0.15
+          ? `${pick(rng, ['dev', 'sandbox', 'test'])}-sandbox-${1 + Math.floor(rng() * 99)}`
           : `${pick(rng, environments)}-${pick(rng, domains)}`;
     if (!taken.has(candidate)) return candidate;
   }
@@ -126,31 +168,51 @@ export const generateDirectory = (seed: DirectorySeed): Directory => {
     const isMany = manyRolesEvery > 0 && (i + 1) % manyRolesEvery === 0;
     const count = isMany ? manyRoles : i === 0 ? Math.max(2, rolesPerAccount) : rolesPerAccount;
     const first = i === 0 ? ['AdministratorAccess', 'ReadOnlyAccess'] : [];
-    result.push({ accountId: id, accountName: name, emailAddress: `aws+${name}@example.com`, roles: shuffledTake(rng, pool, count, first) });
+    result.push({
+      accountId: id,
+      accountName: name,
+      emailAddress: `aws+${name}@example.com`,
+      roles: shuffledTake(rng, pool, count, first),
+    });
   }
   return result;
 };
 
-const fileSchema = z.object({
-  accounts: z.array(z.object({
-    accountId: z.string().regex(/^\d{12}$/, 'accountId must be 12 digits'),
-    accountName: z.string().min(1),
-    emailAddress: z.string().min(3),
-    roles: z.array(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'role names are 1–64 characters of [A-Za-z0-9+=,.@_-]')).min(1),
-    assumableRoles: z.array(z.object({
-      roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'role names are 1–64 characters of [A-Za-z0-9+=,.@_-]'),
-      externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'externalId is 2–1224 characters of [A-Za-z0-9+=,.@:/_-]').optional(),
-      trustedRoles: z.array(z.string().min(1)).optional(),
-    })).optional(),
-  })).min(1),
-}).superRefine((file, ctx) => {
-  const seen = new Set<string>();
-  file.accounts.forEach((account, index) => {
-    if (seen.has(account.accountId)) ctx.addIssue({ code: 'custom', path: ['accounts', index, 'accountId'], message: `duplicate accountId ${account.accountId}` });
-    seen.add(account.accountId);
-    if (new Set(account.roles).size !== account.roles.length) ctx.addIssue({ code: 'custom', path: ['accounts', index, 'roles'], message: 'duplicate role names' });
+const fileSchema = z
+  .object({
+    accounts: z
+      .array(
+        z.object({
+          accountId: z.string().regex(/^\d{12}$/, 'accountId must be 12 digits'),
+          accountName: z.string().min(1),
+          emailAddress: z.string().min(3),
+          roles: z.array(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'role names are 1–64 characters of [A-Za-z0-9+=,.@_-]')).min(1),
+          assumableRoles: z
+            .array(
+              z.object({
+                roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'role names are 1–64 characters of [A-Za-z0-9+=,.@_-]'),
+                externalId: z
+                  .string()
+                  .regex(/^[\w+=,.@:/-]{2,1224}$/, 'externalId is 2–1224 characters of [A-Za-z0-9+=,.@:/_-]')
+                  .optional(),
+                trustedRoles: z.array(z.string().min(1)).optional(),
+              }),
+            )
+            .optional(),
+        }),
+      )
+      .min(1),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.accounts.forEach((account, index) => {
+      if (seen.has(account.accountId))
+        ctx.addIssue({ code: 'custom', path: ['accounts', index, 'accountId'], message: `duplicate accountId ${account.accountId}` });
+      seen.add(account.accountId);
+      if (new Set(account.roles).size !== account.roles.length)
+        ctx.addIssue({ code: 'custom', path: ['accounts', index, 'roles'], message: 'duplicate role names' });
+    });
   });
-});
 
 /** Validates an explicit directory; throws an Error naming what is wrong. */
 export const parseDirectoryFile = (value: unknown): Directory => {
@@ -163,6 +225,8 @@ const isDirectoryFile = (value: DirectorySeed | DirectoryFile): value is Directo
 
 /** The directory an emulator option describes (the default seed when none). */
 export const resolveDirectory = (option: DirectorySeed | DirectoryFile | undefined): Directory =>
-  option === undefined ? generateDirectory(defaultDirectorySeed)
-    : isDirectoryFile(option) ? parseDirectoryFile(option)
+  option === undefined
+    ? generateDirectory(defaultDirectorySeed)
+    : isDirectoryFile(option)
+      ? parseDirectoryFile(option)
       : generateDirectory(option);

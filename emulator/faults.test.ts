@@ -11,7 +11,12 @@ beforeAll(() => {
 
 const fakeClock = () => {
   let t = 0;
-  return { clock: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    clock: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 };
 
 describe('TokenBucket', () => {
@@ -32,10 +37,13 @@ describe('TokenBucket', () => {
 describe('FaultInjector', () => {
   it('shares one bucket between operations on the * throttle and gives an own throttle its own bucket', () => {
     const { clock } = fakeClock();
-    const faults = new FaultInjector({
-      '*': { throttle: { rps: 0, burst: 2 } },
-      operations: { GetRoleCredentials: { throttle: { rps: 0, burst: 1 } }, Logout: { latencyMs: 10 } },
-    }, { clock });
+    const faults = new FaultInjector(
+      {
+        '*': { throttle: { rps: 0, burst: 2 } },
+        operations: { GetRoleCredentials: { throttle: { rps: 0, burst: 1 } }, Logout: { latencyMs: 10 } },
+      },
+      { clock },
+    );
     expect(faults.decide('ListAccounts').kind).toBe('ok');
     expect(faults.decide('ListAccountRoles').kind).toBe('ok');
     expect(faults.decide('ListAccounts').kind).toBe('throttle');
@@ -51,7 +59,10 @@ describe('FaultInjector', () => {
 
   it('applies error and drop rates and latency with jitter from the random source', () => {
     const rolls = [0.5, 0.2, 0.9, 0.9, 0.1];
-    const faults = new FaultInjector({ '*': { latencyMs: 100, jitterMs: 50, errorRate: 0.3, dropRate: 0.3 } }, { random: () => rolls.shift() ?? 0 });
+    const faults = new FaultInjector(
+      { '*': { latencyMs: 100, jitterMs: 50, errorRate: 0.3, dropRate: 0.3 } },
+      { random: () => rolls.shift() ?? 0 },
+    );
     // jitter roll 0.5 → 25 ms; error roll 0.2 < 0.3 → error.
     expect(faults.decide('CreateToken')).toEqual({ kind: 'error', delayMs: 125 });
     // jitter 0.9 → 45 ms; error roll 0.9 misses; drop roll 0.1 hits.
@@ -63,7 +74,9 @@ describe('FaultInjector', () => {
     expect(() => parseFaultConfig({ '*': { errorRate: 2 } })).toThrow(/Invalid fault config/);
     expect(() => parseFaultConfig({ operations: { NotAnOperation: {} } })).toThrow(/Invalid fault config/);
     expect(() => parseFaultConfig({ '*': { throttle: { rps: 1 } } })).toThrow(/burst/);
-    expect(parseFaultConfig({ operations: { ListAccounts: { dropRate: 0.5 } } })).toEqual({ operations: { ListAccounts: { dropRate: 0.5 } } });
+    expect(parseFaultConfig({ operations: { ListAccounts: { dropRate: 0.5 } } })).toEqual({
+      operations: { ListAccounts: { dropRate: 0.5 } },
+    });
   });
 });
 
@@ -89,7 +102,9 @@ describe('faults over HTTP', () => {
       expect((r.reason as TooManyRequestsException).$metadata.httpStatusCode).toBe(429);
     }
     // ListAccountRoles shares the * bucket, which is empty now.
-    await expect(sso.send(new ListAccountRolesCommand({ accessToken, accountId: '123456789012' }))).rejects.toBeInstanceOf(TooManyRequestsException);
+    await expect(sso.send(new ListAccountRolesCommand({ accessToken, accountId: '123456789012' }))).rejects.toBeInstanceOf(
+      TooManyRequestsException,
+    );
     const counters = await adminCall(emu, 'GET', '/_emulator/counters');
     expect((counters.json as Record<string, unknown>).ListAccounts).toEqual({ requests: 8, throttled: 5, errors: 0, dropped: 0 });
     expect((counters.json as Record<string, unknown>).ListAccountRoles).toEqual({ requests: 1, throttled: 1, errors: 0, dropped: 0 });
@@ -103,10 +118,14 @@ describe('faults over HTTP', () => {
     const { accessToken } = await signIn(emu);
     const put = await adminCall(emu, 'PUT', '/_emulator/faults', { '*': { errorRate: 1 } });
     expect(put).toEqual({ status: 200, json: { '*': { errorRate: 1 } } });
-    const oidcError = await oidcClient(emu).send(new RegisterClientCommand({ clientName: 'x', clientType: 'public' })).catch((e: unknown) => e);
+    const oidcError = await oidcClient(emu)
+      .send(new RegisterClientCommand({ clientName: 'x', clientType: 'public' }))
+      .catch((e: unknown) => e);
     expect(oidcError).toBeInstanceOf(InternalServerException);
     expect((oidcError as InternalServerException).$metadata.httpStatusCode).toBe(500);
-    const portalError = await portalClient(emu).send(new ListAccountsCommand({ accessToken })).catch((e: unknown) => e);
+    const portalError = await portalClient(emu)
+      .send(new ListAccountsCommand({ accessToken }))
+      .catch((e: unknown) => e);
     expect(portalError).toBeInstanceOf(SSOServiceException);
     expect((portalError as SSOServiceException).name).toBe('InternalServerException');
     expect((portalError as SSOServiceException).$fault).toBe('server');
@@ -118,7 +137,9 @@ describe('faults over HTTP', () => {
     emu = await quietEmulator({ autoApprove: true });
     const { accessToken } = await signIn(emu);
     emu.setFaults({ operations: { ListAccounts: { dropRate: 1 } } });
-    const error = await portalClient(emu).send(new ListAccountsCommand({ accessToken })).catch((e: unknown) => e);
+    const error = await portalClient(emu)
+      .send(new ListAccountsCommand({ accessToken }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(SSOServiceException);
     expect(`${(error as NodeJS.ErrnoException).code} ${(error as Error).message}`).toMatch(/ECONNRESET|socket hang up/);
@@ -137,10 +158,13 @@ describe('faults over HTTP', () => {
     // Ten minutes: the held request cannot be answered during this test, however busy the machine.
     emu.setFaults({ operations: { ListAccounts: { latencyMs: 600_000 } } });
     let slowSettled = false;
-    const slow = sso.send(new ListAccountsCommand({ accessToken })).then(
-      () => 'answered',
-      (error: unknown) => error,
-    ).finally(() => (slowSettled = true));
+    const slow = sso
+      .send(new ListAccountsCommand({ accessToken }))
+      .then(
+        () => 'answered',
+        (error: unknown) => error,
+      )
+      .finally(() => (slowSettled = true));
     // The held request has reached the emulator (it is counted before its latency).
     await expect.poll(() => running.counters().ListAccounts?.requests, { timeout: 20_000 }).toBe(2);
 
@@ -165,7 +189,9 @@ describe('faults over HTTP', () => {
     // The longest latency allowed: waiting it out would outlast the test's timeout many times.
     emu = await quietEmulator({ faults: { operations: { RegisterClient: { latencyMs: 600_000 } } } });
     const running = emu;
-    const pending = oidcClient(emu).send(new RegisterClientCommand({ clientName: 'x', clientType: 'public' })).catch((e: unknown) => e);
+    const pending = oidcClient(emu)
+      .send(new RegisterClientCommand({ clientName: 'x', clientType: 'public' }))
+      .catch((e: unknown) => e);
     await expect.poll(() => running.counters().RegisterClient?.requests, { timeout: 20_000 }).toBe(1);
     await emu.close();
     emu = undefined;

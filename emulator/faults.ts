@@ -8,9 +8,16 @@ import type { FaultConfig, FaultSpec, OperationCounters, OperationName } from '.
  */
 
 export const operationNames = [
-  'RegisterClient', 'StartDeviceAuthorization', 'CreateToken', 'ListAccounts',
-  'ListAccountRoles', 'GetRoleCredentials', 'Logout', 'GetSigninToken',
-  'GetCallerIdentity', 'AssumeRole',
+  'RegisterClient',
+  'StartDeviceAuthorization',
+  'CreateToken',
+  'ListAccounts',
+  'ListAccountRoles',
+  'GetRoleCredentials',
+  'Logout',
+  'GetSigninToken',
+  'GetCallerIdentity',
+  'AssumeRole',
 ] as const satisfies readonly OperationName[];
 
 const specSchema = z.strictObject({

@@ -65,7 +65,11 @@ export const federationRoutes = (ctx: EmulatorContext): Route[] => [
           sendHtml(res, 400, errorPage('Sign-in failed', 'Destination must be an http(s) URL.'));
           return;
         }
-        const session = ctx.credentials.login(signinToken, { region: regionFromDestination(destination), destination, issuer: query.get('Issuer') ?? '' });
+        const session = ctx.credentials.login(signinToken, {
+          region: regionFromDestination(destination),
+          destination,
+          issuer: query.get('Issuer') ?? '',
+        });
         if (!session) {
           sendHtml(res, 400, errorPage('Sign-in failed', 'The sign-in token is invalid, expired or already used. Request a new one.'));
           return;

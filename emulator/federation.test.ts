@@ -23,7 +23,9 @@ const credentialsFor = async (e: RunningEmulator, roleName: string) => {
 };
 
 const sessionParam = (creds: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string } | undefined): string =>
-  encodeURIComponent(JSON.stringify({ sessionId: creds?.accessKeyId, sessionKey: creds?.secretAccessKey, sessionToken: creds?.sessionToken }));
+  encodeURIComponent(
+    JSON.stringify({ sessionId: creds?.accessKeyId, sessionKey: creds?.secretAccessKey, sessionToken: creds?.sessionToken }),
+  );
 
 describe('console federation', () => {
   it('getSigninToken + login lands on a console page for the right account, role and region', async () => {
@@ -69,9 +71,14 @@ describe('console federation', () => {
     const clock = manualClock();
     emu = await quietEmulator({ autoApprove: true, now: clock.now });
     const { creds } = await credentialsFor(emu, 'AdministratorAccess');
-    const { SigninToken } = (await (await fetch(`${emu.federationEndpoint}?Action=getSigninToken&Session=${sessionParam(creds)}`)).json()) as { SigninToken: string };
+    const { SigninToken } = (await (
+      await fetch(`${emu.federationEndpoint}?Action=getSigninToken&Session=${sessionParam(creds)}`)
+    ).json()) as { SigninToken: string };
     clock.advance(15 * 60_000);
-    const login = await fetch(`${emu.federationEndpoint}?Action=login&Issuer=x&Destination=${encodeURIComponent('https://console.aws.amazon.com/')}&SigninToken=${SigninToken}`, { redirect: 'manual' });
+    const login = await fetch(
+      `${emu.federationEndpoint}?Action=login&Issuer=x&Destination=${encodeURIComponent('https://console.aws.amazon.com/')}&SigninToken=${SigninToken}`,
+      { redirect: 'manual' },
+    );
     expect(login.status).toBe(400);
     expect(await login.text()).toContain('id="error"');
   });

@@ -107,17 +107,19 @@ export const sendXml = (res: ServerResponse, status: number, render: (requestId:
 /** `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`, as STS shapes errors. */
 const sendQueryXmlError = (res: ServerResponse, error: ApiError): void => {
   const { Type = 'Sender', Message = '' } = error.body as { Type?: string; Message?: string };
-  sendXml(res, error.status, (requestId) => [
-    `<ErrorResponse xmlns="${String(error.body.Namespace)}">`,
-    '  <Error>',
-    `    <Type>${xmlEscape(Type)}</Type>`,
-    `    <Code>${xmlEscape(error.errorType)}</Code>`,
-    `    <Message>${xmlEscape(Message)}</Message>`,
-    '  </Error>',
-    `  <RequestId>${requestId}</RequestId>`,
-    '</ErrorResponse>',
-    '',
-  ].join('\n'));
+  sendXml(res, error.status, (requestId) =>
+    [
+      `<ErrorResponse xmlns="${String(error.body.Namespace)}">`,
+      '  <Error>',
+      `    <Type>${xmlEscape(Type)}</Type>`,
+      `    <Code>${xmlEscape(error.errorType)}</Code>`,
+      `    <Message>${xmlEscape(Message)}</Message>`,
+      '  </Error>',
+      `  <RequestId>${requestId}</RequestId>`,
+      '</ErrorResponse>',
+      '',
+    ].join('\n'),
+  );
 };
 
 export const sendHtml = (res: ServerResponse, status: number, html: string): void => {
@@ -126,7 +128,8 @@ export const sendHtml = (res: ServerResponse, status: number, html: string): voi
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
     // The pages are plain forms: no scripts, no framing.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*; frame-ancestors 'none'",
   });
   res.end(html);
 };

@@ -45,7 +45,8 @@ export const oidcRoutes = (ctx: EmulatorContext): Route[] => [
       const client = ctx.clients.authenticate(body.clientId, body.clientSecret);
       if (typeof body.startUrl !== 'string' || body.startUrl === '') throw invalidRequest('startUrl is required');
       // A start URL for another instance is a configuration mistake worth failing loudly on.
-      if (!sameStartUrl(body.startUrl, `${ctx.baseUrl()}/start`)) throw invalidRequest(`startUrl is not this instance's start URL (${ctx.baseUrl()}/start)`);
+      if (!sameStartUrl(body.startUrl, `${ctx.baseUrl()}/start`))
+        throw invalidRequest(`startUrl is not this instance's start URL (${ctx.baseUrl()}/start)`);
       sendJson(res, 200, ctx.deviceCodes.start(client, `${ctx.baseUrl()}/device`));
     },
   },

@@ -16,7 +16,17 @@ import {
 import { ListAccountsCommand } from '@aws-sdk/client-sso';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './options';
-import { adminCall, deviceGrant, isolateHome, manualClock, oidcClient, portalClient, quietEmulator, registerDeviceClient, signIn } from './test-support/test-helpers';
+import {
+  adminCall,
+  deviceGrant,
+  isolateHome,
+  manualClock,
+  oidcClient,
+  portalClient,
+  quietEmulator,
+  registerDeviceClient,
+  signIn,
+} from './test-support/test-helpers';
 
 beforeAll(() => {
   isolateHome();
@@ -31,8 +41,18 @@ afterEach(async () => {
 const startDevice = async (e: RunningEmulator) => {
   const oidc = oidcClient(e);
   const client = await registerDeviceClient(oidc);
-  const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: e.startUrl }));
-  const poll = () => oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: deviceGrant, deviceCode: device.deviceCode }));
+  const device = await oidc.send(
+    new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: e.startUrl }),
+  );
+  const poll = () =>
+    oidc.send(
+      new CreateTokenCommand({
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        grantType: deviceGrant,
+        deviceCode: device.deviceCode,
+      }),
+    );
   return { oidc, client, device, poll };
 };
 
@@ -45,10 +65,16 @@ describe('RegisterClient', () => {
     expect(device.clientIdIssuedAt).toBe(clock.now() / 1000);
     expect(device.clientSecretExpiresAt).toBe(clock.now() / 1000 + 3600);
     expect(device.authorizationEndpoint).toBeUndefined();
-    const pkce = await oidc.send(new RegisterClientCommand({
-      clientName: 'pkce', clientType: 'public', scopes: ['sso:account:access'],
-      grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['http://127.0.0.1/oauth/callback'], issuerUrl: emu.startUrl,
-    }));
+    const pkce = await oidc.send(
+      new RegisterClientCommand({
+        clientName: 'pkce',
+        clientType: 'public',
+        scopes: ['sso:account:access'],
+        grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: ['http://127.0.0.1/oauth/callback'],
+        issuerUrl: emu.startUrl,
+      }),
+    );
     expect(pkce.authorizationEndpoint).toBe(`${emu.url}/authorize`);
     expect(pkce.tokenEndpoint).toBe(`${emu.url}/token`);
   });
@@ -56,10 +82,19 @@ describe('RegisterClient', () => {
   it('rejects non-loopback redirect URIs and unknown grant types with the modeled exceptions', async () => {
     emu = await quietEmulator();
     const oidc = oidcClient(emu);
-    await expect(oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'public', grantTypes: ['authorization_code'], redirectUris: ['https://evil.example/cb'] })))
-      .rejects.toBeInstanceOf(InvalidRedirectUriException);
-    await expect(oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'public', grantTypes: ['password'] })))
-      .rejects.toBeInstanceOf(UnsupportedGrantTypeException);
+    await expect(
+      oidc.send(
+        new RegisterClientCommand({
+          clientName: 'x',
+          clientType: 'public',
+          grantTypes: ['authorization_code'],
+          redirectUris: ['https://evil.example/cb'],
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidRedirectUriException);
+    await expect(
+      oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'public', grantTypes: ['password'] })),
+    ).rejects.toBeInstanceOf(UnsupportedGrantTypeException);
   });
 });
 
@@ -141,10 +176,18 @@ describe('device authorization grant', () => {
     emu = await quietEmulator();
     const oidc = oidcClient(emu);
     const client = await registerDeviceClient(oidc);
-    await expect(oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: 'https://d-123.awsapps.com/start' })))
-      .rejects.toBeInstanceOf(InvalidRequestException);
-    await expect(oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: 'nope', startUrl: emu.startUrl })))
-      .rejects.toBeInstanceOf(InvalidClientException);
+    await expect(
+      oidc.send(
+        new StartDeviceAuthorizationCommand({
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          startUrl: 'https://d-123.awsapps.com/start',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(
+      oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: 'nope', startUrl: emu.startUrl })),
+    ).rejects.toBeInstanceOf(InvalidClientException);
   });
 });
 
@@ -154,7 +197,9 @@ describe('refresh and registration lifetimes', () => {
     const oidc = oidcClient(emu);
     const { client, token } = await signIn(emu, oidc);
     const refresh = (refreshToken: string | undefined) =>
-      oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'refresh_token', refreshToken }));
+      oidc.send(
+        new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'refresh_token', refreshToken }),
+      );
     const next = await refresh(token.refreshToken);
     expect(next.accessToken).not.toBe(token.accessToken);
     expect(next.refreshToken).not.toBe(token.refreshToken);
@@ -169,22 +214,50 @@ describe('refresh and registration lifetimes', () => {
     emu = e;
     const oidc = oidcClient(e);
     const tokenFor = async (registration: Omit<ConstructorParameters<typeof RegisterClientCommand>[0], 'clientName' | 'clientType'>) => {
-      const client = await oidc.send(new RegisterClientCommand({ clientName: 'botocore-client-test', clientType: 'public', ...registration }));
-      const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: e.startUrl }));
-      const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: deviceGrant, deviceCode: device.deviceCode }));
+      const client = await oidc.send(
+        new RegisterClientCommand({ clientName: 'botocore-client-test', clientType: 'public', ...registration }),
+      );
+      const device = await oidc.send(
+        new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: e.startUrl }),
+      );
+      const token = await oidc.send(
+        new CreateTokenCommand({
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          grantType: deviceGrant,
+          deviceCode: device.deviceCode,
+        }),
+      );
       return { client, token };
     };
     const cliV2 = await tokenFor({ scopes: ['sso:account:access'] });
     expect(cliV2.token.refreshToken).toMatch(/^aor/);
     // Rotation as for any refreshable client.
-    const refreshed = await oidc.send(new CreateTokenCommand({ clientId: cliV2.client.clientId, clientSecret: cliV2.client.clientSecret, grantType: 'refresh_token', refreshToken: cliV2.token.refreshToken }));
+    const refreshed = await oidc.send(
+      new CreateTokenCommand({
+        clientId: cliV2.client.clientId,
+        clientSecret: cliV2.client.clientSecret,
+        grantType: 'refresh_token',
+        refreshToken: cliV2.token.refreshToken,
+      }),
+    );
     expect(refreshed.refreshToken).toMatch(/^aor/);
     expect(refreshed.refreshToken).not.toBe(cliV2.token.refreshToken);
-    await expect(oidc.send(new CreateTokenCommand({ clientId: cliV2.client.clientId, clientSecret: cliV2.client.clientSecret, grantType: 'refresh_token', refreshToken: cliV2.token.refreshToken })))
-      .rejects.toBeInstanceOf(InvalidGrantException);
+    await expect(
+      oidc.send(
+        new CreateTokenCommand({
+          clientId: cliV2.client.clientId,
+          clientSecret: cliV2.client.clientSecret,
+          grantType: 'refresh_token',
+          refreshToken: cliV2.token.refreshToken,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidGrantException);
 
     expect((await tokenFor({ scopes: ['sso:account:access'], grantTypes: [deviceGrant] })).token.refreshToken).toBeUndefined();
-    expect((await tokenFor({ scopes: ['sso:account:access'], grantTypes: [deviceGrant, 'refresh_token'] })).token.refreshToken).toMatch(/^aor/);
+    expect((await tokenFor({ scopes: ['sso:account:access'], grantTypes: [deviceGrant, 'refresh_token'] })).token.refreshToken).toMatch(
+      /^aor/,
+    );
     expect((await tokenFor({ grantTypes: [deviceGrant, 'refresh_token'] })).token.refreshToken).toBeUndefined();
     expect((await tokenFor({})).token.refreshToken).toBeUndefined();
   });
@@ -193,8 +266,17 @@ describe('refresh and registration lifetimes', () => {
     emu = await quietEmulator({ autoApprove: true });
     const oidc = oidcClient(emu);
     const legacy = await oidc.send(new RegisterClientCommand({ clientName: 'legacy', clientType: 'public' }));
-    const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: legacy.clientId, clientSecret: legacy.clientSecret, startUrl: emu.startUrl }));
-    const token = await oidc.send(new CreateTokenCommand({ clientId: legacy.clientId, clientSecret: legacy.clientSecret, grantType: deviceGrant, deviceCode: device.deviceCode }));
+    const device = await oidc.send(
+      new StartDeviceAuthorizationCommand({ clientId: legacy.clientId, clientSecret: legacy.clientSecret, startUrl: emu.startUrl }),
+    );
+    const token = await oidc.send(
+      new CreateTokenCommand({
+        clientId: legacy.clientId,
+        clientSecret: legacy.clientSecret,
+        grantType: deviceGrant,
+        deviceCode: device.deviceCode,
+      }),
+    );
     expect(token.accessToken).toBeTruthy();
     expect(token.refreshToken).toBeUndefined();
     await emu.close();
@@ -208,12 +290,23 @@ describe('refresh and registration lifetimes', () => {
     const oidc = oidcClient(emu);
     const { client, token } = await signIn(emu, oidc);
     clock.advance(600_000);
-    const error = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'refresh_token', refreshToken: token.refreshToken }))
+    const error = await oidc
+      .send(
+        new CreateTokenCommand({
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          grantType: 'refresh_token',
+          refreshToken: token.refreshToken,
+        }),
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidClientException);
     expect((error as InvalidClientException).$metadata.httpStatusCode).toBe(401);
-    await expect(oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl })))
-      .rejects.toBeInstanceOf(InvalidClientException);
+    await expect(
+      oidc.send(
+        new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidClientException);
   });
 
   it('expires refresh tokens by the injected clock', async () => {
@@ -222,8 +315,16 @@ describe('refresh and registration lifetimes', () => {
     const oidc = oidcClient(emu);
     const { client, token } = await signIn(emu, oidc);
     clock.advance(100_000);
-    await expect(oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'refresh_token', refreshToken: token.refreshToken })))
-      .rejects.toBeInstanceOf(InvalidGrantException);
+    await expect(
+      oidc.send(
+        new CreateTokenCommand({
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          grantType: 'refresh_token',
+          refreshToken: token.refreshToken,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidGrantException);
   });
 });
 
@@ -232,16 +333,27 @@ describe('authorization code grant with PKCE', () => {
   const challenge = createHash('sha256').update(verifier).digest('base64url');
 
   const registerPkce = async (e: RunningEmulator) =>
-    oidcClient(e).send(new RegisterClientCommand({
-      clientName: 'rolecall-pkce', clientType: 'public', scopes: ['sso:account:access'],
-      grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['http://127.0.0.1/oauth/callback'], issuerUrl: e.startUrl,
-    }));
+    oidcClient(e).send(
+      new RegisterClientCommand({
+        clientName: 'rolecall-pkce',
+        clientType: 'public',
+        scopes: ['sso:account:access'],
+        grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: ['http://127.0.0.1/oauth/callback'],
+        issuerUrl: e.startUrl,
+      }),
+    );
 
   const authorizeUrl = (e: RunningEmulator, clientId: string, redirectUri: string): string => {
     const url = new URL(`${e.url}/authorize`);
     url.search = new URLSearchParams({
-      response_type: 'code', client_id: clientId, redirect_uri: redirectUri, state: 'st-123',
-      code_challenge: challenge, code_challenge_method: 'S256', scopes: 'sso:account:access',
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      state: 'st-123',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      scopes: 'sso:account:access',
     }).toString();
     return url.toString();
   };
@@ -255,7 +367,8 @@ describe('authorization code grant with PKCE', () => {
     expect(html).toContain('id="deny"');
     const requestId = /name="request" value="([^"]+)"/.exec(html)?.[1] ?? '';
     const answer = await fetch(`${e.url}/authorize/decision`, {
-      method: 'POST', redirect: 'manual',
+      method: 'POST',
+      redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ request: requestId, decision }).toString(),
     });
@@ -269,7 +382,16 @@ describe('authorization code grant with PKCE', () => {
     const redirectUri = 'http://127.0.0.1:53111/oauth/callback';
     const oidc = oidcClient(emu);
     const exchange = (code: string, codeVerifier: string, uri = redirectUri) =>
-      oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'authorization_code', code, redirectUri: uri, codeVerifier }));
+      oidc.send(
+        new CreateTokenCommand({
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          grantType: 'authorization_code',
+          code,
+          redirectUri: uri,
+          codeVerifier,
+        }),
+      );
 
     const first = await consent(emu, client.clientId ?? '', redirectUri, 'allow');
     expect(`${first.origin}${first.pathname}`).toBe(redirectUri);
@@ -277,7 +399,9 @@ describe('authorization code grant with PKCE', () => {
     await expect(exchange(first.searchParams.get('code') ?? '', `${verifier}x`)).rejects.toBeInstanceOf(InvalidGrantException);
 
     const second = await consent(emu, client.clientId ?? '', redirectUri, 'allow');
-    await expect(exchange(second.searchParams.get('code') ?? '', verifier, 'http://127.0.0.1:1/other')).rejects.toBeInstanceOf(InvalidGrantException);
+    await expect(exchange(second.searchParams.get('code') ?? '', verifier, 'http://127.0.0.1:1/other')).rejects.toBeInstanceOf(
+      InvalidGrantException,
+    );
 
     const third = await consent(emu, client.clientId ?? '', redirectUri, 'allow');
     const token = await exchange(third.searchParams.get('code') ?? '', verifier);

@@ -30,40 +30,52 @@ ${body}
 
 /** GET /start: the access portal landing page a start URL opens. */
 export const startPage = (info: { readonly region: string; readonly accounts: number; readonly deviceUrl: string }): string =>
-  layout('AWS access portal', `
+  layout(
+    'AWS access portal',
+    `
 <p id="portal">This is a local IAM Identity Center emulator in region <b id="region">${escapeHtml(info.region)}</b>
 with <b id="account-count">${info.accounts}</b> accounts.</p>
 <p>Signing in from Rolecall, the AWS CLI or an SDK shows a code; confirm it on the
-<a id="device-link" href="${escapeHtml(info.deviceUrl)}">device verification page</a>.</p>`);
+<a id="device-link" href="${escapeHtml(info.deviceUrl)}">device verification page</a>.</p>`,
+  );
 
 /** GET /device: the code (prefilled from ?user_code or typed) and Allow/Deny. */
 export const devicePage = (view: { readonly userCode?: string; readonly error?: string }): string => {
-  const codeField = view.userCode && !view.error
-    ? `<p>Confirm that this code matches the one shown by the application:</p>
+  const codeField =
+    view.userCode && !view.error
+      ? `<p>Confirm that this code matches the one shown by the application:</p>
 <p class="code" id="user-code">${escapeHtml(view.userCode)}</p>
 <input type="hidden" name="user_code" value="${escapeHtml(view.userCode)}">`
-    : `<p><label for="user-code">Enter the code shown by the application:</label></p>
+      : `<p><label for="user-code">Enter the code shown by the application:</label></p>
 <p><input type="text" id="user-code" name="user_code" autocomplete="off" autofocus required
   placeholder="ABCD-EFGH" value="${escapeHtml(view.userCode ?? '')}"></p>`;
-  return layout('Authorize request', `
+  return layout(
+    'Authorize request',
+    `
 ${view.error ? `<p class="error" id="error">${escapeHtml(view.error)}</p>` : ''}
 <form method="post" action="/device/approve" id="device-form">
 ${codeField}
 <p>Allow the application to access your AWS accounts and roles?</p>
 <button type="submit" id="allow">Allow</button>
 <button type="submit" id="deny" formaction="/device/deny">Deny</button>
-</form>`);
+</form>`,
+  );
 };
 
 /** The page after Allow/Deny (or an error when the code was not valid). */
 export const deviceResultPage = (outcome: 'approved' | 'denied'): string =>
   outcome === 'approved'
-    ? layout('Request approved', '<p id="result" data-result="approved">Request approved. You can close this window and return to the application.</p>')
+    ? layout(
+        'Request approved',
+        '<p id="result" data-result="approved">Request approved. You can close this window and return to the application.</p>',
+      )
     : layout('Request denied', '<p id="result" data-result="denied">Request denied. The application will not get access.</p>');
 
 /** GET /authorize: consent for the authorization-code grant. */
 export const authorizePage = (request: AuthorizationRequest): string =>
-  layout('Allow access?', `
+  layout(
+    'Allow access?',
+    `
 <p><b id="client-name">${escapeHtml(request.clientName)}</b> asks to access your AWS accounts
 ${request.scopes.length ? `with scopes <code id="scopes">${escapeHtml(request.scopes.join(' '))}</code>` : ''}.</p>
 <p>You will return to <code id="redirect-uri">${escapeHtml(request.redirectUri)}</code>.</p>
@@ -71,14 +83,17 @@ ${request.scopes.length ? `with scopes <code id="scopes">${escapeHtml(request.sc
 <input type="hidden" name="request" value="${escapeHtml(request.id)}">
 <button type="submit" id="allow" name="decision" value="allow">Allow</button>
 <button type="submit" id="deny" name="decision" value="deny">Deny</button>
-</form>`);
+</form>`,
+  );
 
 export const errorPage = (title: string, message: string): string =>
   layout(title, `<p class="error" id="error">${escapeHtml(message)}</p>`);
 
 /** GET /console: what a federated console login would land on. */
 export const consolePage = (session: ConsoleSession): string =>
-  layout('AWS Management Console', `
+  layout(
+    'AWS Management Console',
+    `
 <p id="result">Signed in to the console through federation.</p>
 <dl>
 <dt>Account</dt><dd id="account-id">${escapeHtml(session.accountId)}</dd>
@@ -87,4 +102,5 @@ export const consolePage = (session: ConsoleSession): string =>
 <dt>Destination</dt><dd id="destination">${escapeHtml(session.destination)}</dd>
 <dt>Issuer</dt><dd id="issuer">${escapeHtml(session.issuer)}</dd>
 <dt>Session expires</dt><dd id="expires">${new Date(session.expiresAt).toISOString()}</dd>
-</dl>`);
+</dl>`,
+  );

@@ -23,7 +23,8 @@ const parseMaxResults = (raw: string | null, fallback: number): number => {
 const decodeOffset = (token: string, scope: string, total: number): number => {
   try {
     const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { s?: unknown; o?: unknown };
-    if (decoded.s === scope && typeof decoded.o === 'number' && Number.isInteger(decoded.o) && decoded.o >= 0 && decoded.o <= total) return decoded.o;
+    if (decoded.s === scope && typeof decoded.o === 'number' && Number.isInteger(decoded.o) && decoded.o >= 0 && decoded.o <= total)
+      return decoded.o;
   } catch {
     // fall through to the one error below
   }

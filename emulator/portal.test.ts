@@ -41,7 +41,11 @@ describe('ListAccounts and ListAccountRoles', () => {
     }
     expect(pages).toBe(5);
     expect(accounts.map((a) => a.accountId)).toEqual(expected.map((a) => a.accountId));
-    expect(accounts[0]).toEqual({ accountId: expected[0]?.accountId, accountName: 'prod-payments', emailAddress: 'aws+prod-payments@example.com' });
+    expect(accounts[0]).toEqual({
+      accountId: expected[0]?.accountId,
+      accountName: 'prod-payments',
+      emailAddress: 'aws+prod-payments@example.com',
+    });
 
     for (const account of expected) {
       const roles: string[] = [];
@@ -70,10 +74,14 @@ describe('ListAccounts and ListAccountRoles', () => {
     const page = await sso.send(new ListAccountsCommand({ accessToken, maxResults: 2 }));
     expect(page.nextToken).toBeTruthy();
     const accountId = page.accountList?.[0]?.accountId ?? '';
-    await expect(sso.send(new ListAccountRolesCommand({ accessToken, accountId, nextToken: page.nextToken }))).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(sso.send(new ListAccountRolesCommand({ accessToken, accountId, nextToken: page.nextToken }))).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
     await expect(sso.send(new ListAccountsCommand({ accessToken, nextToken: 'garbage' }))).rejects.toBeInstanceOf(InvalidRequestException);
     await expect(sso.send(new ListAccountRolesCommand({ accessToken, accountId: '' }))).rejects.toBeInstanceOf(InvalidRequestException);
-    await expect(sso.send(new ListAccountRolesCommand({ accessToken, accountId: '000000000000' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(sso.send(new ListAccountRolesCommand({ accessToken, accountId: '000000000000' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 });
 
@@ -85,7 +93,8 @@ describe('GetRoleCredentials', () => {
     const sso = portalClient(emu);
     const [account] = (await sso.send(new ListAccountsCommand({ accessToken }))).accountList ?? [];
     const accountId = account?.accountId ?? '';
-    const first = (await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName: 'AdministratorAccess' }))).roleCredentials;
+    const first = (await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName: 'AdministratorAccess' })))
+      .roleCredentials;
     const second = (await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName: 'ReadOnlyAccess' }))).roleCredentials;
     expect(first?.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(first?.accessKeyId).not.toBe(second?.accessKeyId);
@@ -94,7 +103,11 @@ describe('GetRoleCredentials', () => {
     // The TTL holds even though the access token expires sooner, as in AWS.
     expect(first?.expiration).toBe(clock.now() + 900_000);
 
-    expect(emu.credentialsOwner(first?.accessKeyId ?? '')).toEqual({ accountId, roleName: 'AdministratorAccess', expiration: clock.now() + 900_000 });
+    expect(emu.credentialsOwner(first?.accessKeyId ?? '')).toEqual({
+      accountId,
+      roleName: 'AdministratorAccess',
+      expiration: clock.now() + 900_000,
+    });
     const viaHttp = await adminCall(emu, 'GET', `/_emulator/credentials?accessKeyId=${second?.accessKeyId}`);
     expect(viaHttp).toEqual({ status: 200, json: { accountId, roleName: 'ReadOnlyAccess', expiration: clock.now() + 900_000 } });
     expect((await adminCall(emu, 'GET', '/_emulator/credentials?accessKeyId=ASIANOTISSUED')).status).toBe(404);
@@ -105,17 +118,24 @@ describe('GetRoleCredentials', () => {
     const { accessToken } = await signIn(emu);
     const sso = portalClient(emu);
     const accountId = (await sso.send(new ListAccountsCommand({ accessToken }))).accountList?.[0]?.accountId ?? '';
-    for (const [account, roleName] of [[accountId, 'NotARole'], ['123456789012', 'AdministratorAccess']] as const) {
+    for (const [account, roleName] of [
+      [accountId, 'NotARole'],
+      ['123456789012', 'AdministratorAccess'],
+    ] as const) {
       const error = await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: account, roleName })).catch((e: unknown) => e);
       // Not in the model, so the SDK gives its generic service exception with the wire name.
       expect(error).toBeInstanceOf(SSOServiceException);
       expect(error).toMatchObject({ name: 'ForbiddenException', message: 'No access', $metadata: { httpStatusCode: 403 } });
     }
-    const raw = await fetch(`${emu.url}/federation/credentials?account_id=123456789012&role_name=AdministratorAccess`, { headers: { 'x-amz-sso_bearer_token': accessToken } });
+    const raw = await fetch(`${emu.url}/federation/credentials?account_id=123456789012&role_name=AdministratorAccess`, {
+      headers: { 'x-amz-sso_bearer_token': accessToken },
+    });
     expect(raw.status).toBe(403);
     expect(raw.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
     expect(await raw.json()).toEqual({ message: 'No access' });
-    await expect(sso.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName: '' }))).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(sso.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName: '' }))).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
   });
 });
 

@@ -23,8 +23,7 @@ export const normalizeUserCode = (typed: string): string => {
 const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** A temporary access key id: "ASIA" + 16 base32 characters, as STS issues. */
-export const randomAccessKeyId = (): string =>
-  `ASIA${Array.from({ length: 16 }, () => base32[randomInt(base32.length)]).join('')}`;
+export const randomAccessKeyId = (): string => `ASIA${Array.from({ length: 16 }, () => base32[randomInt(base32.length)]).join('')}`;
 
 /** A 40-character secret access key. */
 export const randomSecretAccessKey = (): string => randomBytes(30).toString('base64').slice(0, 40);

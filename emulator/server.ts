@@ -24,7 +24,14 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let baseUrl = '';
   const ctx = createContext({ settings, directory, faults, now: options.now ?? Date.now, baseUrl: () => baseUrl });
-  const routes: readonly Route[] = [...oidcRoutes(ctx), ...portalRoutes(ctx), ...federationRoutes(ctx), ...browserRoutes(ctx), ...adminRoutes(ctx), ...stsRoutes(ctx)];
+  const routes: readonly Route[] = [
+    ...oidcRoutes(ctx),
+    ...portalRoutes(ctx),
+    ...federationRoutes(ctx),
+    ...browserRoutes(ctx),
+    ...adminRoutes(ctx),
+    ...stsRoutes(ctx),
+  ];
   const closing = new AbortController();
 
   const server = createServer((req, res) => {
@@ -59,7 +66,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
 
   const decideOrThrow = (userCode: string, allow: boolean): void => {
     const result: DecisionResult = ctx.deviceCodes.decide(userCode, allow);
-    if (result !== 'approved' && result !== 'denied') throw new Error(`Cannot ${allow ? 'approve' : 'deny'} user code ${userCode}: ${result}`);
+    if (result !== 'approved' && result !== 'denied')
+      throw new Error(`Cannot ${allow ? 'approve' : 'deny'} user code ${userCode}: ${result}`);
   };
 
   let closed: Promise<void> | undefined;
@@ -102,9 +110,10 @@ const handle = async (
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const { route, allowed } = matchRoute(routes, req.method ?? 'GET', url.pathname);
   if (!route) {
-    const error = allowed.length > 0
-      ? new ApiError(405, 'MethodNotAllowed', { message: `Use ${allowed.join(' or ')} for ${url.pathname}` })
-      : new ApiError(404, 'UnknownOperationException', { message: `No operation at ${req.method} ${url.pathname}` });
+    const error =
+      allowed.length > 0
+        ? new ApiError(405, 'MethodNotAllowed', { message: `Use ${allowed.join(' or ')} for ${url.pathname}` })
+        : new ApiError(404, 'UnknownOperationException', { message: `No operation at ${req.method} ${url.pathname}` });
     sendApiError(res, error);
     return;
   }

@@ -3,11 +3,17 @@ import type { EmulatorOptions } from './options';
 
 /** EmulatorOptions with every default filled in and every number range-checked. */
 
-const seconds = z.number().positive().max(10 * 365 * 86_400);
+const seconds = z
+  .number()
+  .positive()
+  .max(10 * 365 * 86_400);
 
 const schema = z.object({
   port: z.number().int().min(0).max(65_535).default(0),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'region must look like us-east-1').default('us-east-1'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'region must look like us-east-1')
+    .default('us-east-1'),
   accessTokenTtlSeconds: seconds.default(8 * 3600),
   refreshTokenTtlSeconds: seconds.default(90 * 86_400),
   registrationTtlSeconds: seconds.default(90 * 86_400),
@@ -16,7 +22,10 @@ const schema = z.object({
   deviceCodeIntervalSeconds: z.number().min(0).max(3600).default(1),
   roleCredentialsTtlSeconds: seconds.default(3600),
   // An STS role session name: 2–64 of [\w+=,.@-].
-  userName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'userName must be 2–64 characters of [A-Za-z0-9_+=,.@-]').default('rolecall-user'),
+  userName: z
+    .string()
+    .regex(/^[\w+=,.@-]{2,64}$/, 'userName must be 2–64 characters of [A-Za-z0-9_+=,.@-]')
+    .default('rolecall-user'),
   issueRefreshTokens: z.boolean().default(true),
   autoApprove: z.boolean().default(false),
   defaultPageSize: z.number().int().min(1).max(100).default(20),

@@ -52,7 +52,8 @@ export class TokenStore {
 
   /** The refresh_token grant: the old refresh token stops working, new tokens are returned. */
   refresh(client: RegisteredClient, refreshToken: unknown): TokenGrant {
-    if (typeof refreshToken !== 'string' || refreshToken === '') throw oidcError('InvalidRequestException', 'refreshToken is required for the refresh_token grant');
+    if (typeof refreshToken !== 'string' || refreshToken === '')
+      throw oidcError('InvalidRequestException', 'refreshToken is required for the refresh_token grant');
     const record = this.#refresh.get(refreshToken);
     if (!record || record.clientId !== client.clientId || !this.#liveSessions.has(record.sessionId)) {
       throw oidcError('InvalidGrantException', 'Invalid refresh token provided');
@@ -65,7 +66,8 @@ export class TokenStore {
   /** The session behind a bearer token, or UnauthorizedException (missing, unknown, expired or revoked). */
   authorize(accessToken: string | undefined): number {
     const record = accessToken ? this.#access.get(accessToken) : undefined;
-    if (!record || !this.#liveSessions.has(record.sessionId)) throw portalError('UnauthorizedException', 'Session token not found or invalid');
+    if (!record || !this.#liveSessions.has(record.sessionId))
+      throw portalError('UnauthorizedException', 'Session token not found or invalid');
     if (this.now() >= record.expiresAt) throw portalError('UnauthorizedException', 'Session token has expired');
     return record.sessionId;
   }

@@ -11,7 +11,9 @@ describe('resolveAppPaths', () => {
   });
 
   it('reads icons from the extra resources once packaged', () => {
-    expect(resolveAppPaths('/opt/Rolecall/resources/app.asar', '/opt/Rolecall/resources', true).assetsDir).toBe('/opt/Rolecall/resources/assets');
+    expect(resolveAppPaths('/opt/Rolecall/resources/app.asar', '/opt/Rolecall/resources', true).assetsDir).toBe(
+      '/opt/Rolecall/resources/assets',
+    );
   });
 });
 

@@ -66,7 +66,7 @@ describe('app protocol', () => {
       session.headersListener!({ url, ...(responseHeaders ? { responseHeaders } : {}) }, (response) => (result = response));
       return result;
     };
-    expect(respond(APP_INDEX_URL, { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] })).toEqual({
+    expect(respond(APP_INDEX_URL, { 'content-security-policy': ['default-src *'], 'X-Other': ['1'] })).toEqual({
       responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
     });
     expect(respond('https://portal.sso.us-east-1.amazonaws.com/x', { 'X-Other': ['1'] })).toEqual({});

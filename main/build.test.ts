@@ -10,13 +10,19 @@ interface Metafile {
 }
 
 const externals = (metafile: Metafile): string[] =>
-  [...new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.filter((entry) => entry.external).map((entry) => entry.path)))].sort();
+  [
+    ...new Set(
+      Object.values(metafile.outputs).flatMap((output) => output.imports.filter((entry) => entry.external).map((entry) => entry.path)),
+    ),
+  ].sort();
 
 const isBuiltin = (name: string) => name.startsWith('node:') || builtinModules.includes(name);
 
 describe('scripts/build-electron.mjs', async () => {
   // @ts-expect-error -- a plain .mjs build script without type declarations
-  const { buildElectron } = (await import('../scripts/build-electron.mjs')) as { buildElectron: () => Promise<{ main: Metafile; preload: Metafile; outdir: string }> };
+  const { buildElectron } = (await import('../scripts/build-electron.mjs')) as {
+    buildElectron: () => Promise<{ main: Metafile; preload: Metafile; outdir: string }>;
+  };
   const result = await buildElectron();
 
   it('bundles a sandbox-compatible preload that requires nothing but electron', () => {

@@ -33,7 +33,14 @@ describe('applyDesktopPreferences', () => {
     const { integration } = os(false);
     const message = applyDesktopPreferences(undefined, { launchAtLogin: false, globalShortcut: 'Alt+Space' }, integration, vi.fn());
     expect(message).toBe('The shortcut Alt+Space is not available (another app may use it); choose another in Preferences.');
-    const throwing = { ...integration, registerShortcut: () => { throw new Error('Failed to parse accelerator'); } };
-    expect(applyDesktopPreferences(undefined, { launchAtLogin: false, globalShortcut: 'Nope+' }, throwing, vi.fn())).toMatch(/not available/);
+    const throwing = {
+      ...integration,
+      registerShortcut: () => {
+        throw new Error('Failed to parse accelerator');
+      },
+    };
+    expect(applyDesktopPreferences(undefined, { launchAtLogin: false, globalShortcut: 'Nope+' }, throwing, vi.fn())).toMatch(
+      /not available/,
+    );
   });
 });

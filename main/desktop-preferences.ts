@@ -33,5 +33,7 @@ export const applyDesktopPreferences = (
   } catch {
     registered = false;
   }
-  return registered ? undefined : `The shortcut ${next.globalShortcut} is not available (another app may use it); choose another in Preferences.`;
+  return registered
+    ? undefined
+    : `The shortcut ${next.globalShortcut} is not available (another app may use it); choose another in Preferences.`;
 };

@@ -38,7 +38,11 @@ const configDir = () => join(home, 'rolecall');
 const requests = (operation: string): number => emulator.counters()[operation]?.requests ?? 0;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ directory: { accounts: 3, rolesPerAccount: 2, seed: 21 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+  emulator = await startEmulator({
+    directory: { accounts: 3, rolesPerAccount: 2, seed: 21 },
+    deviceCodeIntervalSeconds: 0,
+    log: () => undefined,
+  });
   home = await mkdtemp(join(tmpdir(), 'rolecall-desktop-cli-'));
   const fake = createFakeElectron();
   const secrets = new SafeStorageSecretStore({
@@ -50,7 +54,11 @@ beforeAll(async () => {
   });
   core = createRolecallCore(
     {
-      settings: new ElectronSettingsStore({ path: electronStorePath(configDir(), 'settings'), open: () => openElectronStore(configDir(), 'settings'), onCorrupt: () => undefined }),
+      settings: new ElectronSettingsStore({
+        path: electronStorePath(configDir(), 'settings'),
+        open: () => openElectronStore(configDir(), 'settings'),
+        onCorrupt: () => undefined,
+      }),
       secrets,
       secretStorage: secrets.status,
       clipboard: { writeText: () => undefined, readText: () => '' },
@@ -107,7 +115,9 @@ describe('the desktop app and CLI processes on one config dir', () => {
     });
     emulator.resetCounters();
     const runs = await Promise.all(
-      Array.from({ length: 8 }, () => runRolecall(['credential-process', '--account', account!.accountId, '--role', account!.roles[0]!], env())),
+      Array.from({ length: 8 }, () =>
+        runRolecall(['credential-process', '--account', account!.accountId, '--role', account!.roles[0]!], env()),
+      ),
     );
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     expect(requests('CreateToken')).toBe(1);

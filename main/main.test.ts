@@ -13,7 +13,12 @@ const fake = await vi.hoisted(async () => {
   process.env.AWS_CONFIG_FILE = `${dir}/home/.aws/config`;
   // electron-store loads the real `electron` package, which needs a dist path to resolve here.
   process.env.ELECTRON_OVERRIDE_DIST_PATH = '/nonexistent-electron-dist';
-  process.env.ROLECALL_DEMO_INSTANCE = JSON.stringify({ startUrl: 'http://127.0.0.1:9/start', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', label: 'Demo' });
+  process.env.ROLECALL_DEMO_INSTANCE = JSON.stringify({
+    startUrl: 'http://127.0.0.1:9/start',
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    label: 'Demo',
+  });
   delete process.env.ROLECALL_SECRET_STORAGE;
   return { electron: undefined as unknown as FakeElectron, dir };
 });
@@ -37,7 +42,9 @@ afterAll(() => {
 
 describe('main process', () => {
   it('registers the app scheme before ready and serves the renderer through it', () => {
-    expect(electron.protocol.privileged).toEqual([{ scheme: 'rolecall', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(electron.protocol.privileged).toEqual([
+      { scheme: 'rolecall', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
     expect(electron.protocol.handlers.has('rolecall')).toBe(true);
     expect(electron.session.defaultSession.headersListener).not.toBeNull();
   });
@@ -53,7 +60,10 @@ describe('main process', () => {
 
   it('answers the window over IPC and nobody else, with the demo instance added', async () => {
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...requestChannels].sort());
-    const result = (await electron.ipcMain.invoke('state:get', undefined, contents)) as { ok: boolean; value: { instances: { label: string }[] } };
+    const result = (await electron.ipcMain.invoke('state:get', undefined, contents)) as {
+      ok: boolean;
+      value: { instances: { label: string }[] };
+    };
     expect(result.ok).toBe(true);
     expect(result.value.instances.map((instance) => instance.label)).toEqual(['Demo']);
     const stranger = new (contents.constructor as new () => FakeWebContents)();

@@ -1,5 +1,18 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, clipboard, globalShortcut, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  globalShortcut,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import { startOwner } from '../app/agent/agent-server';
 import type { OwnerStart } from '../app/agent/agent-server';
 import { parseRequest } from '../app/ipc/contract';
@@ -215,8 +228,15 @@ const becomeSessionOwner = async (
   notifier: ReturnType<typeof createNotifier>,
 ): Promise<OwnerStart<RolecallController> | undefined> => {
   try {
-    const owner = await startOwner({ configDir, openCore: async () => controller, notifier, version: app.getVersion(), log: (line) => log.info(line) });
-    if (owner.status === 'deferred') log.info(`Another Rolecall owner${owner.pid ? ` (pid ${owner.pid})` : ''} serves this config dir; the app works alongside it.`);
+    const owner = await startOwner({
+      configDir,
+      openCore: async () => controller,
+      notifier,
+      version: app.getVersion(),
+      log: (line) => log.info(line),
+    });
+    if (owner.status === 'deferred')
+      log.info(`Another Rolecall owner${owner.pid ? ` (pid ${owner.pid})` : ''} serves this config dir; the app works alongside it.`);
     return owner;
   } catch (error) {
     log.warn(`Could not serve the agent socket: ${error instanceof Error ? error.message : String(error)}`);

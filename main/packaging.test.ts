@@ -119,7 +119,9 @@ describe('the rolecall command in the desktop app', () => {
         const text = readFileSync(join(root, ours), 'utf8');
         // Replacing the default script must not drop what it does (the app's own /usr/bin link, chrome-sandbox, AppArmor).
         expect(text.startsWith(readFileSync(join(defaults, theirs), 'utf8').trimEnd())).toBe(true);
-        expect(new Set([...text.matchAll(/\$\{([a-zA-Z]+)\}/g)].map((match) => match[1]))).toEqual(new Set(['executable', 'sanitizedProductName']));
+        expect(new Set([...text.matchAll(/\$\{([a-zA-Z]+)\}/g)].map((match) => match[1]))).toEqual(
+          new Set(['executable', 'sanitizedProductName']),
+        );
         expect(spawnSync('bash', ['-n', join(root, ours)]).status).toBe(0);
       }
     });
@@ -147,7 +149,8 @@ describe('the rolecall command in the desktop app', () => {
       await mkdir(join(fakeRoot, 'usr/bin'), { recursive: true });
       await mkdir(join(fakeRoot, 'opt/Rolecall/resources/rolecall-cli/bin'), { recursive: true });
       await writeFile(launcher, '#!/bin/sh\n', { mode: 0o644 });
-      const install = () => execFileSync('bash', ['-c', rolecallPart(deb.afterInstall, 'after-install.tpl', fakeRoot)], { encoding: 'utf8' });
+      const install = () =>
+        execFileSync('bash', ['-c', rolecallPart(deb.afterInstall, 'after-install.tpl', fakeRoot)], { encoding: 'utf8' });
       const remove = () => execFileSync('bash', ['-c', rolecallPart(deb.afterRemove, 'after-remove.tpl', fakeRoot)], { encoding: 'utf8' });
 
       install();
@@ -179,15 +182,24 @@ describe('the rolecall command in the desktop app', () => {
       const bin = join(dir, 'opt/Rolecall/resources/rolecall-cli/bin');
       await mkdir(bin, { recursive: true });
       const runtime = join(dir, 'opt/Rolecall/rolecall-desktop');
-      await writeFile(runtime, `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "not run as node" >&2; exit 9; }\nexec '${process.execPath}' "$@"\n`);
+      await writeFile(
+        runtime,
+        `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "not run as node" >&2; exit 9; }\nexec '${process.execPath}' "$@"\n`,
+      );
       await chmod(runtime, 0o755);
       await copyFile(join(root, 'assets/cli/rolecall'), join(bin, 'rolecall'));
       await chmod(join(bin, 'rolecall'), 0o755);
-      await writeFile(join(bin, 'rolecall.mjs'), 'console.log(JSON.stringify({ argv: process.argv.slice(2), launcher: process.env.ROLECALL_LAUNCHER }));\n');
+      await writeFile(
+        join(bin, 'rolecall.mjs'),
+        'console.log(JSON.stringify({ argv: process.argv.slice(2), launcher: process.env.ROLECALL_LAUNCHER }));\n',
+      );
       await mkdir(join(dir, 'usr/bin'), { recursive: true });
       await symlink(join(bin, 'rolecall'), join(dir, 'usr/bin/rolecall'));
 
-      const run = spawnSync(join(dir, 'usr/bin/rolecall'), ['ls', 'prod admin', '--json'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+      const run = spawnSync(join(dir, 'usr/bin/rolecall'), ['ls', 'prod admin', '--json'], {
+        encoding: 'utf8',
+        env: { PATH: '/usr/bin:/bin' },
+      });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual({ argv: ['ls', 'prod admin', '--json'], launcher: join(bin, 'rolecall') });
@@ -214,7 +226,7 @@ describe('icons', () => {
     for (const state of ['signed-out', 'awaiting-code', 'signed-in', 'expiring', 'error']) {
       const png = readFileSync(join(root, 'assets', `tray-${state}Template@2x.png`));
       const chunks: Buffer[] = [];
-      for (let offset = 8; offset < png.length; ) {
+      for (let offset = 8; offset < png.length;) {
         const length = png.readUInt32BE(offset);
         if (png.toString('ascii', offset + 4, offset + 8) === 'IDAT') chunks.push(png.subarray(offset + 8, offset + 8 + length));
         offset += 12 + length;

@@ -46,7 +46,10 @@ describe('preload', () => {
   });
 
   it('turns an error result into a rejection with code and message', async () => {
-    fake.electron.ipcRenderer.reply = () => ({ ok: false, error: { code: 'sign-in-denied', message: 'Sign-in was denied in the browser.' } });
+    fake.electron.ipcRenderer.reply = () => ({
+      ok: false,
+      error: { code: 'sign-in-denied', message: 'Sign-in was denied in the browser.' },
+    });
     await expect(api['session:sign-in']({ instanceId: 'acme' })).rejects.toMatchObject({
       code: 'sign-in-denied',
       message: 'Sign-in was denied in the browser.',

@@ -3,7 +3,11 @@ import { isAllowedExternalUrl } from './url-allowlist';
 
 const aws = { instances: [{ startUrl: 'https://d-1234567890.awsapps.com/start' }] };
 const custom = { instances: [{ startUrl: 'https://sso.example.com/start' }] };
-const demo = { instances: [{ startUrl: 'http://127.0.0.1:4599/start', endpoints: { oidc: 'http://127.0.0.1:4599', federation: 'http://127.0.0.1:4599' } }] };
+const demo = {
+  instances: [
+    { startUrl: 'http://127.0.0.1:4599/start', endpoints: { oidc: 'http://127.0.0.1:4599', federation: 'http://127.0.0.1:4599' } },
+  ],
+};
 const none = { instances: [] };
 
 describe('isAllowedExternalUrl', () => {

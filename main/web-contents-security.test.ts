@@ -53,7 +53,11 @@ describe('installWebContentsSecurity', () => {
   it('checks subframe navigations but not the main frame twice', () => {
     const { contents, opened } = setup();
     let prevented = false;
-    contents.emit('will-frame-navigate', { url: 'https://console.aws.amazon.com/', isMainFrame: false, preventDefault: () => (prevented = true) });
+    contents.emit('will-frame-navigate', {
+      url: 'https://console.aws.amazon.com/',
+      isMainFrame: false,
+      preventDefault: () => (prevented = true),
+    });
     expect(prevented).toBe(true);
     contents.emit('will-frame-navigate', { url: 'https://console.aws.amazon.com/', isMainFrame: true, preventDefault: () => undefined });
     expect(opened).toEqual(['https://console.aws.amazon.com/']);

@@ -19,7 +19,13 @@ import type { MemoryCore } from '../app/session/test-support/memory-core';
 
 const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => path && existsSync(path));
 const accounts = generateAccounts(2500);
-const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
 
 let parent: string;
 let core: MemoryCore;
@@ -37,12 +43,21 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     server = await startWebServer({ core, staticDir });
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     // The memory core's console and verification URLs point at a closed port; answer them.
-    await context.route('http://127.0.0.1:9/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Fake console</title>' }));
+    await context.route('http://127.0.0.1:9/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>Fake console</title>' }),
+    );
     page = await context.newPage();
     await page.goto(server.url);
     await page.getByRole('option').first().waitFor();
@@ -101,7 +116,9 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     const label = (await page.locator(`[id="${after}"]`).getAttribute('aria-label')) ?? '';
     const account = accounts.find((a) => label.includes(a.accountId))!;
     await page.keyboard.press('Enter');
-    await page.getByText(new RegExp(`Copied export lines for ${account.accountName} / AdministratorAccess \\(expires in (59m|1h)\\)`)).waitFor();
+    await page
+      .getByText(new RegExp(`Copied export lines for ${account.accountName} / AdministratorAccess \\(expires in (59m|1h)\\)`))
+      .waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`export AWS_ACCESS_KEY_ID=ASIAMEMORYCORE${account.accountId}`);
     // Copying made the role recent; it stays the active option although the list reordered.
     expect(await activeOption().getAttribute('aria-label')).toBe(label);

@@ -44,8 +44,13 @@ export const cliExternal = ['vite', 'esbuild', 'electron', 'bufferutil', 'utf-8-
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'rolecall-zod' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'rolecall-zod' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js';", resolveDir: root }));
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'rolecall-zod' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'rolecall-zod' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: root,
+    }));
   },
 };
 
@@ -74,13 +79,21 @@ export const cliBuildOptions = (outdir) => ({
   legalComments: 'linked',
   // Bundled CommonJS packages (commander, proper-lockfile, the SDK's deps) call require() for
   // Node built-ins, which ESM has not got: give every chunk one.
-  banner: { js: "import { createRequire as __rolecallCreateRequire } from 'node:module'; const require = __rolecallCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __rolecallCreateRequire } from 'node:module'; const require = __rolecallCreateRequire(import.meta.url);",
+  },
   metafile: true,
   logLevel: 'warning',
 });
 
 /** The sources (relative to the repository) the bundle was built from, for the stale check. */
-export const stampInputs = (metafile) => [...new Set([...Object.keys(metafile.inputs).filter((input) => !input.includes('node_modules/') && !/^[\w-]+:/.test(input)), ...extraStampInputs])].sort();
+export const stampInputs = (metafile) =>
+  [
+    ...new Set([
+      ...Object.keys(metafile.inputs).filter((input) => !input.includes('node_modules/') && !/^[\w-]+:/.test(input)),
+      ...extraStampInputs,
+    ]),
+  ].sort();
 
 const posixRelative = (path) => relative(root, path).split(sep).join('/');
 
@@ -88,7 +101,10 @@ const posixRelative = (path) => relative(root, path).split(sep).join('/');
 const renameOutputs = (metafile, from, to) => {
   const fix = (path) => (path.startsWith(`${from}/`) ? `${to}/${path.slice(from.length + 1)}` : path);
   const outputs = Object.fromEntries(
-    Object.entries(metafile.outputs).map(([path, output]) => [fix(path), { ...output, imports: output.imports.map((imported) => ({ ...imported, path: fix(imported.path) })) }]),
+    Object.entries(metafile.outputs).map(([path, output]) => [
+      fix(path),
+      { ...output, imports: output.imports.map((imported) => ({ ...imported, path: fix(imported.path) })) },
+    ]),
   );
   return { ...metafile, outputs };
 };
@@ -128,7 +144,8 @@ export const staticClosure = (metafile, entryFile) => {
   const visit = (file) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const imported of metafile.outputs[file]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    for (const imported of metafile.outputs[file]?.imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
   };
   visit(entryFile);
   return [...seen];

@@ -48,7 +48,8 @@ const terminalWalkthrough = async (core: RolecallController, emulator: RunningEm
   const directory = await core.sync(instanceId);
   const roleCount = directory.accounts.reduce((sum, account) => sum + account.roles.length, 0);
   say(`   ${directory.accounts.length} accounts, ${roleCount} roles. The first few:`);
-  for (const account of directory.accounts.slice(0, 5)) say(`   ${account.accountName.padEnd(28)} ${account.accountId}  ${account.roles.join(', ')}`);
+  for (const account of directory.accounts.slice(0, 5))
+    say(`   ${account.accountName.padEnd(28)} ${account.accountId}  ${account.roles.join(', ')}`);
   const first = directory.accounts.find((account) => account.accountName.includes('prod')) ?? directory.accounts[0];
   if (!first?.roles[0]) return;
   const ref = { instanceId, accountId: first.accountId, roleName: first.roles[0] };
@@ -61,8 +62,17 @@ const terminalWalkthrough = async (core: RolecallController, emulator: RunningEm
 export const runDemo = async (argv: readonly string[]): Promise<number> => {
   const forceWeb = argv.includes('--web');
   const home = await mkdtemp(join(tmpdir(), 'rolecall-demo-'));
-  const env = { ...process.env, HOME: join(home, 'home'), ROLECALL_HOME: join(home, 'rolecall'), AWS_CONFIG_FILE: join(home, 'home', '.aws', 'config') };
-  const emulator = await startEmulator({ directory: { accounts: 300, rolesPerAccount: 3, seed: 7 }, deviceCodeIntervalSeconds: 1, log: () => undefined });
+  const env = {
+    ...process.env,
+    HOME: join(home, 'home'),
+    ROLECALL_HOME: join(home, 'rolecall'),
+    AWS_CONFIG_FILE: join(home, 'home', '.aws', 'config'),
+  };
+  const emulator = await startEmulator({
+    directory: { accounts: 300, rolesPerAccount: 3, seed: 7 },
+    deviceCodeIntervalSeconds: 1,
+    log: () => undefined,
+  });
   say(`Emulator (IAM Identity Center on your machine): ${emulator.url}  start URL ${emulator.startUrl}`);
   const instance = { startUrl: emulator.startUrl, region: emulator.region, endpoint: emulator.url, label: 'Demo (emulator)' };
   const display = canOpenBrowser();
@@ -78,19 +88,27 @@ export const runDemo = async (argv: readonly string[]): Promise<number> => {
       await new Promise<void>((resolve) => child.once('exit', () => resolve()));
       return 0;
     }
-    if (!forceWeb) say(electron ? 'No display for the desktop app; using the web UI.' : 'Electron is not installed here; using the same UI in the browser (rolecall web).');
+    if (!forceWeb)
+      say(
+        electron
+          ? 'No display for the desktop app; using the web UI.'
+          : 'Electron is not installed here; using the same UI in the browser (rolecall web).',
+      );
     const staticDir = await buildRenderer({ log: say });
     const { core } = await openCliCore(env, { shell: 'web', autoSync: true, watchExpiry: true, browser: display });
     const { instanceId } = await core.api['instance:add'](instance);
     const server = await startWebServer({ core, staticDir });
     say(`\nRolecall: ${server.url}`);
     if (display) {
-      await systemBrowser().openExternal(server.url).catch(() => say('Could not open the browser; open the URL above yourself.'));
+      await systemBrowser()
+        .openExternal(server.url)
+        .catch(() => say('Could not open the browser; open the URL above yourself.'));
       say('Click "Sign in", then Allow on the emulator\'s page that opens. Ctrl+C stops the demo.');
     } else {
       say('No display here, so the demo runs the terminal walkthrough:');
       await terminalWalkthrough(core, emulator, instanceId);
-      if (!argv.includes('--exit')) say(`\nThe web UI stays up at ${server.url} (forward the port to open it elsewhere). Ctrl+C stops the demo.`);
+      if (!argv.includes('--exit'))
+        say(`\nThe web UI stays up at ${server.url} (forward the port to open it elsewhere). Ctrl+C stops the demo.`);
     }
     // --exit: a smoke check that stops after the walkthrough instead of serving the UI.
     if (argv.includes('--exit')) {

@@ -12,7 +12,9 @@ export const findElectron = (): { path?: string; reason?: string } => {
   try {
     const packageDir = dirname(require.resolve('electron/package.json'));
     if (!process.env.ELECTRON_OVERRIDE_DIST_PATH && !existsSync(join(packageDir, 'path.txt'))) {
-      return { reason: `the electron package has no downloaded binary (${join(packageDir, 'path.txt')} is missing; this machine cannot download it)` };
+      return {
+        reason: `the electron package has no downloaded binary (${join(packageDir, 'path.txt')} is missing; this machine cannot download it)`,
+      };
     }
     const path = require('electron') as unknown;
     if (typeof path !== 'string') return { reason: 'require("electron") did not return a path' };

@@ -23,7 +23,7 @@ if (found) {
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasAptGet = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 if (hasAptGet) {
-  console.log('awscli: no AWS CLI v2 found; installing Debian\'s awscli package');
+  console.log("awscli: no AWS CLI v2 found; installing Debian's awscli package");
   const [cmd, ...pre] = isRoot ? ['apt-get'] : ['sudo', '-n', 'apt-get'];
   const lock = ['-o', 'DPkg::Lock::Timeout=120'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -12,14 +12,14 @@ if (found) {
   process.exit(0);
 }
 
-console.log('chromium: none found; trying Playwright\'s installer');
+console.log("chromium: none found; trying Playwright's installer");
 if (run('npx', ['--no-install', 'playwright-core', 'install', 'chromium']) && findChromium()) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasAptGet = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 if (hasAptGet) {
   const sudo = isRoot ? [] : ['sudo', '-n'];
-  console.log('chromium: Playwright could not download one; installing Debian\'s chromium package');
+  console.log("chromium: Playwright could not download one; installing Debian's chromium package");
   const [cmd, ...pre] = isRoot ? ['apt-get'] : [...sudo, 'apt-get'];
   const env = ['-o', 'DPkg::Lock::Timeout=120'];
   if (run(cmd, [...pre, ...env, 'update', '-qq']) && run(cmd, [...pre, ...env, 'install', '-y', '-qq', 'chromium']) && findChromium()) {

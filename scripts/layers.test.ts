@@ -27,16 +27,40 @@ const forbidden: readonly (readonly [string, string, string])[] = [
   ['the model imports the rest of the core', 'app/model/probe.ts', "import { withFileLock } from '../storage/file-lock';"],
   ['the command line imports the web shell', 'cli/probe.ts', "import { web } from '../web/command';"],
   ['the web shell imports the command line', 'web/probe.ts', "import { runCli } from '../cli/program';"],
-  ['production code imports test support', 'app/session/probe.ts', "import { AdjustableClock } from '../ports/test-support/adjustable-clock';"],
+  [
+    'production code imports test support',
+    'app/session/probe.ts',
+    "import { AdjustableClock } from '../ports/test-support/adjustable-clock';",
+  ],
   ['the emulator imports the product', 'emulator/probe.ts', "import { defaultSettings } from '../app/model/settings';"],
 ];
 
 const allowed: readonly (readonly [string, string, string])[] = [
-  ['the renderer imports the model and the IPC contract', 'renderer/probe.ts', "import { roleKey } from '../app/model/roles';\nimport type { RolecallBridge } from '../app/ipc/contract';"],
-  ['main/ imports the core and electron', 'main/probe.ts', "import { createRolecallCore } from '../app/session/controller';\nimport { app } from 'electron';"],
-  ['the command line imports the core and commander', 'cli/probe.ts', "import { openCliCore } from '../app/node/open-core';\nimport { Command } from 'commander';"],
-  ['the web shell imports the core and ws', 'web/probe.ts', "import { openCliCore } from '../app/node/open-core';\nimport { WebSocketServer } from 'ws';"],
-  ['the core imports the model, node: and the AWS SDK', 'app/session/probe.ts', "import { roleKey } from '../model/roles';\nimport { join } from 'node:path';\nimport { SSOClient } from '@aws-sdk/client-sso';"],
+  [
+    'the renderer imports the model and the IPC contract',
+    'renderer/probe.ts',
+    "import { roleKey } from '../app/model/roles';\nimport type { RolecallBridge } from '../app/ipc/contract';",
+  ],
+  [
+    'main/ imports the core and electron',
+    'main/probe.ts',
+    "import { createRolecallCore } from '../app/session/controller';\nimport { app } from 'electron';",
+  ],
+  [
+    'the command line imports the core and commander',
+    'cli/probe.ts',
+    "import { openCliCore } from '../app/node/open-core';\nimport { Command } from 'commander';",
+  ],
+  [
+    'the web shell imports the core and ws',
+    'web/probe.ts',
+    "import { openCliCore } from '../app/node/open-core';\nimport { WebSocketServer } from 'ws';",
+  ],
+  [
+    'the core imports the model, node: and the AWS SDK',
+    'app/session/probe.ts',
+    "import { roleKey } from '../model/roles';\nimport { join } from 'node:path';\nimport { SSOClient } from '@aws-sdk/client-sso';",
+  ],
 ];
 
 describe('the layer rules (eslint-plugin-boundaries allowlists)', () => {

@@ -73,16 +73,23 @@ const encodeIco = (images) => {
 const circle = (cx, cy, r) => (x, y) => Math.hypot(x - cx, y - cy) - r;
 const ring = (cx, cy, r, w) => (x, y) => Math.abs(Math.hypot(x - cx, y - cy) - r) - w / 2;
 const capsule = (ax, ay, bx, by, w) => (x, y) => {
-  const px = x - ax, py = y - ay, dx = bx - ax, dy = by - ay;
+  const px = x - ax,
+    py = y - ay,
+    dx = bx - ax,
+    dy = by - ay;
   const t = Math.max(0, Math.min(1, (px * dx + py * dy) / (dx * dx + dy * dy)));
   return Math.hypot(px - dx * t, py - dy * t) - w / 2;
 };
 const roundedSquare = (inset, radius) => (x, y) => {
   const half = 0.5 - inset - radius;
-  const qx = Math.abs(x - 0.5) - half, qy = Math.abs(y - 0.5) - half;
+  const qx = Math.abs(x - 0.5) - half,
+    qy = Math.abs(y - 0.5) - half;
   return Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - radius;
 };
-const union = (...shapes) => (x, y) => Math.min(...shapes.map((shape) => shape(x, y)));
+const union =
+  (...shapes) =>
+  (x, y) =>
+    Math.min(...shapes.map((shape) => shape(x, y)));
 const subtract = (a, b) => (x, y) => Math.max(a(x, y), -b(x, y));
 
 // The mark: a badge ring; the glyph inside says the state.
@@ -108,7 +115,10 @@ const render = (size, layers) => {
   const samples = 4;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (const { shape, rgb } of layers) {
         let covered = 0;
         for (let sy = 0; sy < samples; sy++) {
@@ -167,7 +177,13 @@ const main = () => {
   // App icon: a rounded square with the badge mark.
   const appLayers = [
     { shape: roundedSquare(0.06, 0.18), rgb: [35, 47, 62] },
-    { shape: subtract(union(ring(0.5, 0.5, 0.3, 0.07), union(circle(0.5, 0.45, 0.075), capsule(0.5, 0.46, 0.5, 0.6, 0.075))), circle(2, 2, 0)), rgb: [255, 153, 0] },
+    {
+      shape: subtract(
+        union(ring(0.5, 0.5, 0.3, 0.07), union(circle(0.5, 0.45, 0.075), capsule(0.5, 0.46, 0.5, 0.6, 0.075))),
+        circle(2, 2, 0),
+      ),
+      rgb: [255, 153, 0],
+    },
   ];
   write('icon.png', 512, appLayers);
   const ico = encodeIco([16, 32, 48, 256].map((size) => ({ size, png: encodePng(size, size, render(size, appLayers)) })));

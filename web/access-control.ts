@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { secretsMatch } from '../app/agent/secret-compare';
 
-
 /**
  * Who may talk to `rolecall web`: only a browser on this machine that was handed the
  * per-launch secret. Pure checks, so the server stays a thin wiring of them.

@@ -38,7 +38,10 @@ export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
   output.out(JSON.stringify({ url: server.url }));
   output.err(`Rolecall is at ${server.url} (only this URL gets in; Ctrl+C stops).`);
   if (options.open) {
-    if (browser) await systemBrowser().openExternal(server.url).catch(() => output.err('Could not open the browser; open the URL above yourself.'));
+    if (browser)
+      await systemBrowser()
+        .openExternal(server.url)
+        .catch(() => output.err('Could not open the browser; open the URL above yourself.'));
     else output.err('No browser here: open the URL above in a browser on this machine.');
   }
   await new Promise<void>((resolve) => {

@@ -40,7 +40,12 @@ describe('buildRenderer', () => {
   it("carries the server's CSP in its meta tag (frame-ancestors only works as a header)", async () => {
     const html = await readFile(join(outDir, 'index.html'), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
-    const directives = (policy: string) => policy.split(';').map((d) => d.trim()).filter(Boolean).sort();
+    const directives = (policy: string) =>
+      policy
+        .split(';')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .sort();
     expect(directives(meta ?? '')).toEqual(directives(contentSecurityPolicy).filter((d) => !d.startsWith('frame-ancestors')));
   });
 
@@ -77,7 +82,9 @@ describe('buildRenderer in an installed package (no renderer sources, no vite)',
 
   it('says in one sentence that the installation has no web UI when the build is missing', async () => {
     const installed = join(parent, 'broken');
-    await expect(buildRenderer({ outDir: join(installed, 'dist', 'renderer'), sourceDir: join(installed, 'renderer') })).rejects.toMatchObject({
+    await expect(
+      buildRenderer({ outDir: join(installed, 'dist', 'renderer'), sourceDir: join(installed, 'renderer') }),
+    ).rejects.toMatchObject({
       code: 'not-found',
       userMessage: expect.stringMatching(/^This Rolecall installation has no web UI build .*; reinstall Rolecall\.$/),
     });

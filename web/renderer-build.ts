@@ -20,11 +20,7 @@ export interface BuildRendererOptions {
 const appRoot = join(rendererRoot, '..', 'app');
 
 /** Everything the bundle is made of: the renderer and the pure app/ modules it imports. */
-const sourceRoots = (): readonly string[] => [
-  rendererRoot,
-  join(appRoot, 'model'),
-  join(appRoot, 'ipc'),
-];
+const sourceRoots = (): readonly string[] => [rendererRoot, join(appRoot, 'model'), join(appRoot, 'ipc')];
 
 const newestMtime = async (path: string): Promise<number> => {
   const info = await stat(path).catch(() => undefined);

@@ -201,7 +201,12 @@ describe('startWebServer access control', () => {
 
   it('never serves a file outside the static directory', async () => {
     const cookie = await signIn();
-    for (const path of ['../rolecall-outside.txt', '%2e%2e/rolecall-outside.txt', 'assets/..%2f..%2frolecall-outside.txt', '%2e%2e/%2e%2e/%2e%2e/rolecall-outside.txt']) {
+    for (const path of [
+      '../rolecall-outside.txt',
+      '%2e%2e/rolecall-outside.txt',
+      'assets/..%2f..%2frolecall-outside.txt',
+      '%2e%2e/%2e%2e/%2e%2e/rolecall-outside.txt',
+    ]) {
       const reply = await get(port, at(path), { cookie });
       expect([403, 404]).toContain(reply.status);
       expect(reply.body).not.toContain('outside');
@@ -224,7 +229,10 @@ describe('startWebServer bridge', () => {
     const page = await connect(pageHeaders(await signIn()));
     const state = await page.next((m) => m.event === 'state:changed');
     expect((state.payload as { instances: { id: string }[] }).instances.map((i) => i.id)).toEqual(['acme']);
-    expect(await page.next((m) => m.event === 'directory:changed')).toEqual({ event: 'directory:changed', payload: { instanceId: 'acme' } });
+    expect(await page.next((m) => m.event === 'directory:changed')).toEqual({
+      event: 'directory:changed',
+      payload: { instanceId: 'acme' },
+    });
     page.ws.close();
   });
 
@@ -247,7 +255,10 @@ describe('startWebServer bridge', () => {
   it('passes the core error code and sentence through', async () => {
     const page = await connect(pageHeaders(await signIn()));
     page.ws.send(JSON.stringify({ id: 3, channel: 'instance:remove', payload: { instanceId: 'nope' } }));
-    expect((await page.next((m) => m.id === 3)).result).toEqual({ ok: false, error: { code: 'not-found', message: 'There is no instance "nope".' } });
+    expect((await page.next((m) => m.id === 3)).result).toEqual({
+      ok: false,
+      error: { code: 'not-found', message: 'There is no instance "nope".' },
+    });
     page.ws.close();
   });
 

@@ -53,7 +53,12 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
   let launchLinkUsed = false;
   let port = 0;
 
-  const forbid = (res: ServerResponse, why: string, req: IncomingMessage, sentence = 'Forbidden. Open the URL that `rolecall web` printed when it started.'): void => {
+  const forbid = (
+    res: ServerResponse,
+    why: string,
+    req: IncomingMessage,
+    sentence = 'Forbidden. Open the URL that `rolecall web` printed when it started.',
+  ): void => {
     log(`rolecall web: refused ${req.method ?? '?'} ${(req.url ?? '').split('?')[0]}: ${why}`);
     res.writeHead(403, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(`${sentence}\n`);
@@ -68,7 +73,13 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
     if (offered !== null) {
       // Only `/?k=` is the launch link; the redirect target is fixed, never taken from the request.
       if (url.pathname !== '/' || !secretsMatch(secret, offered)) return forbid(res, 'wrong secret', req);
-      if (launchLinkUsed) return forbid(res, 'launch link already used', req, 'This link was already used. Switch to the Rolecall tab you opened, or restart `rolecall web` for a new link.');
+      if (launchLinkUsed)
+        return forbid(
+          res,
+          'launch link already used',
+          req,
+          'This link was already used. Switch to the Rolecall tab you opened, or restart `rolecall web` for a new link.',
+        );
       launchLinkUsed = true;
       res.writeHead(303, {
         ...baseSecurityHeaders,

@@ -9,7 +9,15 @@ import type { AppSnapshot } from '../model/snapshot';
 import type { SessionSource } from '../ports/session-source';
 import type { CoreEvent } from '../session/core';
 import { processAlive, readEndpoint } from './endpoint';
-import { AGENT_PROTOCOL_VERSION, FrameReader, MAX_RESPONSE_FRAME_BYTES, encodeFrame, isAgentEvent, parseOwnerMessage, protocolMismatchMessage } from './protocol';
+import {
+  AGENT_PROTOCOL_VERSION,
+  FrameReader,
+  MAX_RESPONSE_FRAME_BYTES,
+  encodeFrame,
+  isAgentEvent,
+  parseOwnerMessage,
+  protocolMismatchMessage,
+} from './protocol';
 import type { AgentRequestInput } from './protocol';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -18,7 +18,13 @@ import { fallBackWhenOwnerGone } from './fallback-source';
 import { tryBecomeOwner } from './owner-lock';
 import { AGENT_PROTOCOL_VERSION, MAX_REQUEST_FRAME_BYTES } from './protocol';
 
-const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
 const accounts = generateAccounts(3);
 const ref: RoleRef = { instanceId: 'acme', accountId: accounts[0]!.accountId, roleName: accounts[0]!.roles[0]! };
 const fakeCredentials = { accessKeyId: 'ASIAOWNER', secretAccessKey: 'secret', sessionToken: 'token', expiration: Date.now() + 3_600_000 };
@@ -53,7 +59,10 @@ const testCore = (): TestCore => {
       privilegedCalls.push('credentials');
       return core.credentialsImpl(wanted);
     },
-    formattedCredentials: async (wanted) => ({ text: `export AWS_ACCESS_KEY_ID=${fakeCredentials.accessKeyId}`, credentials: await core.credentials(wanted) }),
+    formattedCredentials: async (wanted) => ({
+      text: `export AWS_ACCESS_KEY_ID=${fakeCredentials.accessKeyId}`,
+      credentials: await core.credentials(wanted),
+    }),
     consoleUrl: async () => ({ url: 'https://signin.aws.amazon.com/federation?x', region: 'eu-west-1' }),
     settings: () => ({ ...defaultSettings(), instances: [instance] }),
     instances: () => [instance],
@@ -99,7 +108,13 @@ beforeEach(async () => {
   core = testCore();
   notifications.length = 0;
   logs.length = 0;
-  server = await startAgentServer({ core, configDir, log: (line) => logs.push(line), notifier: { notify: (n) => notifications.push(n) }, version: 'test' });
+  server = await startAgentServer({
+    core,
+    configDir,
+    log: (line) => logs.push(line),
+    notifier: { notify: (n) => notifications.push(n) },
+    version: 'test',
+  });
   secret = (await readEndpoint(configDir))!.secret;
 });
 
@@ -115,10 +130,16 @@ describe('the agent socket', () => {
     expect((await stat(endpointFilePath(configDir))).mode & 0o777).toBe(0o600);
     expect((await stat(configDir)).mode & 0o777).toBe(0o700);
     const endpoint = JSON.parse(await readFile(endpointFilePath(configDir), 'utf8')) as Record<string, unknown>;
-    expect(endpoint).toEqual({ socketPath: server.socketPath, pid: process.pid, version: 'test', protocol: AGENT_PROTOCOL_VERSION, secret: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(endpoint).toEqual({
+      socketPath: server.socketPath,
+      pid: process.pid,
+      version: 'test',
+      protocol: AGENT_PROTOCOL_VERSION,
+      secret: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
-  it('serves the IPC contract and the privileged calls through a client with the core\'s shape', async () => {
+  it("serves the IPC contract and the privileged calls through a client with the core's shape", async () => {
     const client = (await connectToOwner(configDir))!;
     expect(client.pid).toBe(process.pid);
     expect(client.instances()).toEqual([instance]);
@@ -144,7 +165,11 @@ describe('the agent socket', () => {
     const raw = await rawClient(server.socketPath);
     raw.send(`${JSON.stringify({ v: AGENT_PROTOCOL_VERSION, id: 1, secret: 'f'.repeat(64), kind: 'credentials', ref })}\n`);
     const [reply] = await raw.next();
-    expect(reply).toEqual({ id: 1, ok: false, error: { code: 'forbidden', message: 'Refused a request without the Rolecall agent\'s secret.' } });
+    expect(reply).toEqual({
+      id: 1,
+      ok: false,
+      error: { code: 'forbidden', message: "Refused a request without the Rolecall agent's secret." },
+    });
     await expect.poll(() => raw.isClosed()).toBe(true);
     const noSecret = await rawClient(server.socketPath);
     noSecret.send(`${JSON.stringify({ v: AGENT_PROTOCOL_VERSION, id: 2, kind: 'credentials', ref })}\n`);
@@ -173,14 +198,25 @@ describe('the agent socket', () => {
     const raw = await rawClient(server.socketPath);
     raw.send('{not json\n');
     raw.send(`${JSON.stringify({ v: 1, id: 3, secret, kind: 'teleport' })}\n`);
-    raw.send(`${JSON.stringify({ v: 1, id: 4, secret, kind: 'api', channel: 'instance:add', payload: { startUrl: 'http://evil', region: 'x' } })}\n`);
+    raw.send(
+      `${JSON.stringify({ v: 1, id: 4, secret, kind: 'api', channel: 'instance:add', payload: { startUrl: 'http://evil', region: 'x' } })}\n`,
+    );
     raw.send(`${JSON.stringify({ v: 1, id: 5, secret, kind: 'api', channel: 'secrets:dump' })}\n`);
     raw.send(`${JSON.stringify({ v: 1, id: 6, secret, kind: 'credentials', ref: { ...ref, roleName: 'Bad Role!' } })}\n`);
     raw.send(`${JSON.stringify({ v: 1, id: 8, secret, kind: 'credentials', ref })}\n`);
     const replies = await raw.next(6);
-    expect(replies[0]).toEqual({ id: null, ok: false, error: { code: 'invalid-input', message: 'Rejected an agent request that is not JSON.' } });
+    expect(replies[0]).toEqual({
+      id: null,
+      ok: false,
+      error: { code: 'invalid-input', message: 'Rejected an agent request that is not JSON.' },
+    });
     for (const reply of replies.slice(1, 5)) expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
-    expect(replies.slice(1, 5).map((reply) => reply.id).sort()).toEqual([3, 4, 5, 6]);
+    expect(
+      replies
+        .slice(1, 5)
+        .map((reply) => reply.id)
+        .sort(),
+    ).toEqual([3, 4, 5, 6]);
     expect(replies[5]).toMatchObject({ id: 8, ok: true, result: fakeCredentials });
     expect(core.memory.calls).not.toContain('instance:add');
     expect(core.privilegedCalls).toEqual(['credentials']);
@@ -191,7 +227,11 @@ describe('the agent socket', () => {
     const raw = await rawClient(server.socketPath);
     raw.send(`{"v":1,"id":9,"secret":"${secret}","kind":"api","channel":"state:get","payload":"${'x'.repeat(MAX_REQUEST_FRAME_BYTES)}"}\n`);
     const [reply] = await raw.next();
-    expect(reply).toMatchObject({ id: null, ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/larger than 1 MiB/) } });
+    expect(reply).toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/larger than 1 MiB/) },
+    });
     await expect.poll(() => raw.isClosed()).toBe(true);
     const client = (await connectToOwner(configDir))!;
     expect(client.snapshot().instances).toHaveLength(1);

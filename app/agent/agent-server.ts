@@ -8,7 +8,16 @@ import type { Notifier } from '../ports/desktop';
 import type { SessionSource } from '../ports/session-source';
 import type { CoreEvent } from '../session/core';
 import { secretsMatch } from './secret-compare';
-import { newAgentSecret, prepareSocketDir, processAlive, readEndpoint, removeEndpoint, removeStaleSocket, socketPathFor, writeEndpoint } from './endpoint';
+import {
+  newAgentSecret,
+  prepareSocketDir,
+  processAlive,
+  readEndpoint,
+  removeEndpoint,
+  removeStaleSocket,
+  socketPathFor,
+  writeEndpoint,
+} from './endpoint';
 import { OWNER_LOCK_STALE_MS, tryBecomeOwner } from './owner-lock';
 import type { OwnerLock, OwnerLockOptions } from './owner-lock';
 import { FrameReader, MAX_REQUEST_FRAME_BYTES, SIGN_IN_AGAIN_CODES, encodeFrame, parseRequestFrame } from './protocol';
@@ -16,7 +25,6 @@ import type { AgentRequestBody, AgentResponse } from './protocol';
 
 /** Long enough for a killed owner's lock to go stale and be taken over. */
 export const TAKE_OVER_STALE_MS = OWNER_LOCK_STALE_MS + 3_000;
-
 
 export interface AgentServerOptions {
   readonly core: SessionSource;
@@ -74,7 +82,10 @@ export const startAgentServer = async (options: AgentServerOptions): Promise<Age
     needsSignIn.add(instanceId);
     const label = core.snapshot().instances.find((instance) => instance.id === instanceId)?.label ?? instanceId;
     if (!options.notifier) log(`rolecall agent: a program is waiting for ${label} credentials; sign in to continue.`);
-    options.notifier?.notify({ title: 'Sign in to continue', body: `A program is waiting for AWS credentials from ${label}: sign in to Rolecall to continue.` });
+    options.notifier?.notify({
+      title: 'Sign in to continue',
+      body: `A program is waiting for AWS credentials from ${label}: sign in to Rolecall to continue.`,
+    });
   };
 
   const unsubscribe = core.subscribe((event: CoreEvent) => {
@@ -93,7 +104,8 @@ export const startAgentServer = async (options: AgentServerOptions): Promise<Age
     } catch (error) {
       if (instanceId && isRolecallError(error) && SIGN_IN_AGAIN_CODES.has(error.code)) askForSignIn(instanceId);
       const ipcError = toIpcError(error);
-      if (ipcError.code === 'internal') log(`rolecall agent: a request failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      if (ipcError.code === 'internal')
+        log(`rolecall agent: a request failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
       return { ok: false, error: ipcError };
     }
   };
@@ -146,7 +158,11 @@ export const startAgentServer = async (options: AgentServerOptions): Promise<Age
       },
       () => {
         log('rolecall agent: refused a request larger than 1 MiB.');
-        send(socket, { id: null, ok: false, error: { code: 'invalid-input', message: 'Rejected an agent request larger than 1 MiB; the connection is closed.' } });
+        send(socket, {
+          id: null,
+          ok: false,
+          error: { code: 'invalid-input', message: 'Rejected an agent request larger than 1 MiB; the connection is closed.' },
+        });
         socket.end();
       },
     );

@@ -50,7 +50,10 @@ export const prepareSocketDir = async (socketPath: string, platform: NodeJS.Plat
   const info = await lstat(dir);
   const uid = process.getuid?.();
   if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0) {
-    throw new RolecallError('internal', `The agent's socket directory ${dir} is not a private directory of this user; remove it and try again.`);
+    throw new RolecallError(
+      'internal',
+      `The agent's socket directory ${dir} is not a private directory of this user; remove it and try again.`,
+    );
   }
 };
 
@@ -77,7 +80,10 @@ export const newAgentSecret = (): string => randomBytes(32).toString('hex');
 export const endpointFilePath = (configDir: string): string => join(configDir, ENDPOINT_FILE_NAME);
 
 /** Writes agent.json atomically, 0600 (readers never see half of it). */
-export const writeEndpoint = async (configDir: string, endpoint: Omit<AgentEndpoint, 'protocol'> & { protocol?: number }): Promise<void> => {
+export const writeEndpoint = async (
+  configDir: string,
+  endpoint: Omit<AgentEndpoint, 'protocol'> & { protocol?: number },
+): Promise<void> => {
   const full: AgentEndpoint = { ...endpoint, protocol: endpoint.protocol ?? AGENT_PROTOCOL_VERSION };
   await writeFileAtomic(endpointFilePath(configDir), `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600 });
 };

@@ -24,7 +24,13 @@ import { copyFormatSchema } from '../model/settings';
 export const AGENT_PROTOCOL_VERSION = 1;
 
 /** Error codes after which only a new sign-in helps (the owner already tried its refresh token). */
-export const SIGN_IN_AGAIN_CODES: ReadonlySet<string> = new Set(['signed-out', 'session-expired', 'unauthorized', 'invalid-grant', 'invalid-client']);
+export const SIGN_IN_AGAIN_CODES: ReadonlySet<string> = new Set([
+  'signed-out',
+  'session-expired',
+  'unauthorized',
+  'invalid-grant',
+  'invalid-client',
+]);
 
 /** A request frame larger than this is refused and its connection closed. */
 export const MAX_REQUEST_FRAME_BYTES = 1024 * 1024;
@@ -43,7 +49,10 @@ const bodySchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('consoleUrl'),
       ref: roleRefSchema.strict(),
-      choice: z.object({ region: z.string().max(30).optional(), destination: z.string().url().max(2048).optional() }).strict().optional(),
+      choice: z
+        .object({ region: z.string().max(30).optional(), destination: z.string().url().max(2048).optional() })
+        .strict()
+        .optional(),
     })
     .strict(),
   z.object({ kind: z.literal('directory'), instanceId }).strict(),
@@ -95,7 +104,12 @@ export type ParsedRequest =
 export const protocolMismatchMessage = (clientVersion: unknown, ownerVersion = AGENT_PROTOCOL_VERSION): string =>
   `This client speaks Rolecall agent protocol ${typeof clientVersion === 'number' ? clientVersion : 'unknown'} but the running Rolecall owner speaks protocol ${ownerVersion}; update both to the same version (or set ROLECALL_NO_AGENT=1 to work alone).`;
 
-const refuse = (id: number | null, code: string, message: string, close = false): ParsedRequest => ({ ok: false, id, error: { code, message }, close });
+const refuse = (id: number | null, code: string, message: string, close = false): ParsedRequest => ({
+  ok: false,
+  id,
+  error: { code, message },
+  close,
+});
 
 /**
  * Checks one request frame in order — JSON, envelope, protocol version, secret, then the
@@ -116,20 +130,26 @@ export const parseRequestFrame = (raw: string, secretMatches: (offered: string) 
   const envelope = envelopeSchema.safeParse(value);
   if (!envelope.success) {
     const v = (value as { v?: unknown } | null)?.v;
-    if (typeof v === 'number' && v !== AGENT_PROTOCOL_VERSION) return refuse(idOf(value), 'protocol-version', protocolMismatchMessage(v), true);
+    if (typeof v === 'number' && v !== AGENT_PROTOCOL_VERSION)
+      return refuse(idOf(value), 'protocol-version', protocolMismatchMessage(v), true);
     return refuse(idOf(value), 'invalid-input', 'Rejected an agent request that is not {v, id, secret, kind, …}.');
   }
   const { v, id, secret, ...rest } = envelope.data;
   if (v !== AGENT_PROTOCOL_VERSION) return refuse(id, 'protocol-version', protocolMismatchMessage(v), true);
-  if (!secretMatches(secret)) return refuse(id, 'forbidden', 'Refused a request without the Rolecall agent\'s secret.', true);
+  if (!secretMatches(secret)) return refuse(id, 'forbidden', "Refused a request without the Rolecall agent's secret.", true);
   const body = bodySchema.safeParse(rest);
   if (!body.success) {
     const issue = body.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-    return refuse(id, 'invalid-input', `Rejected a malformed "${String(rest.kind).slice(0, 40)}" agent request${where}: ${issue?.message ?? 'invalid'}.`);
+    return refuse(
+      id,
+      'invalid-input',
+      `Rejected a malformed "${String(rest.kind).slice(0, 40)}" agent request${where}: ${issue?.message ?? 'invalid'}.`,
+    );
   }
   if (body.data.kind === 'api') {
-    if (!isRequestChannel(body.data.channel)) return refuse(id, 'invalid-input', `Rejected a request for an unknown channel "${body.data.channel.slice(0, 40)}".`);
+    if (!isRequestChannel(body.data.channel))
+      return refuse(id, 'invalid-input', `Rejected a request for an unknown channel "${body.data.channel.slice(0, 40)}".`);
     return { ok: true, id, body: body.data, channel: body.data.channel };
   }
   return { ok: true, id, body: body.data };

@@ -80,7 +80,10 @@ describe('cache timestamps', () => {
   });
   it('round-trips any whole-second time', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 253402300799 }), (seconds) => parseCacheTime(formatCacheTime(seconds * 1000)) === seconds * 1000),
+      fc.property(
+        fc.integer({ min: 0, max: 253402300799 }),
+        (seconds) => parseCacheTime(formatCacheTime(seconds * 1000)) === seconds * 1000,
+      ),
     );
   });
 });
@@ -156,7 +159,12 @@ describe('readSsoCache', () => {
   it('accepts +00:00 offsets and fills a missing region from the instance', async () => {
     await put('s', JSON.stringify({ startUrl: `${START_URL}/`, accessToken: 'x', expiresAt: '2030-01-02T03:04:05+00:00' }));
     const read = await readSsoCache({ env, sessionName: 's', startUrl: START_URL, region: 'eu-north-1' });
-    expect(read.status === 'ok' && read.token).toEqual({ startUrl: `${START_URL}/`, region: 'eu-north-1', accessToken: 'x', expiresAt: Date.UTC(2030, 0, 2, 3, 4, 5) });
+    expect(read.status === 'ok' && read.token).toEqual({
+      startUrl: `${START_URL}/`,
+      region: 'eu-north-1',
+      accessToken: 'x',
+      expiresAt: Date.UTC(2030, 0, 2, 3, 4, 5),
+    });
   });
 
   it('does not use a session file written for another start URL', async () => {

@@ -35,7 +35,11 @@ export const renderSsoCache = (token: SsoToken): string => {
 };
 
 /** Writes the token to `~/.aws/sso/cache/<sha1(sessionName)>.json` (atomic, 0600, directory 0700); returns the path. */
-export const writeSsoCache = async (options: { readonly env: AwsEnv; readonly sessionName: string; readonly token: SsoToken }): Promise<string> => {
+export const writeSsoCache = async (options: {
+  readonly env: AwsEnv;
+  readonly sessionName: string;
+  readonly token: SsoToken;
+}): Promise<string> => {
   const dir = awsPaths(options.env).ssoCacheDir;
   await ensurePrivateDir(dir);
   const path = ssoCacheFile(options.env, options.sessionName);
@@ -70,14 +74,17 @@ export type SsoCacheRead =
   /** The file cannot be read as a token; it is left where it is (it belongs to the AWS CLI). */
   | { readonly status: 'corrupt'; readonly path: string; readonly error: RolecallError };
 
-
 const readOne = async (path: string, startUrl: string, region: string, source: SsoCacheSource): Promise<SsoCacheRead> => {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    throw new RolecallError('corrupt-file', `The AWS CLI token cache file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions or sign in again.`, { cause: error });
+    throw new RolecallError(
+      'corrupt-file',
+      `The AWS CLI token cache file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions or sign in again.`,
+      { cause: error },
+    );
   }
   let reason: string;
   try {
@@ -99,7 +106,9 @@ const readOne = async (path: string, startUrl: string, region: string, source: S
         ...(file.refreshToken !== undefined ? { refreshToken: file.refreshToken } : {}),
         ...(file.clientId !== undefined ? { clientId: file.clientId } : {}),
         ...(file.clientSecret !== undefined ? { clientSecret: file.clientSecret } : {}),
-        ...(file.registrationExpiresAt !== undefined ? { registrationExpiresAt: parseCacheTime(file.registrationExpiresAt) as number } : {}),
+        ...(file.registrationExpiresAt !== undefined
+          ? { registrationExpiresAt: parseCacheTime(file.registrationExpiresAt) as number }
+          : {}),
       };
       return { status: 'ok', token, path, source };
     }
@@ -111,7 +120,10 @@ const readOne = async (path: string, startUrl: string, region: string, source: S
   return {
     status: 'corrupt',
     path,
-    error: new RolecallError('corrupt-file', `The AWS CLI token cache file ${path} is not a valid SSO token (${reason}); sign in again to replace it.`),
+    error: new RolecallError(
+      'corrupt-file',
+      `The AWS CLI token cache file ${path} is not a valid SSO token (${reason}); sign in again to replace it.`,
+    ),
   };
 };
 
@@ -140,7 +152,11 @@ export const readSsoCache = async (options: {
  * Removes the cache file for an sso-session (the one Rolecall writes); with `startUrl`,
  * only when the file is for that start URL. Returns whether a file was removed.
  */
-export const removeSsoCache = async (options: { readonly env: AwsEnv; readonly sessionName: string; readonly startUrl?: string }): Promise<boolean> => {
+export const removeSsoCache = async (options: {
+  readonly env: AwsEnv;
+  readonly sessionName: string;
+  readonly startUrl?: string;
+}): Promise<boolean> => {
   const path = ssoCacheFile(options.env, options.sessionName);
   if (options.startUrl !== undefined) {
     const current = await readOne(path, options.startUrl, '', 'sso-session');

@@ -37,7 +37,7 @@ describe('applyPopulate', () => {
     expect(await readdir(join(home, 'custom'))).toEqual(['aws-config']);
   });
 
-  it('keeps a 0600 backup, writes the new text with the file\'s own mode, and never the credentials file', async () => {
+  it("keeps a 0600 backup, writes the new text with the file's own mode, and never the credentials file", async () => {
     await mkdir(join(home, 'custom'));
     await writeFile(configPath, REALISTIC_CONFIG);
     await chmod(configPath, 0o640);
@@ -66,7 +66,10 @@ describe('applyPopulate', () => {
     await mkdir(join(home, 'custom'));
     await writeFile(configPath, '[default]\n');
     for (let i = 0; i < BACKUPS_KEPT + 3; i++) {
-      const plan = await planFor({ region: `eu-west-${(i % 3) + 1}`, roles: [{ accountId: '111111111111', accountName: 'p', roleName: `R${i}` }] });
+      const plan = await planFor({
+        region: `eu-west-${(i % 3) + 1}`,
+        roles: [{ accountId: '111111111111', accountName: 'p', roleName: `R${i}` }],
+      });
       await applyPopulate({ env, plan, dryRun: false, now: () => Date.UTC(2030, 0, 1, 0, 0, i) });
     }
     const backups = (await readdir(join(home, 'custom'))).filter((n) => n.includes('.rolecall-backup-')).sort();
@@ -92,7 +95,7 @@ describe('applyPopulate', () => {
     expect(result.path).toBe(join(home, 'dotfiles', 'aws-config'));
     expect((await stat(configPath)).isFile()).toBe(true);
     expect(await readFile(configPath, 'utf8')).toContain('[profile prod-ReadOnly]');
-    expect((await readdir(join(home, 'custom')))).toEqual(['aws-config']);
+    expect(await readdir(join(home, 'custom'))).toEqual(['aws-config']);
   });
 
   it('leaves a malformed file untouched and names the line', async () => {

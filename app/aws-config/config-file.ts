@@ -36,7 +36,11 @@ export const readConfigFile = async (env: AwsEnv): Promise<ConfigFileText> => {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { path, text: '', exists: false };
-    throw new RolecallError('config-file', `The AWS config file ${path} cannot be read (${code ?? 'error'}); check its permissions and try again.`, { cause: error });
+    throw new RolecallError(
+      'config-file',
+      `The AWS config file ${path} cannot be read (${code ?? 'error'}); check its permissions and try again.`,
+      { cause: error },
+    );
   }
 };
 
@@ -66,7 +70,15 @@ const pruneBackups = async (path: string): Promise<void> => {
 const writeBackup = async (path: string, text: string, now: number): Promise<string> => {
   const base = `${path}.rolecall-backup-${backupStamp(now)}`;
   let candidate = base;
-  for (let n = 1; await stat(candidate).then(() => true, () => false); n++) candidate = `${base}-${n}`;
+  for (
+    let n = 1;
+    await stat(candidate).then(
+      () => true,
+      () => false,
+    );
+    n++
+  )
+    candidate = `${base}-${n}`;
   await writeFileAtomic(candidate, text, { mode: 0o600 });
   await pruneBackups(path);
   return candidate;
@@ -91,7 +103,9 @@ export const applyPopulate = async (options: {
     throw new RolecallError('config-file', `${path} changed while Rolecall was preparing its edit; run the command again.`);
   }
   const changed = options.plan.newText !== current.text;
-  const diff = changed ? createTwoFilesPatch(path, path, current.text, options.plan.newText, 'current', 'after rolecall config populate') : '';
+  const diff = changed
+    ? createTwoFilesPatch(path, path, current.text, options.plan.newText, 'current', 'after rolecall config populate')
+    : '';
   if (!changed || options.dryRun) return { path, changed, diff, written: false };
 
   const mode = current.exists ? (await stat(path)).mode & 0o777 : 0o600;

@@ -26,7 +26,13 @@ const parseError = (text: string): string => {
 describe('parseIni / printIni round trip', () => {
   it('is exact or a named-line error for arbitrary strings', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), roundTrips), { numRuns: 2000 });
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('[', ']', '=', ':', ' ', '\t', '\r', '\n', '#', ';', 'a', 'b', '\ufeff'), maxLength: 60 }), roundTrips), { numRuns: 3000 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('[', ']', '=', ':', ' ', '\t', '\r', '\n', '#', ';', 'a', 'b', '\ufeff'), maxLength: 60 }),
+        roundTrips,
+      ),
+      { numRuns: 3000 },
+    );
   });
   it('is exact for every generated config-like file', () => {
     fc.assert(
@@ -74,13 +80,30 @@ describe('parseIni structure (the configparser reading)', () => {
       ['sts', '\nendpoint_url = http://127.0.0.1:9001'],
     ]);
     const odd = findSection(doc, 'profile Odd Name');
-    expect(odd && findEntry(odd, 'KEY WITH SPACES')).toMatchObject({ key: 'Key With Spaces', value: 'value: with colon', fullValue: 'value: with colon\ncontinued line' });
+    expect(odd && findEntry(odd, 'KEY WITH SPACES')).toMatchObject({
+      key: 'Key With Spaces',
+      value: 'value: with colon',
+      fullValue: 'value: with colon\ncontinued line',
+    });
   });
 
   it('classifies every line', () => {
     expect(doc.lines.map((l) => l.kind)).toEqual([
-      'comment', 'section', 'entry', 'comment', 'section', 'entry', 'continuation', 'blank', 'comment', 'continuation',
-      'entry', 'continuation', 'section', 'entry', 'continuation',
+      'comment',
+      'section',
+      'entry',
+      'comment',
+      'section',
+      'entry',
+      'continuation',
+      'blank',
+      'comment',
+      'continuation',
+      'entry',
+      'continuation',
+      'section',
+      'entry',
+      'continuation',
     ]);
   });
 });
@@ -117,7 +140,9 @@ describe('edits', () => {
   it('appends a new key after the last entry (and its nested block) in the neighbours style', () => {
     const text = '[services s]\n  s3=\n    addressing_style = path\n# trailing comment\n\n[profile b]\nx = 1';
     const doc = setKey(parseIni(text), 'services s', 'region', 'us-east-1');
-    expect(printIni(doc)).toBe('[services s]\n  s3=\n    addressing_style = path\n  region=us-east-1\n# trailing comment\n\n[profile b]\nx = 1');
+    expect(printIni(doc)).toBe(
+      '[services s]\n  s3=\n    addressing_style = path\n  region=us-east-1\n# trailing comment\n\n[profile b]\nx = 1',
+    );
     const last = setKey(parseIni(text), 'profile b', 'y', '2');
     expect(printIni(last)).toBe(`${text}\ny = 2`);
   });
@@ -130,7 +155,9 @@ describe('edits', () => {
 
   it('appends a section after one blank line, in the dominant line ending, keeping a missing final newline', () => {
     const crlf = parseIni('[default]\r\nregion = x\r\n');
-    expect(printIni(appendSection(crlf, 'profile p', [['k', 'v']], ['marker']))).toBe('[default]\r\nregion = x\r\n\r\n# marker\r\n[profile p]\r\nk = v\r\n');
+    expect(printIni(appendSection(crlf, 'profile p', [['k', 'v']], ['marker']))).toBe(
+      '[default]\r\nregion = x\r\n\r\n# marker\r\n[profile p]\r\nk = v\r\n',
+    );
     const noEol = parseIni('[default]\nregion = x');
     expect(printIni(appendSection(noEol, 'profile p', [['k', 'v']]))).toBe('[default]\nregion = x\n\n[profile p]\nk = v');
     expect(printIni(appendSection(parseIni(''), 'p', [['k', 'v']]))).toBe('[p]\nk = v\n');
@@ -143,7 +170,15 @@ describe('edits', () => {
         const doc = parseIni(text);
         // Files ending in a blank line are the one case where the separator is shared.
         fc.pre(doc.lines.at(-1)?.kind !== 'blank' && findSection(doc, 'rolecall-test') === undefined);
-        const added = appendSection(doc, 'rolecall-test', [['a', '1'], ['b', '2']], ['Managed by test']);
+        const added = appendSection(
+          doc,
+          'rolecall-test',
+          [
+            ['a', '1'],
+            ['b', '2'],
+          ],
+          ['Managed by test'],
+        );
         return printIni(removeSection(added, 'rolecall-test', (c) => c.includes('Managed by test'))) === text;
       }),
       { numRuns: 500 },

@@ -48,7 +48,8 @@ export interface IniDocument {
 }
 
 // Python's str.strip() and re's \s use exactly these characters (str.isspace()).
-const PY_SPACE = '\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+const PY_SPACE =
+  '\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 const isPySpace = (c: string): boolean => PY_SPACE.includes(c);
 
 const indentOf = (text: string): number => {
@@ -80,7 +81,10 @@ const splitLines = (text: string): { text: string; eol: Eol }[] => {
 };
 
 const syntaxError = (lineIndex: number, problem: string, source: string): RolecallError =>
-  new RolecallError('config-file', `${source} line ${lineIndex + 1} ${problem}; fix or remove that line and try again (the file was not changed).`);
+  new RolecallError(
+    'config-file',
+    `${source} line ${lineIndex + 1} ${problem}; fix or remove that line and try again (the file was not changed).`,
+  );
 
 /** Where the delimiter (`=` or `:`, whichever comes first, as configparser) is in a stripped option line. */
 const delimiterIndex = (stripped: string): number => {
@@ -176,8 +180,7 @@ export const parseIni = (text: string, source = 'The AWS config file'): IniDocum
 };
 
 /** Prints a document back to text; `printIni(parseIni(t)) === t` for every parsable t. */
-export const printIni = (doc: IniDocument): string =>
-  (doc.bom ? '\ufeff' : '') + doc.lines.map((line) => line.text + line.eol).join('');
+export const printIni = (doc: IniDocument): string => (doc.bom ? '\ufeff' : '') + doc.lines.map((line) => line.text + line.eol).join('');
 
 /** The section with this exact name (section names are case-sensitive, as in the AWS CLI). */
 export const findSection = (doc: IniDocument, name: string): IniSection | undefined => doc.sections.find((s) => s.name === name);
@@ -274,7 +277,12 @@ export const setKey = (doc: IniDocument, sectionName: string, key: string, value
   const nextStructural = doc.lines.findIndex((l, i) => i > after && (l.kind === 'section' || l.kind === 'entry'));
   const style = last
     ? entryStyle(doc.lines[last.line]?.text ?? '')
-    : { indent: nextStructural >= 0 ? (doc.lines[nextStructural]?.text ?? '').slice(0, indentOf(doc.lines[nextStructural]?.text ?? '')) : '', before: ' ', after: ' ' };
+    : {
+        indent:
+          nextStructural >= 0 ? (doc.lines[nextStructural]?.text ?? '').slice(0, indentOf(doc.lines[nextStructural]?.text ?? '')) : '',
+        before: ' ',
+        after: ' ',
+      };
   const previous = lines[after] as MutableLine;
   const eol = previous.eol === '' ? dominantEol(doc) : previous.eol;
   const inserted: MutableLine = { text: `${style.indent}${key}${style.before}=${style.after}${value}`, eol: previous.eol };
@@ -306,7 +314,8 @@ export const appendSection = (
   entries: readonly (readonly [string, string])[],
   comments: readonly string[] = [],
 ): IniDocument => {
-  if (findSection(doc, name)) throw new RolecallError('internal', `The AWS config file already has a [${name}] section; run the command again.`);
+  if (findSection(doc, name))
+    throw new RolecallError('internal', `The AWS config file already has a [${name}] section; run the command again.`);
   const eol = dominantEol(doc);
   const lines: MutableLine[] = doc.lines.map((l) => ({ text: l.text, eol: l.eol }));
   const last = lines.at(-1);
@@ -323,7 +332,8 @@ export const appendSection = (
 /** Renames a section in place: only the text between the header's brackets changes. */
 export const renameSection = (doc: IniDocument, from: string, to: string): IniDocument => {
   const section = requireSection(doc, from);
-  if (findSection(doc, to)) throw new RolecallError('config-file', `The AWS config file already has a [${to}] section; remove or rename it first.`);
+  if (findSection(doc, to))
+    throw new RolecallError('config-file', `The AWS config file already has a [${to}] section; remove or rename it first.`);
   const lines: MutableLine[] = doc.lines.map((l) => ({ text: l.text, eol: l.eol }));
   const header = lines[section.line] as MutableLine;
   const open = header.text.indexOf('[');
@@ -336,7 +346,11 @@ export const renameSection = (doc: IniDocument, from: string, to: string): IniDo
  * Removes a section: its header, its entries and comments among them, the comment line
  * directly above the header when `withCommentAbove` accepts it, and one adjoining blank line.
  */
-export const removeSection = (doc: IniDocument, name: string, withCommentAbove: (comment: string) => boolean = () => false): IniDocument => {
+export const removeSection = (
+  doc: IniDocument,
+  name: string,
+  withCommentAbove: (comment: string) => boolean = () => false,
+): IniDocument => {
   const section = requireSection(doc, name);
   const above = commentAbove(doc, section);
   let start = above !== undefined && withCommentAbove(above) ? section.line - 1 : section.line;

@@ -71,7 +71,7 @@ describe.skipIf(unavailable !== undefined)('botocore reads what Rolecall writes'
     expect(loaded.method).toBe('sso');
   });
 
-  it('SSOTokenLoader over botocore\'s JSONFileCache returns every field Rolecall wrote', async () => {
+  it("SSOTokenLoader over botocore's JSONFileCache returns every field Rolecall wrote", async () => {
     await writeSsoCache({ env, sessionName: 'acme', token });
     const loaded = runPythonJson(TOKEN_SCRIPT, ['load-via-loader'], { startUrl: START_URL, sessionName: 'acme' }, env);
     expect(loaded).toMatchObject({
@@ -86,7 +86,7 @@ describe.skipIf(unavailable !== undefined)('botocore reads what Rolecall writes'
     });
   });
 
-  it('the cache file is byte-identical to what botocore\'s _sso_json_dumps writes, for any token', () => {
+  it("the cache file is byte-identical to what botocore's _sso_json_dumps writes, for any token", () => {
     const tokens: SsoToken[] = fc.sample(
       fc.record(
         {
@@ -104,20 +104,28 @@ describe.skipIf(unavailable !== undefined)('botocore reads what Rolecall writes'
       200,
     );
     // Characters where JSON encoders differ: DEL, non-ASCII, astral, quotes, controls, line separators.
-    tokens.push({ startUrl: START_URL, region: 'us-east-1', accessToken: 'a\u007fé😀"\\\n\t\u0001\u2028/', expiresAt: 999, refreshToken: '\u0085\u00ff' });
+    tokens.push({
+      startUrl: START_URL,
+      region: 'us-east-1',
+      accessToken: 'a\u007fé😀"\\\n\t\u0001\u2028/',
+      expiresAt: 999,
+      refreshToken: '\u0085\u00ff',
+    });
     // Python keeps the key order it is given; each token goes in the order the AWS CLI writes.
-    const ordered = tokens.map((t) => JSON.parse(renderSsoCache(t)) as Record<string, string>).map((fields, i) => ({
-      ...fields,
-      expiresAt: tokens[i]?.expiresAt,
-      ...(fields.registrationExpiresAt ? { registrationExpiresAt: tokens[i]?.registrationExpiresAt } : {}),
-    }));
+    const ordered = tokens
+      .map((t) => JSON.parse(renderSsoCache(t)) as Record<string, string>)
+      .map((fields, i) => ({
+        ...fields,
+        expiresAt: tokens[i]?.expiresAt,
+        ...(fields.registrationExpiresAt ? { registrationExpiresAt: tokens[i]?.registrationExpiresAt } : {}),
+      }));
     const { texts } = runPythonJson<{ texts: string[] }>(TOKEN_SCRIPT, ['dumps'], { tokens: ordered }, env);
     expect(texts).toEqual(tokens.map(renderSsoCache));
   });
 });
 
 describe.skipIf(unavailable !== undefined)('Rolecall reads what botocore writes', () => {
-  it('readSsoCache returns the values botocore\'s SSOTokenLoader.save_token wrote', async () => {
+  it("readSsoCache returns the values botocore's SSOTokenLoader.save_token wrote", async () => {
     const saved = {
       startUrl: START_URL,
       region: 'ap-southeast-2',
@@ -142,27 +150,49 @@ describe.skipIf(unavailable !== undefined)('Rolecall reads what botocore writes'
 });
 
 describe.skipIf(unavailable !== undefined)('botocore and the AWS CLI parse the config populate writes', () => {
-  it('lists the populated profiles and sso-session with the values Rolecall set, keeping the user\'s', async () => {
+  it("lists the populated profiles and sso-session with the values Rolecall set, keeping the user's", async () => {
     await mkdir(join(home, '.aws'), { recursive: true });
     await writeFile(env.AWS_CONFIG_FILE as string, REALISTIC_CONFIG.replace(/\n/g, '\r\n'));
     await populate();
-    const seen = runPythonJson<{ available: string[]; profiles: Record<string, Record<string, unknown>>; ssoSessions: Record<string, unknown>; services: Record<string, unknown> }>(
-      CONFIG_SCRIPT,
-      ['profiles'],
-      {},
-      env,
-    );
-    expect(seen.available).toEqual(['default', 'legacy-admin', 'sandbox', 'with-services', 'prod-AdministratorAccess', 'prod-ReadOnly', 'Dev-Sandbox-EU-Developer']);
-    expect(seen.profiles['Dev-Sandbox-EU-Developer']).toEqual({ sso_session: 'acme', sso_account_id: '222222222222', sso_role_name: 'Developer' });
-    expect(seen.ssoSessions).toEqual({ acme: { sso_start_url: START_URL, sso_region: 'eu-west-1', sso_registration_scopes: 'sso:account:access' } });
-    expect(seen.services).toEqual({ 'local-s3': { s3: { endpoint_url: 'http://127.0.0.1:9000', addressing_style: 'path' }, sts: { endpoint_url: 'http://127.0.0.1:9001' } } });
+    const seen = runPythonJson<{
+      available: string[];
+      profiles: Record<string, Record<string, unknown>>;
+      ssoSessions: Record<string, unknown>;
+      services: Record<string, unknown>;
+    }>(CONFIG_SCRIPT, ['profiles'], {}, env);
+    expect(seen.available).toEqual([
+      'default',
+      'legacy-admin',
+      'sandbox',
+      'with-services',
+      'prod-AdministratorAccess',
+      'prod-ReadOnly',
+      'Dev-Sandbox-EU-Developer',
+    ]);
+    expect(seen.profiles['Dev-Sandbox-EU-Developer']).toEqual({
+      sso_session: 'acme',
+      sso_account_id: '222222222222',
+      sso_role_name: 'Developer',
+    });
+    expect(seen.ssoSessions).toEqual({
+      acme: { sso_start_url: START_URL, sso_region: 'eu-west-1', sso_registration_scopes: 'sso:account:access' },
+    });
+    expect(seen.services).toEqual({
+      'local-s3': {
+        s3: { endpoint_url: 'http://127.0.0.1:9000', addressing_style: 'path' },
+        sts: { endpoint_url: 'http://127.0.0.1:9001' },
+      },
+    });
   });
 
   it.skipIf(!('awsCli' in python) || !python.awsCli)('aws configure get reads a populated profile (AWS CLI v1)', async () => {
     await populate();
     const cli = (python as { awsCli: string }).awsCli;
     const get = (key: string): string => {
-      const run = spawnSync(cli, ['configure', 'get', key, '--profile', 'prod-AdministratorAccess'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+      const run = spawnSync(cli, ['configure', 'get', key, '--profile', 'prod-AdministratorAccess'], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', ...env },
+      });
       expect(run.status, run.stderr).toBe(0);
       return run.stdout.trim();
     };
@@ -174,12 +204,19 @@ describe.skipIf(unavailable !== undefined)('botocore and the AWS CLI parse the c
   it('reads any config-like file exactly as configparser does (same sections, keys and values; same files refused)', () => {
     const usable = (t: string): boolean => !t.startsWith('\ufeff') && !/\[DEFAULT\]/i.test(t);
     const texts = [...fc.sample(configLikeFile.filter(usable), 300), ...fc.sample(noisyConfigFile.filter(usable), 300)];
-    const { results } = runPythonJson<{ results: ({ ok: Record<string, Record<string, string>> } | { error: string })[] }>(CONFIG_SCRIPT, ['raw-parse'], { texts }, env);
+    const { results } = runPythonJson<{ results: ({ ok: Record<string, Record<string, string>> } | { error: string })[] }>(
+      CONFIG_SCRIPT,
+      ['raw-parse'],
+      { texts },
+      env,
+    );
     texts.forEach((text, i) => {
       const theirs = results[i];
       let ours: Record<string, Record<string, string>> | string;
       try {
-        ours = Object.fromEntries(parseIni(text).sections.map((s) => [s.name, Object.fromEntries(s.entries.map((e) => [e.name, e.fullValue]))]));
+        ours = Object.fromEntries(
+          parseIni(text).sections.map((s) => [s.name, Object.fromEntries(s.entries.map((e) => [e.name, e.fullValue]))]),
+        );
       } catch (error) {
         ours = (error as Error).message;
       }

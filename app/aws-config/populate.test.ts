@@ -58,7 +58,13 @@ sso_role_name = Developer
   it('matches its profiles by role, not by name, so a new template does not duplicate them', () => {
     const again = planPopulate(baseInput(plan.newText, { template: '{account_id}.{role_name}', lowercase: true }));
     expect(again.newText).toBe(plan.newText);
-    const more = planPopulate(baseInput(plan.newText, { template: '{sso_session}_{account_id}_{role_name}', lowercase: true, roles: [...ROLES, { accountId: '333333333333', accountName: 'x', roleName: 'Billing' }] }));
+    const more = planPopulate(
+      baseInput(plan.newText, {
+        template: '{sso_session}_{account_id}_{role_name}',
+        lowercase: true,
+        roles: [...ROLES, { accountId: '333333333333', accountName: 'x', roleName: 'Billing' }],
+      }),
+    );
     expect(more.added.map((a) => a.profile)).toEqual(['acme_333333333333_billing']);
   });
 
@@ -74,30 +80,49 @@ sso_role_name = Developer
   });
 
   it('keeps the spacing and extra keys of its sections, and updates the sso-session in place', () => {
-    const edited = plan.newText.replace('sso_role_name = ReadOnly', 'sso_role_name   =   ReadOnly').replace('sso_session = acme\nsso_account_id = 222222222222', 'sso_session = acme\nsso_account_id = 222222222222\nsso_start_url = stale');
+    const edited = plan.newText
+      .replace('sso_role_name = ReadOnly', 'sso_role_name   =   ReadOnly')
+      .replace(
+        'sso_session = acme\nsso_account_id = 222222222222',
+        'sso_session = acme\nsso_account_id = 222222222222\nsso_start_url = stale',
+      );
     const again = planPopulate(baseInput(edited));
     expect(again.newText).toBe(edited);
-    const switched = planPopulate(baseInput(edited, { session: { name: 'acme', startUrl: 'https://d-1234567890.awsapps.com/start/', region: 'us-east-2' } }));
+    const switched = planPopulate(
+      baseInput(edited, { session: { name: 'acme', startUrl: 'https://d-1234567890.awsapps.com/start/', region: 'us-east-2' } }),
+    );
     expect(switched.session).toBe('updated');
-    expect(switched.newText).toContain('[sso-session acme]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = us-east-2\n');
+    expect(switched.newText).toContain(
+      '[sso-session acme]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = us-east-2\n',
+    );
   });
 
   it('prunes only its own profiles for this instance whose role is gone', () => {
-    const otherInstance = planPopulate({ ...baseInput(plan.newText), instanceId: 'other', session: { name: 'other-sso', startUrl: 'https://other.awsapps.com/start', region: 'us-east-1' }, roles: [ROLES[0] as (typeof ROLES)[number]] });
+    const otherInstance = planPopulate({
+      ...baseInput(plan.newText),
+      instanceId: 'other',
+      session: { name: 'other-sso', startUrl: 'https://other.awsapps.com/start', region: 'us-east-1' },
+      roles: [ROLES[0] as (typeof ROLES)[number]],
+    });
     const remaining = [ROLES[0], ROLES[2]] as typeof ROLES;
     const kept = planPopulate(baseInput(otherInstance.newText, { roles: remaining }));
     expect(kept.stale.map((s) => s.profile)).toEqual(['prod-ReadOnly']);
     expect(kept.newText).toBe(otherInstance.newText);
     const pruned = planPopulate(baseInput(otherInstance.newText, { roles: remaining, prune: true }));
     expect(pruned.removed).toEqual([{ profile: 'prod-ReadOnly', accountId: '111111111111', roleName: 'ReadOnly' }]);
-    expect(pruned.newText).toBe(otherInstance.newText.replace(`\n${MARK}\n[profile prod-ReadOnly]\nsso_session = acme\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n`, ''));
+    expect(pruned.newText).toBe(
+      otherInstance.newText.replace(
+        `\n${MARK}\n[profile prod-ReadOnly]\nsso_session = acme\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n`,
+        '',
+      ),
+    );
     // The other instance's profile (same role, suffixed name) is untouched.
     expect(pruned.newText).toContain('[profile prod-AdministratorAccess-2]\nsso_session = other-sso');
     expect(stripRolecallSections(pruned.newText)).toBe(REALISTIC_CONFIG);
   });
 });
 
-describe('planPopulate keeps away from the user\'s own sections', () => {
+describe("planPopulate keeps away from the user's own sections", () => {
   it('picks a suffixed name when a user profile of that name is for something else', () => {
     const text = '[profile prod-AdministratorAccess]\nregion = us-east-1\n';
     const plan = planPopulate(baseInput(text, { roles: [ROLES[0], { ...ROLES[0], accountId: '999999999999' }] as typeof ROLES }));
@@ -111,11 +136,14 @@ describe('planPopulate keeps away from the user\'s own sections', () => {
     const plan = planPopulate(baseInput(text, { roles: [ROLES[0]] as typeof ROLES, region: 'eu-west-1', prune: true }));
     expect(plan.unchanged).toEqual([{ profile: 'mine', accountId: '111111111111', roleName: 'AdministratorAccess' }]);
     expect(plan.added).toEqual([]);
-    expect(plan.newText).toBe(`${text}\n${MARK}\n[sso-session acme]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n`);
+    expect(plan.newText).toBe(
+      `${text}\n${MARK}\n[sso-session acme]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n`,
+    );
   });
 
   it('sets only the needed keys in a user-written sso-session and keeps the rest of it', () => {
-    const text = '[sso-session acme]\r\n# mine\r\nsso_start_url=https://d-1234567890.awsapps.com/start\r\nsso_region=us-west-2\r\nsso_registration_scopes=sso:account:access,codewhisperer:completions\r\n';
+    const text =
+      '[sso-session acme]\r\n# mine\r\nsso_start_url=https://d-1234567890.awsapps.com/start\r\nsso_region=us-west-2\r\nsso_registration_scopes=sso:account:access,codewhisperer:completions\r\n';
     const plan = planPopulate(baseInput(text, { roles: [] }));
     expect(plan.newText).toBe(text.replace('sso_region=us-west-2', 'sso_region=eu-west-1'));
     expect(plan.session).toBe('updated');
@@ -139,7 +167,9 @@ describe('planPopulate keeps away from the user\'s own sections', () => {
 
   it('rejects values that would break the file', () => {
     expect(() => planPopulate(baseInput('', { region: 'eu-west-1\n[default]' }))).toThrow(/cannot be written/);
-    expect(() => planPopulate(baseInput('', { roles: [{ accountId: '1', accountName: 'a', roleName: 'R' }] }))).toThrow(/not a valid account id/);
+    expect(() => planPopulate(baseInput('', { roles: [{ accountId: '1', accountName: 'a', roleName: 'R' }] }))).toThrow(
+      /not a valid account id/,
+    );
     expect(() => planPopulate(baseInput('', { template: '{account}-{role_name}' }))).toThrow(/\{account\}/);
   });
 });
@@ -173,8 +203,12 @@ describe('planPopulate line endings and file shapes', () => {
 
   it('writes credential_process profiles and switches modes in place', () => {
     const plan = planPopulate(baseInput(REALISTIC_CONFIG, { credentialProcess: { command: 'rolecall credential-process' } }));
-    expect(plan.newText).toContain(`${MARK}\n[profile prod-ReadOnly]\ncredential_process = rolecall credential-process --account 111111111111 --role ReadOnly --instance corp\n`);
-    expect(planPopulate(baseInput(plan.newText, { credentialProcess: { command: 'rolecall credential-process' } })).newText).toBe(plan.newText);
+    expect(plan.newText).toContain(
+      `${MARK}\n[profile prod-ReadOnly]\ncredential_process = rolecall credential-process --account 111111111111 --role ReadOnly --instance corp\n`,
+    );
+    expect(planPopulate(baseInput(plan.newText, { credentialProcess: { command: 'rolecall credential-process' } })).newText).toBe(
+      plan.newText,
+    );
     const back = planPopulate(baseInput(plan.newText));
     expect(back.updated).toHaveLength(3);
     expect(back.added).toHaveLength(0);

@@ -2,7 +2,13 @@ import { RolecallError } from '../model/errors';
 import { accountIdSchema, roleNameSchema } from '../model/roles';
 import type { IniDocument, IniSection } from './ini-document';
 import { appendSection, commentAbove, findEntry, findSection, parseIni, printIni, removeKey, removeSection, setKey } from './ini-document';
-import { DEFAULT_PROFILE_TEMPLATE, renderProfileTemplate, sanitizeProfileName, uniqueProfileName, validateProfileTemplate } from './profile-names';
+import {
+  DEFAULT_PROFILE_TEMPLATE,
+  renderProfileTemplate,
+  sanitizeProfileName,
+  uniqueProfileName,
+  validateProfileTemplate,
+} from './profile-names';
 import { sameStartUrl } from '../model/instances';
 
 /** One assigned role to write as a profile. */
@@ -105,14 +111,22 @@ const identify = (section: IniSection, input: PopulateInput): string | undefined
 
 const assertSingleLine = (label: string, value: string): void => {
   if (/[\r\n]/.test(value) || value.trim() !== value || value === '') {
-    throw new RolecallError('invalid-input', `The ${label} "${value.replace(/[\r\n]/g, ' ')}" cannot be written to the AWS config file (it is empty, spans lines or has surrounding spaces); fix it and run the command again.`);
+    throw new RolecallError(
+      'invalid-input',
+      `The ${label} "${value.replace(/[\r\n]/g, ' ')}" cannot be written to the AWS config file (it is empty, spans lines or has surrounding spaces); fix it and run the command again.`,
+    );
   }
 };
 
 /** The keys Rolecall owns in a profile for one role, and the ones it must remove (the other mode's). */
 const profileKeys = (input: PopulateInput, role: PopulateRole): { set: [string, string][]; remove: string[] } => {
   const set: [string, string][] = input.credentialProcess
-    ? [['credential_process', `${input.credentialProcess.command} --account ${role.accountId} --role ${role.roleName} --instance ${input.instanceId}`]]
+    ? [
+        [
+          'credential_process',
+          `${input.credentialProcess.command} --account ${role.accountId} --role ${role.roleName} --instance ${input.instanceId}`,
+        ],
+      ]
     : [
         ['sso_session', input.session.name],
         ['sso_account_id', role.accountId],
@@ -136,7 +150,11 @@ const upsertSession = (doc: IniDocument, input: PopulateInput, source: string): 
   const sectionName = `sso-session ${name}`;
   const existing = findSection(doc, sectionName);
   if (!existing) {
-    const entries: [string, string][] = [['sso_start_url', startUrl], ['sso_region', region], ['sso_registration_scopes', scopes]];
+    const entries: [string, string][] = [
+      ['sso_start_url', startUrl],
+      ['sso_region', region],
+      ['sso_registration_scopes', scopes],
+    ];
     return { doc: appendSection(doc, sectionName, entries, [rolecallMarker(input.instanceId)]), status: 'added' };
   }
   const currentUrl = valueOf(existing, 'sso_start_url');
@@ -150,7 +168,11 @@ const upsertSession = (doc: IniDocument, input: PopulateInput, source: string): 
   next = setKey(next, sectionName, 'sso_region', region);
   // A user's wider scope list that already grants account access is theirs to keep.
   const currentScopes = valueOf(existing, 'sso_registration_scopes');
-  const hasScopes = currentScopes?.split(',').map((s) => s.trim()).includes(DEFAULT_REGISTRATION_SCOPES) ?? false;
+  const hasScopes =
+    currentScopes
+      ?.split(',')
+      .map((s) => s.trim())
+      .includes(DEFAULT_REGISTRATION_SCOPES) ?? false;
   const isManaged = markerInstance(commentAbove(doc, existing) ?? '') !== undefined;
   if (isManaged || !hasScopes) next = setKey(next, sectionName, 'sso_registration_scopes', scopes);
   return { doc: next, status: printIni(next) === printIni(doc) ? 'unchanged' : 'updated' };
@@ -172,7 +194,10 @@ export const planPopulate = (input: PopulateInput): PopulatePlan => {
   if (input.credentialProcess) assertSingleLine('credential_process command', input.credentialProcess.command);
   for (const role of input.roles) {
     if (!accountIdSchema.safeParse(role.accountId).success || !roleNameSchema.safeParse(role.roleName).success) {
-      throw new RolecallError('invalid-input', `"${role.accountId}" / "${role.roleName}" is not a valid account id and role name, so no profile was written for it; sync the directory and try again.`);
+      throw new RolecallError(
+        'invalid-input',
+        `"${role.accountId}" / "${role.roleName}" is not a valid account id and role name, so no profile was written for it; sync the directory and try again.`,
+      );
     }
   }
 
@@ -217,7 +242,9 @@ export const planPopulate = (input: PopulateInput): PopulatePlan => {
     const theirs = userWritten.get(key);
     if (theirs !== undefined) {
       unchanged.push({ profile: theirs, accountId: role.accountId, roleName: role.roleName });
-      notes.push(`Profile "${theirs}" already uses ${role.roleName} in ${role.accountId} and is not managed by Rolecall, so it was left as it is.`);
+      notes.push(
+        `Profile "${theirs}" already uses ${role.roleName} in ${role.accountId} and is not managed by Rolecall, so it was left as it is.`,
+      );
       continue;
     }
     const rendered = renderProfileTemplate(template, {
@@ -226,9 +253,13 @@ export const planPopulate = (input: PopulateInput): PopulatePlan => {
       role_name: role.roleName,
       sso_session: input.session.name,
     });
-    const wantedName = sanitizeProfileName(rendered, { lowercase: input.lowercase }) || sanitizeProfileName(`${role.accountId}-${role.roleName}`);
+    const wantedName =
+      sanitizeProfileName(rendered, { lowercase: input.lowercase }) || sanitizeProfileName(`${role.accountId}-${role.roleName}`);
     const profile = uniqueProfileName(wantedName, taken);
-    if (profile !== wantedName) notes.push(`A profile named "${wantedName}" already exists and is not this role's, so ${role.roleName} in ${role.accountId} was written as "${profile}".`);
+    if (profile !== wantedName)
+      notes.push(
+        `A profile named "${wantedName}" already exists and is not this role's, so ${role.roleName} in ${role.accountId} was written as "${profile}".`,
+      );
     taken.add(profile);
     doc = appendSection(doc, `${PROFILE_PREFIX}${profile}`, keys.set, [rolecallMarker(input.instanceId)]);
     added.push({ profile, accountId: role.accountId, roleName: role.roleName });

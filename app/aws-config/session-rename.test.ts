@@ -14,7 +14,7 @@ const instance = (ssoSessionName: string): Instance => ({
 });
 
 describe('planSessionRename', () => {
-  it('renames Rolecall\'s sso-session in place and points Rolecall\'s profiles at it, leaving every other byte alone', () => {
+  it("renames Rolecall's sso-session in place and points Rolecall's profiles at it, leaving every other byte alone", () => {
     const populated = planPopulate(baseInput(REALISTIC_CONFIG)).newText;
     const plan = planSessionRename({ text: populated, instance: instance('acme-renamed'), from: 'acme' });
     const doc = parseIni(plan.newText);
@@ -28,13 +28,13 @@ describe('planSessionRename', () => {
     expect(stripRolecallSections(plan.newText)).toBe(REALISTIC_CONFIG);
   });
 
-  it('changes nothing in a file without Rolecall\'s sections for that instance', () => {
+  it("changes nothing in a file without Rolecall's sections for that instance", () => {
     expect(planSessionRename({ text: REALISTIC_CONFIG, instance: instance('new'), from: 'acme' }).newText).toBe(REALISTIC_CONFIG);
     const other = planPopulate(baseInput(REALISTIC_CONFIG, { instanceId: 'someone-else' })).newText;
     expect(planSessionRename({ text: other, instance: instance('new'), from: 'acme' }).newText).toBe(other);
   });
 
-  it('keeps a user-written sso-session and adds a marked one for Rolecall\'s profiles', () => {
+  it("keeps a user-written sso-session and adds a marked one for Rolecall's profiles", () => {
     const userSession = `[sso-session acme]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\n`;
     const populated = planPopulate(baseInput(userSession)).newText;
     const plan = planSessionRename({ text: populated, instance: instance('acme-2'), from: 'acme' });
@@ -46,6 +46,8 @@ describe('planSessionRename', () => {
 
   it('refuses to rename onto a section the user already has, naming it', () => {
     const populated = planPopulate(baseInput(REALISTIC_CONFIG)).newText + '\n[sso-session taken]\nsso_region = us-east-1\n';
-    expect(() => planSessionRename({ text: populated, instance: instance('taken'), from: 'acme' })).toThrow(/already has a \[sso-session taken\] section/);
+    expect(() => planSessionRename({ text: populated, instance: instance('taken'), from: 'acme' })).toThrow(
+      /already has a \[sso-session taken\] section/,
+    );
   });
 });

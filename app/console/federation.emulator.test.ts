@@ -33,11 +33,20 @@ beforeAll(async () => {
     },
   });
   const oidc = new SSOOIDCClient({ region: emu.region, endpoint: emu.oidcEndpoint, maxAttempts: 1 });
-  const client = await oidc.send(new RegisterClientCommand({ clientName: 'rolecall-federation-test', clientType: 'public', grantTypes: [deviceGrant] }));
-  const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }));
+  const client = await oidc.send(
+    new RegisterClientCommand({ clientName: 'rolecall-federation-test', clientType: 'public', grantTypes: [deviceGrant] }),
+  );
+  const device = await oidc.send(
+    new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }),
+  );
   emu.approveDevice(device.userCode ?? '');
   const token = await oidc.send(
-    new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: deviceGrant, deviceCode: device.deviceCode }),
+    new CreateTokenCommand({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      grantType: deviceGrant,
+      deviceCode: device.deviceCode,
+    }),
   );
   accessToken = token.accessToken ?? '';
   expect(accessToken).not.toBe('');
@@ -56,7 +65,13 @@ const openConsole = async (url: string): Promise<Record<string, string>> => {
   expect(new URL(response.url).pathname).toBe('/console');
   const html = await response.text();
   const field = (id: string): string => new RegExp(`id="${id}">([^<]*)<`).exec(html)?.[1] ?? '';
-  return { account: field('account-id'), role: field('role-name'), region: field('region'), destination: field('destination'), issuer: field('issuer') };
+  return {
+    account: field('account-id'),
+    role: field('role-name'),
+    region: field('region'),
+    destination: field('destination'),
+    issuer: field('issuer'),
+  };
 };
 
 describe('console federation against the emulator', () => {
@@ -65,7 +80,12 @@ describe('console federation against the emulator', () => {
     const credentials = await cache.get(prod, { portal, accessToken });
     expect(emu.credentialsOwner(credentials.accessKeyId)).toMatchObject({ accountId: '123456789012', roleName: 'AdministratorAccess' });
 
-    const url = await createConsoleUrl({ credentials, region: 'eu-central-1', federationEndpoint: emu.federationEndpoint, issuer: 'Rolecall' });
+    const url = await createConsoleUrl({
+      credentials,
+      region: 'eu-central-1',
+      federationEndpoint: emu.federationEndpoint,
+      issuer: 'Rolecall',
+    });
     expect(url.startsWith(`${emu.federationEndpoint}?Action=login&`)).toBe(true);
     expect(await openConsole(url)).toEqual({
       account: '123456789012',
@@ -90,7 +110,11 @@ describe('console federation against the emulator', () => {
 
   it('reports credentials the endpoint does not accept as one sentence', async () => {
     const real = await portal.send(new GetRoleCredentialsCommand({ accessToken, accountId: prod.accountId, roleName: 'ReadOnly' }));
-    const forged = { accessKeyId: real.roleCredentials?.accessKeyId ?? '', secretAccessKey: 'not-the-secret', sessionToken: real.roleCredentials?.sessionToken ?? '' };
+    const forged = {
+      accessKeyId: real.roleCredentials?.accessKeyId ?? '',
+      secretAccessKey: 'not-the-secret',
+      sessionToken: real.roleCredentials?.sessionToken ?? '',
+    };
     await expect(getSigninToken({ credentials: forged, endpoint: emu.federationEndpoint })).rejects.toMatchObject({
       code: 'invalid-request',
       userMessage: expect.stringContaining('refused these credentials'),

@@ -48,10 +48,12 @@ describe('consoleDestination', () => {
     expect(consoleDestination({ region: 'eu-west-1', destination: '/ec2/home?region=eu-west-1#Instances:' })).toBe(
       'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:',
     );
-    expect(consoleDestination({ region: 'cn-north-1', destination: 'https://console.amazonaws.cn/iam/home' })).toBe('https://console.amazonaws.cn/iam/home');
-    expect(consoleDestination({ region: 'us-gov-east-1', partition: 'aws-us-gov', destination: 'https://console.amazonaws-us-gov.com/s3/' })).toBe(
-      'https://console.amazonaws-us-gov.com/s3/',
+    expect(consoleDestination({ region: 'cn-north-1', destination: 'https://console.amazonaws.cn/iam/home' })).toBe(
+      'https://console.amazonaws.cn/iam/home',
     );
+    expect(
+      consoleDestination({ region: 'us-gov-east-1', partition: 'aws-us-gov', destination: 'https://console.amazonaws-us-gov.com/s3/' }),
+    ).toBe('https://console.amazonaws-us-gov.com/s3/');
   });
 
   it.each([
@@ -73,8 +75,12 @@ describe('consoleDestination', () => {
   });
 
   it('accepts loopback destinations only when allowed (the emulator)', () => {
-    expect(consoleDestination({ region: 'eu-west-1', destination: 'http://127.0.0.1:9999/console', allowLoopback: true })).toBe('http://127.0.0.1:9999/console');
-    expect(() => consoleDestination({ region: 'eu-west-1', destination: 'http://10.0.0.1/console', allowLoopback: true })).toThrow(RolecallError);
+    expect(consoleDestination({ region: 'eu-west-1', destination: 'http://127.0.0.1:9999/console', allowLoopback: true })).toBe(
+      'http://127.0.0.1:9999/console',
+    );
+    expect(() => consoleDestination({ region: 'eu-west-1', destination: 'http://10.0.0.1/console', allowLoopback: true })).toThrow(
+      RolecallError,
+    );
   });
 
   it('rejects an unknown region or one outside the given partition', async () => {
@@ -96,7 +102,9 @@ describe('federationEndpointFor', () => {
   });
 
   it('lets the instance override win, and checks it', () => {
-    expect(federationEndpointFor({ region: 'eu-west-1', override: 'http://127.0.0.1:4566/federation' })).toBe('http://127.0.0.1:4566/federation');
+    expect(federationEndpointFor({ region: 'eu-west-1', override: 'http://127.0.0.1:4566/federation' })).toBe(
+      'http://127.0.0.1:4566/federation',
+    );
     expect(() => federationEndpointFor({ region: 'eu-west-1', override: 'http://example.com/federation' })).toThrow(/https/);
     expect(() => federationEndpointFor({ region: 'nowhere-1' })).toThrow(RolecallError);
   });
@@ -149,12 +157,16 @@ describe('getSigninToken', () => {
   it('gives up after the timeout, and tells a cancel from a timeout', async () => {
     const hanging: FetchLike = (_url, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true }));
-    const timedOut = await errorOf(() => getSigninToken({ credentials, endpoint: 'https://signin.aws.amazon.com/federation', fetch: hanging, timeoutMs: 30 }));
+    const timedOut = await errorOf(() =>
+      getSigninToken({ credentials, endpoint: 'https://signin.aws.amazon.com/federation', fetch: hanging, timeoutMs: 30 }),
+    );
     expect(timedOut.code).toBe('network');
     expect(timedOut.userMessage).toContain('did not answer');
 
     const controller = new AbortController();
-    const running = errorOf(() => getSigninToken({ credentials, endpoint: 'https://signin.aws.amazon.com/federation', fetch: hanging, signal: controller.signal }));
+    const running = errorOf(() =>
+      getSigninToken({ credentials, endpoint: 'https://signin.aws.amazon.com/federation', fetch: hanging, signal: controller.signal }),
+    );
     controller.abort();
     expect((await running).code).toBe('sign-in-cancelled');
   });
@@ -172,22 +184,39 @@ describe('consoleLoginUrl and createConsoleUrl', () => {
     ).toBe(
       'https://signin.aws.amazon.com/federation?Action=login&Issuer=Rolecall&Destination=https%3A%2F%2Fus-east-1.console.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Dus-east-1&SigninToken=a%2Bb%2Fc%3D',
     );
-    expect(consoleLoginUrl({ signinToken: 't', endpoint: 'https://signin.amazonaws.cn/federation', destination: 'https://console.amazonaws.cn/' })).toBe(
-      'https://signin.amazonaws.cn/federation?Action=login&Destination=https%3A%2F%2Fconsole.amazonaws.cn%2F&SigninToken=t',
-    );
+    expect(
+      consoleLoginUrl({
+        signinToken: 't',
+        endpoint: 'https://signin.amazonaws.cn/federation',
+        destination: 'https://console.amazonaws.cn/',
+      }),
+    ).toBe('https://signin.amazonaws.cn/federation?Action=login&Destination=https%3A%2F%2Fconsole.amazonaws.cn%2F&SigninToken=t');
   });
 
   it.each([
-    ['eu-central-1', 'https://eu-central-1.signin.aws.amazon.com/federation', 'https://eu-central-1.console.aws.amazon.com/console/home?region=eu-central-1'],
+    [
+      'eu-central-1',
+      'https://eu-central-1.signin.aws.amazon.com/federation',
+      'https://eu-central-1.console.aws.amazon.com/console/home?region=eu-central-1',
+    ],
     ['us-east-1', 'https://signin.aws.amazon.com/federation', 'https://us-east-1.console.aws.amazon.com/console/home?region=us-east-1'],
     ['cn-northwest-1', 'https://signin.amazonaws.cn/federation', 'https://console.amazonaws.cn/console/home?region=cn-northwest-1'],
-    ['us-gov-east-1', 'https://signin.amazonaws-us-gov.com/federation', 'https://console.amazonaws-us-gov.com/console/home?region=us-gov-east-1'],
+    [
+      'us-gov-east-1',
+      'https://signin.amazonaws-us-gov.com/federation',
+      'https://console.amazonaws-us-gov.com/console/home?region=us-gov-east-1',
+    ],
   ])('composes token and login URL on one endpoint for %s', async (region, endpoint, destination) => {
     const { fetch, urls } = answering(200, '{"SigninToken":"tok"}');
     const url = new URL(await createConsoleUrl({ credentials, region, issuer: 'Rolecall', fetch }));
     expect(urls[0]?.startsWith(`${endpoint}?Action=getSigninToken&`)).toBe(true);
     expect(`${url.origin}${url.pathname}`).toBe(endpoint);
-    expect(Object.fromEntries(url.searchParams)).toEqual({ Action: 'login', Issuer: 'Rolecall', Destination: destination, SigninToken: 'tok' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      Action: 'login',
+      Issuer: 'Rolecall',
+      Destination: destination,
+      SigninToken: 'tok',
+    });
   });
 
   it('validates the destination before sending credentials anywhere', async () => {

@@ -20,7 +20,10 @@ const isLoopbackHost = (hostname: string): boolean =>
 const partitionFor = (region: string, id?: PartitionId): Partition => {
   const partition = id ? partitions.find((candidate) => candidate.id === id) : partitionOf(region);
   if (!partition || !partition.regions.includes(region)) {
-    throw new RolecallError('invalid-input', `"${region.slice(0, 40)}" is not an AWS region${id ? ` of the ${id} partition` : ''}; pick a console region such as us-east-1 or eu-west-1.`);
+    throw new RolecallError(
+      'invalid-input',
+      `"${region.slice(0, 40)}" is not an AWS region${id ? ` of the ${id} partition` : ''}; pick a console region such as us-east-1 or eu-west-1.`,
+    );
   }
   return partition;
 };
@@ -51,7 +54,10 @@ export const consoleDestination = (input: ConsoleDestinationInput): string => {
     // A bare path ("/ec2/home") lands on the region's console host; "//host" is not a path.
     url = given.startsWith('/') && !given.startsWith('//') ? new URL(given, `https://${host}`) : new URL(given);
   } catch {
-    throw new RolecallError('invalid-input', `The console destination is not a URL; use a console page such as https://${host}/console/home.`);
+    throw new RolecallError(
+      'invalid-input',
+      `The console destination is not a URL; use a console page such as https://${host}/console/home.`,
+    );
   }
   if (url.username || url.password) {
     throw new RolecallError('invalid-input', 'The console destination must not contain a user name or password.');
@@ -84,7 +90,7 @@ export const federationEndpointFor = (input: FederationEndpointInput): string =>
     try {
       url = new URL(input.override);
     } catch {
-      throw new RolecallError('invalid-input', 'The federation endpoint override is not a URL; fix the instance\'s endpoint setting.');
+      throw new RolecallError('invalid-input', "The federation endpoint override is not a URL; fix the instance's endpoint setting.");
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
       throw new RolecallError('invalid-input', 'The federation endpoint must use https (plain http only on 127.0.0.1 for the emulator).');
@@ -130,9 +136,16 @@ export const getSigninToken = async (input: GetSigninTokenInput): Promise<string
     // The request URL carries the secret key: no message here ever includes it.
     if (input.signal?.aborted) throw new RolecallError('sign-in-cancelled', 'Cancelled.', { cause: error });
     if (timeout.aborted) {
-      throw new RolecallError('network', `The AWS sign-in endpoint (${host}) did not answer within ${Math.round(timeoutMs / 1000)} s; check your connection and try again.`);
+      throw new RolecallError(
+        'network',
+        `The AWS sign-in endpoint (${host}) did not answer within ${Math.round(timeoutMs / 1000)} s; check your connection and try again.`,
+      );
     }
-    throw new RolecallError('network', `Could not reach the AWS sign-in endpoint (${host}); check your connection (and VPN or proxy) and try again.`, { cause: error });
+    throw new RolecallError(
+      'network',
+      `Could not reach the AWS sign-in endpoint (${host}); check your connection (and VPN or proxy) and try again.`,
+      { cause: error },
+    );
   }
   if (response.status === 429) {
     throw new RolecallError('throttled', 'The AWS sign-in endpoint is throttling requests; wait a moment and open the console again.');
@@ -177,7 +190,10 @@ export interface ConsoleLoginUrlInput {
 /** The URL that turns a sign-in token into a console session (the token is valid 15 minutes). */
 export const consoleLoginUrl = (input: ConsoleLoginUrlInput): string => {
   const issuer = input.issuer ? `&Issuer=${encodeURIComponent(input.issuer)}` : '';
-  return join(input.endpoint, `Action=login${issuer}&Destination=${encodeURIComponent(input.destination)}&SigninToken=${encodeURIComponent(input.signinToken)}`);
+  return join(
+    input.endpoint,
+    `Action=login${issuer}&Destination=${encodeURIComponent(input.destination)}&SigninToken=${encodeURIComponent(input.signinToken)}`,
+  );
 };
 
 export interface CreateConsoleUrlInput {
@@ -195,10 +211,17 @@ export interface CreateConsoleUrlInput {
 
 /** A ready-to-open console login URL for role credentials. Secret: it grants a console session. */
 export const createConsoleUrl = async (input: CreateConsoleUrlInput): Promise<string> => {
-  const endpoint = federationEndpointFor({ region: input.region, ...(input.federationEndpoint ? { override: input.federationEndpoint } : {}) });
+  const endpoint = federationEndpointFor({
+    region: input.region,
+    ...(input.federationEndpoint ? { override: input.federationEndpoint } : {}),
+  });
   // Loopback destinations make sense only when the federation itself is the local emulator.
   const allowLoopback = input.federationEndpoint !== undefined && isLoopbackHost(new URL(endpoint).hostname);
-  const destination = consoleDestination({ region: input.region, allowLoopback, ...(input.destination ? { destination: input.destination } : {}) });
+  const destination = consoleDestination({
+    region: input.region,
+    allowLoopback,
+    ...(input.destination ? { destination: input.destination } : {}),
+  });
   const signinToken = await getSigninToken({
     credentials: input.credentials,
     endpoint,

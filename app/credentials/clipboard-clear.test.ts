@@ -14,10 +14,14 @@ const manualClock = () => {
         if (signal?.aborted) return reject(signal.reason);
         const sleeper = { until: now + ms, resolve };
         sleepers.push(sleeper);
-        signal?.addEventListener('abort', () => {
-          sleepers.splice(sleepers.indexOf(sleeper), 1);
-          reject(signal.reason);
-        }, { once: true });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            sleepers.splice(sleepers.indexOf(sleeper), 1);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
       }),
   };
   const advance = async (ms: number) => {

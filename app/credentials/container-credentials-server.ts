@@ -44,11 +44,17 @@ export const tokenMatches = (presented: string, expected: string): boolean => ti
 
 const send = (response: ServerResponse, status: number, body: unknown): void => {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 };
 
-export const startContainerCredentialsServer = async (options: ContainerCredentialsServerOptions): Promise<RunningContainerCredentialsServer> => {
+export const startContainerCredentialsServer = async (
+  options: ContainerCredentialsServerOptions,
+): Promise<RunningContainerCredentialsServer> => {
   const token = options.token ?? randomBytes(32).toString('base64url');
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

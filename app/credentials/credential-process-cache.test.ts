@@ -50,7 +50,8 @@ describe('CredentialProcessCache', () => {
     const cache = cacheOf();
     const first = await readFile(cache.path, 'utf8');
     expect((await stat(cache.path)).mode & 0o777).toBe(0o600);
-    for (const secret of [stored.accessKeyId, stored.secretAccessKey, stored.sessionToken, ref.accountId, ref.roleName]) expect(first).not.toContain(secret);
+    for (const secret of [stored.accessKeyId, stored.secretAccessKey, stored.sessionToken, ref.accountId, ref.roleName])
+      expect(first).not.toContain(secret);
     expect(first).not.toContain((await secrets.get(CREDENTIAL_PROCESS_KEY_NAME))!);
     expect(Buffer.from((await secrets.get(CREDENTIAL_PROCESS_KEY_NAME))!, 'base64')).toHaveLength(32);
 

@@ -126,7 +126,9 @@ region = eu-west-1
   });
 
   it('ini maps a profile name the credentials file cannot hold (spaces, brackets, newlines) to a safe one', () => {
-    expect(formatCredentials(credentials, 'ini', { profileName: 'dev sandbox-AdministratorAccess' }).split('\n')[0]).toBe('[dev-sandbox-AdministratorAccess]');
+    expect(formatCredentials(credentials, 'ini', { profileName: 'dev sandbox-AdministratorAccess' }).split('\n')[0]).toBe(
+      '[dev-sandbox-AdministratorAccess]',
+    );
     const forged = formatCredentials(credentials, 'ini', { profileName: 'evil]\n[default' });
     expect(forged.split('\n')[0]).toBe('[evil-default]');
     expect(forged.match(/^\[/gm)).toHaveLength(1);
@@ -134,14 +136,18 @@ region = eu-west-1
   });
 
   it('cmd keeps & | < > ( ) literal inside the quotes', () => {
-    expect(formatCredentials({ ...credentials, secretAccessKey: 'a&b|c<d>e(f)' }, 'cmd')).toContain('set "AWS_SECRET_ACCESS_KEY=a&b|c<d>e(f)"\n');
+    expect(formatCredentials({ ...credentials, secretAccessKey: 'a&b|c<d>e(f)' }, 'cmd')).toContain(
+      'set "AWS_SECRET_ACCESS_KEY=a&b|c<d>e(f)"\n',
+    );
   });
 
   it('quotes PowerShell and fish specials', () => {
     expect(formatCredentials({ ...credentials, secretAccessKey: "it's ‘x’ $a `b" }, 'powershell')).toContain(
       "$Env:AWS_SECRET_ACCESS_KEY = 'it''s ‘‘x’’ $a `b'\n",
     );
-    expect(formatCredentials({ ...credentials, secretAccessKey: "it's \\ $a" }, 'fish')).toContain("set -gx AWS_SECRET_ACCESS_KEY 'it\\'s \\\\ $a'\n");
+    expect(formatCredentials({ ...credentials, secretAccessKey: "it's \\ $a" }, 'fish')).toContain(
+      "set -gx AWS_SECRET_ACCESS_KEY 'it\\'s \\\\ $a'\n",
+    );
   });
 });
 
@@ -178,8 +184,11 @@ const adversarial = [
   'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY+',
 ];
 
-const specials = fc.constantFrom(..."'\"$`\\\n\r\t %^!*?[]{}();&|<>#~=/+‘’".split(''));
-const adversarialString = fc.string({ unit: fc.oneof(specials, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), maxLength: 40 });
+const specials = fc.constantFrom(...'\'"$`\\\n\r\t %^!*?[]{}();&|<>#~=/+‘’'.split(''));
+const adversarialString = fc.string({
+  unit: fc.oneof(specials, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })),
+  maxLength: 40,
+});
 
 const hasCommand = (command: string): boolean => {
   try {
@@ -191,9 +200,18 @@ const hasCommand = (command: string): boolean => {
 };
 
 /** Runs each value's generated text in `shell`, printing the variables NUL-separated. */
-const roundTrip = (shell: string, args: readonly string[], values: readonly string[], render: (value: string) => string, print: string): string[][] => {
+const roundTrip = (
+  shell: string,
+  args: readonly string[],
+  values: readonly string[],
+  render: (value: string) => string,
+  print: string,
+): string[][] => {
   const script = values.map((value) => `${render(value)}${print}`).join('\n');
-  const output = execFileSync(shell, [...args, script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' } });
+  const output = execFileSync(shell, [...args, script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' },
+  });
   const fields = output.split('\0');
   fields.pop();
   const perValue: string[][] = [];
@@ -216,7 +234,13 @@ describe.each(posixShells)('posix output run in a real %s', (shell) => {
 
   it('sets every adversarial value exactly, with nothing executed', () => {
     rmSync('/tmp/rolecall-pwned', { force: true });
-    const results = roundTrip(shell, ['-c'], adversarial, (value) => formatCredentials(variantsOf(value), 'posix', { region: 'eu-west-1' }), print);
+    const results = roundTrip(
+      shell,
+      ['-c'],
+      adversarial,
+      (value) => formatCredentials(variantsOf(value), 'posix', { region: 'eu-west-1' }),
+      print,
+    );
     expect(results).toEqual(adversarial.map(expected));
     expect(() => execFileSync('test', ['-e', '/tmp/rolecall-pwned'])).toThrow();
   });
@@ -271,10 +295,17 @@ describe.skipIf(!hasFish)('fish output run in a real fish', () => {
 
 describe.skipIf(!hasPwsh)('PowerShell output run in a real pwsh', () => {
   it('sets every adversarial value exactly', () => {
-    const print = "\n[Console]::Out.Write($Env:AWS_ACCESS_KEY_ID + [char]0 + $Env:AWS_SECRET_ACCESS_KEY + [char]0 + $Env:AWS_SESSION_TOKEN + [char]0)";
+    const print =
+      '\n[Console]::Out.Write($Env:AWS_ACCESS_KEY_ID + [char]0 + $Env:AWS_SECRET_ACCESS_KEY + [char]0 + $Env:AWS_SESSION_TOKEN + [char]0)';
     // Windows environment variables cannot be empty (setting '' removes them), so skip ''.
     const values = adversarial.filter((value) => value !== '');
-    const results = roundTrip('pwsh', ['-NoProfile', '-NonInteractive', '-Command'], values, (value) => formatCredentials(variantsOf(value), 'powershell'), print);
+    const results = roundTrip(
+      'pwsh',
+      ['-NoProfile', '-NonInteractive', '-Command'],
+      values,
+      (value) => formatCredentials(variantsOf(value), 'powershell'),
+      print,
+    );
     expect(results).toEqual(values.map(expected));
   });
 });

@@ -25,7 +25,12 @@ const variables = (credentials: RoleCredentials, region: string | undefined): re
   ['AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey],
   ['AWS_SESSION_TOKEN', credentials.sessionToken],
   ['AWS_CREDENTIAL_EXPIRATION', isoExpiration(credentials.expiration)],
-  ...(region ? ([['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] as const) : []),
+  ...(region
+    ? ([
+        ['AWS_REGION', region],
+        ['AWS_DEFAULT_REGION', region],
+      ] as const)
+    : []),
 ];
 
 const lines = (items: readonly string[]): string => `${items.join('\n')}\n`;

@@ -26,14 +26,16 @@ const fakePortal = (answer: Answer) => {
 };
 
 const HOUR = 3_600_000;
-const issuing = (clock: Clock, ttlMs = HOUR): Answer => async (input, call) => ({
-  roleCredentials: {
-    accessKeyId: `ASIA${input.accountId}${call}`,
-    secretAccessKey: `secret-${call}`,
-    sessionToken: `token-${input.roleName}-${call}`,
-    expiration: clock.now() + ttlMs,
-  },
-});
+const issuing =
+  (clock: Clock, ttlMs = HOUR): Answer =>
+  async (input, call) => ({
+    roleCredentials: {
+      accessKeyId: `ASIA${input.accountId}${call}`,
+      secretAccessKey: `secret-${call}`,
+      sessionToken: `token-${input.roleName}-${call}`,
+      expiration: clock.now() + ttlMs,
+    },
+  });
 
 const prod: RoleRef = { instanceId: 'work', accountId: '111122223333', roleName: 'Admin' };
 const dev: RoleRef = { instanceId: 'work', accountId: '444455556666', roleName: 'Dev' };
@@ -46,7 +48,12 @@ describe('RoleCredentialsCache', () => {
     const cache = new RoleCredentialsCache({ clock });
     const credentials = await cache.get(prod, { portal, accessToken: 'at-1' });
     expect(calls).toEqual([{ accessToken: 'at-1', accountId: '111122223333', roleName: 'Admin' }]);
-    expect(credentials).toEqual({ accessKeyId: 'ASIA1111222233331', secretAccessKey: 'secret-1', sessionToken: 'token-Admin-1', expiration: clock.now() + HOUR });
+    expect(credentials).toEqual({
+      accessKeyId: 'ASIA1111222233331',
+      secretAccessKey: 'secret-1',
+      sessionToken: 'token-Admin-1',
+      expiration: clock.now() + HOUR,
+    });
   });
 
   it('serves from memory until the safety margin, then fetches again', async () => {
@@ -111,7 +118,10 @@ describe('RoleCredentialsCache', () => {
 
   it('lists roles and expirations nearest first without secrets, and drops expired ones', async () => {
     const clock = manualClock();
-    const ttl = new Map([['Admin', 2 * HOUR], ['Dev', HOUR]]);
+    const ttl = new Map([
+      ['Admin', 2 * HOUR],
+      ['Dev', HOUR],
+    ]);
     const { portal } = fakePortal(async (input, call) => issuing(clock, ttl.get(input.roleName ?? '') ?? HOUR)(input, call));
     const changes: number[] = [];
     const cache = new RoleCredentialsCache({ clock, onChange: () => changes.push(clock.now()) });

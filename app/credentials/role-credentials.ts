@@ -126,7 +126,10 @@ export class RoleCredentialsCache {
     const credentials = answer.roleCredentials;
     const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials ?? {};
     if (!accessKeyId || !secretAccessKey || !sessionToken || typeof expiration !== 'number' || !Number.isFinite(expiration)) {
-      throw new RolecallError('service-unavailable', `AWS IAM Identity Center returned incomplete credentials when asked to ${what}; try again.`);
+      throw new RolecallError(
+        'service-unavailable',
+        `AWS IAM Identity Center returned incomplete credentials when asked to ${what}; try again.`,
+      );
     }
     return { accessKeyId, secretAccessKey, sessionToken, expiration };
   }

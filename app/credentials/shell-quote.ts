@@ -39,7 +39,10 @@ export const cmdSet = (name: string, value: string): string => {
   const bad = [...value].find(cmdUnsafe);
   if (bad !== undefined) {
     const shown = bad === '\n' || bad === '\r' ? 'a line break' : isControl(bad) ? 'a control character' : `"${bad}"`;
-    throw new RolecallError('invalid-input', `${name} contains ${shown}, which Windows cmd cannot hold safely; copy the credentials in PowerShell format instead.`);
+    throw new RolecallError(
+      'invalid-input',
+      `${name} contains ${shown}, which Windows cmd cannot hold safely; copy the credentials in PowerShell format instead.`,
+    );
   }
   return `set "${name}=${value}"`;
 };
@@ -61,7 +64,10 @@ export const quoteDotenv = (value: string): string =>
  */
 export const iniValue = (name: string, value: string): string => {
   if (!/^[\x21-\x7e]+$/.test(value)) {
-    throw new RolecallError('invalid-input', `${name} contains a space or a character an AWS credentials file cannot hold; use another copy format.`);
+    throw new RolecallError(
+      'invalid-input',
+      `${name} contains a space or a character an AWS credentials file cannot hold; use another copy format.`,
+    );
   }
   return value;
 };

@@ -16,13 +16,15 @@ const sendAll = (limiter: AdaptiveLimiter, server: TokenBucketServer, count: num
   let settled = 0;
   let failures = 0;
   for (let index = 0; index < count; index += 1) {
-    limiter.run(() => server.call(index)).then(
-      () => (settled += 1),
-      () => {
-        settled += 1;
-        failures += 1;
-      },
-    );
+    limiter
+      .run(() => server.call(index))
+      .then(
+        () => (settled += 1),
+        () => {
+          settled += 1;
+          failures += 1;
+        },
+      );
   }
   return { done: () => settled === count, failures: () => failures };
 };
@@ -166,7 +168,8 @@ describe('AdaptiveLimiter retries and bounds', () => {
     void limiter
       .run(async () => {
         serverErrors += 1;
-        if (serverErrors <= 2) throw Object.assign(new Error('boom'), { name: 'InternalServerException', $metadata: { httpStatusCode: 500 } });
+        if (serverErrors <= 2)
+          throw Object.assign(new Error('boom'), { name: 'InternalServerException', $metadata: { httpStatusCode: 500 } });
         return 'listed';
       })
       .then((value) => (result = value));

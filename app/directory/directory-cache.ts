@@ -8,7 +8,11 @@ import { readJsonFile, writeFileAtomic } from '../storage/atomic-file';
 
 /** The last synced directory of each instance on disk, so the list paints before any network call. */
 
-const instanceIdSchema = z.string().min(1).max(100).regex(/^[a-z0-9-]+$/);
+const instanceIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9-]+$/);
 
 const directoryFileSchema = z.object({
   version: z.literal(1),

@@ -77,7 +77,13 @@ describe('syncDirectory against the emulator', () => {
 
   it('lists every account and role exactly once, paged, sorted, with progress', async () => {
     const events: SyncProgress[] = [];
-    const result = await syncDirectory({ portal, accessToken, instanceId: 'work', pageSize: 10, onProgress: (event) => events.push(event) });
+    const result = await syncDirectory({
+      portal,
+      accessToken,
+      instanceId: 'work',
+      pageSize: 10,
+      onProgress: (event) => events.push(event),
+    });
 
     expect(result.directory.accounts).toEqual(expectedAccounts(file));
     expect(result.directory.failedAccounts).toEqual([]);

@@ -62,7 +62,10 @@ const paginate = async (fetchPage: (nextToken: string | undefined) => Promise<st
   let nextToken = await fetchPage(undefined);
   while (nextToken) {
     if (seen.has(nextToken)) {
-      throw new RolecallError('service-unavailable', 'IAM Identity Center returned the same page twice while listing; try again in a minute.');
+      throw new RolecallError(
+        'service-unavailable',
+        'IAM Identity Center returned the same page twice while listing; try again in a minute.',
+      );
     }
     seen.add(nextToken);
     nextToken = await fetchPage(nextToken);
@@ -114,7 +117,10 @@ export const syncDirectory = async (options: SyncOptions): Promise<SyncResult> =
     const names = new Set<string>();
     await paginate(async (nextToken) => {
       const page = await limiter.run(
-        (callSignal) => portal.send(new ListAccountRolesCommand({ accessToken, accountId, maxResults: pageSize, nextToken }), { abortSignal: callSignal }),
+        (callSignal) =>
+          portal.send(new ListAccountRolesCommand({ accessToken, accountId, maxResults: pageSize, nextToken }), {
+            abortSignal: callSignal,
+          }),
         { signal },
       );
       for (const role of page.roleList ?? []) if (role.roleName) names.add(role.roleName);
@@ -130,7 +136,11 @@ export const syncDirectory = async (options: SyncOptions): Promise<SyncResult> =
       if (signal.aborted) return;
       if (isUnauthorized(error)) return stop(toRolecallError(error));
       if (isNotFound(error)) dropped.push(account.accountId);
-      else failed.push({ accountId: account.accountId, message: toRolecallError(error, `list the roles in account ${account.accountId}`).userMessage });
+      else
+        failed.push({
+          accountId: account.accountId,
+          message: toRolecallError(error, `list the roles in account ${account.accountId}`).userMessage,
+        });
     } finally {
       if (!signal.aborted) {
         done += 1;
@@ -145,12 +155,17 @@ export const syncDirectory = async (options: SyncOptions): Promise<SyncResult> =
       await paginate(async (nextToken) => {
         // Account pages jump the queue: each one unlocks a hundred role listings.
         const page = await limiter.run(
-          (callSignal) => portal.send(new ListAccountsCommand({ accessToken, maxResults: pageSize, nextToken }), { abortSignal: callSignal }),
+          (callSignal) =>
+            portal.send(new ListAccountsCommand({ accessToken, maxResults: pageSize, nextToken }), { abortSignal: callSignal }),
           { signal, urgent: true },
         );
         for (const entry of page.accountList ?? []) {
           if (!entry.accountId || accounts.has(entry.accountId)) continue;
-          const account: Account = { accountId: entry.accountId, accountName: entry.accountName ?? entry.accountId, emailAddress: entry.emailAddress ?? '' };
+          const account: Account = {
+            accountId: entry.accountId,
+            accountName: entry.accountName ?? entry.accountId,
+            emailAddress: entry.emailAddress ?? '',
+          };
           accounts.set(account.accountId, account);
           settling.push(settleAccount(account));
         }

@@ -24,10 +24,14 @@ const startFakeService = async (status = 200, silent = false): Promise<{ url: st
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     req.resume();
     if (silent) return;
-    const body = status === 200
-      ? JSON.stringify({ clientId: 'c', clientSecret: 's', clientIdIssuedAt: 1, clientSecretExpiresAt: 2 })
-      : JSON.stringify({ error: 'server_error', error_description: 'boom' });
-    res.writeHead(status, { 'content-type': 'application/json', ...(status === 500 ? { 'x-amzn-errortype': 'InternalServerException' } : {}) });
+    const body =
+      status === 200
+        ? JSON.stringify({ clientId: 'c', clientSecret: 's', clientIdIssuedAt: 1, clientSecretExpiresAt: 2 })
+        : JSON.stringify({ error: 'server_error', error_description: 'boom' });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      ...(status === 500 ? { 'x-amzn-errortype': 'InternalServerException' } : {}),
+    });
     res.end(status === 200 && req.url === '/logout' ? '' : body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -79,7 +83,7 @@ describe('clients', () => {
     portal.destroy();
   });
 
-  it('never sign, and never run the user\'s credential chain or take settings from ~/.aws/config', async () => {
+  it("never sign, and never run the user's credential chain or take settings from ~/.aws/config", async () => {
     const marker = join(home, 'credential-process-ran');
     await mkdir(join(home, '.aws'));
     await writeFile(
@@ -154,7 +158,13 @@ describe('clients', () => {
   });
 
   it('derive the AWS endpoint when the instance has no override', async () => {
-    const client = createPortalClient({ id: 'x', label: 'x', startUrl: 'https://d-1.awsapps.com/start', region: 'cn-north-1', ssoSessionName: 'x' });
+    const client = createPortalClient({
+      id: 'x',
+      label: 'x',
+      startUrl: 'https://d-1.awsapps.com/start',
+      region: 'cn-north-1',
+      ssoSessionName: 'x',
+    });
     const endpoint = await client.config.endpoint?.();
     expect(endpoint && `${endpoint.protocol}//${endpoint.hostname}`).toBe('https://portal.sso.cn-north-1.amazonaws.com.cn');
     client.destroy();

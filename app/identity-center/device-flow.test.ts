@@ -100,7 +100,11 @@ describe('deviceFlowTransition', () => {
 
   it('counts transient failures in a row', () => {
     const once = deviceFlowTransition(polling, { type: 'transient-error' });
-    expect(deviceFlowTransition(once, { type: 'transient-error' })).toMatchObject({ kind: 'polling', transientFailures: 2, intervalMs: 5000 });
+    expect(deviceFlowTransition(once, { type: 'transient-error' })).toMatchObject({
+      kind: 'polling',
+      transientFailures: 2,
+      intervalMs: 5000,
+    });
   });
 
   it('ends signed-in, denied or expired from polling', () => {
@@ -143,7 +147,8 @@ describe('deviceFlowTransition', () => {
   it('treats every terminal state as final', () => {
     for (const state of terminalStates) {
       expect(isTerminal(state)).toBe(true);
-      for (const event of allEvents) expect(() => deviceFlowTransition(state, event), `${state.kind} + ${event.type}`).toThrow(/cannot handle/);
+      for (const event of allEvents)
+        expect(() => deviceFlowTransition(state, event), `${state.kind} + ${event.type}`).toThrow(/cannot handle/);
     }
     for (const state of [initialDeviceFlowState, awaiting, polling]) expect(isTerminal(state)).toBe(false);
   });
@@ -195,7 +200,15 @@ const setup = (steps: ScriptStep[]) => {
   const secrets = new MemorySecretStore();
   const states: DeviceFlowState[] = [];
   const run = (signal?: AbortSignal) =>
-    runDeviceFlow({ oidc, instance, secrets, clock, onState: (state) => states.push(state), random: () => 0.5, ...(signal ? { signal } : {}) });
+    runDeviceFlow({
+      oidc,
+      instance,
+      secrets,
+      clock,
+      onState: (state) => states.push(state),
+      random: () => 0.5,
+      ...(signal ? { signal } : {}),
+    });
   return { clock, oidc, secrets, states, run };
 };
 
@@ -236,7 +249,16 @@ describe('runDeviceFlow', () => {
       clientSecret: 'client-1-secret',
       registrationExpiresAt: Math.floor(begin / 1000) * 1000 + 90 * 86_400_000,
     });
-    expect(states.map((state) => state.kind)).toEqual(['registering', 'awaiting-user', 'polling', 'polling', 'polling', 'polling', 'polling', 'signed-in']);
+    expect(states.map((state) => state.kind)).toEqual([
+      'registering',
+      'awaiting-user',
+      'polling',
+      'polling',
+      'polling',
+      'polling',
+      'polling',
+      'signed-in',
+    ]);
     expect(states[1]).toEqual({ kind: 'awaiting-user', ...code, expiresAt: begin + 600_000 });
     expect(JSON.stringify(states)).not.toContain('device-code-1');
     expect(oidc.remaining).toBe(0);
@@ -250,13 +272,25 @@ describe('runDeviceFlow', () => {
   });
 
   it('adds 5 s to the interval on slow_down and keeps the longer interval', async () => {
-    const { clock, run } = setup([registered(), started({ interval: 2 }), poll(slowDown()), poll(pending()), poll(slowDown()), poll(pending()), issued()]);
+    const { clock, run } = setup([
+      registered(),
+      started({ interval: 2 }),
+      poll(slowDown()),
+      poll(pending()),
+      poll(slowDown()),
+      poll(pending()),
+      issued(),
+    ]);
     await run();
     expect(clock.sleeps).toEqual([2000, 7000, 7000, 12_000, 12_000]);
   });
 
   it('uses the RFC default interval of 5 s when AWS gives none', async () => {
-    const { clock, run } = setup([registered(), { op: 'StartDeviceAuthorization', reply: { deviceCode: 'd', userCode: 'U', verificationUri: 'https://v', expiresIn: 600 } }, issued()]);
+    const { clock, run } = setup([
+      registered(),
+      { op: 'StartDeviceAuthorization', reply: { deviceCode: 'd', userCode: 'U', verificationUri: 'https://v', expiresIn: 600 } },
+      issued(),
+    ]);
     await run();
     expect(clock.sleeps).toEqual([5000]);
   });
@@ -272,7 +306,12 @@ describe('runDeviceFlow', () => {
   });
 
   it('stops with device-code-expired when AWS says the code expired', async () => {
-    const { states, run } = setup([registered(), started(), poll(pending()), poll(new ExpiredTokenException({ ...meta, message: 'expired' }))]);
+    const { states, run } = setup([
+      registered(),
+      started(),
+      poll(pending()),
+      poll(new ExpiredTokenException({ ...meta, message: 'expired' })),
+    ]);
     const error = await rejection(run());
     expect(error.code).toBe('device-code-expired');
     expect(error.userMessage).toMatch(/start the sign-in again/);
@@ -280,7 +319,12 @@ describe('runDeviceFlow', () => {
   });
 
   it('stops with sign-in-denied when the user denies in the browser', async () => {
-    const { states, run } = setup([registered(), started(), poll(pending()), poll(new AccessDeniedException({ ...meta, message: 'denied' }))]);
+    const { states, run } = setup([
+      registered(),
+      started(),
+      poll(pending()),
+      poll(new AccessDeniedException({ ...meta, message: 'denied' })),
+    ]);
     const error = await rejection(run());
     expect(error.code).toBe('sign-in-denied');
     expect(states.at(-1)).toEqual({ kind: 'denied' });
@@ -304,9 +348,16 @@ describe('runDeviceFlow', () => {
     const states: DeviceFlowState[] = [];
     // The real clock, with its sleeps recorded: a busy loop would sleep often and briefly.
     const sleeps: number[] = [];
-    const clock = { now: () => systemClock.now(), sleep: (ms: number, signal?: AbortSignal) => (sleeps.push(ms), systemClock.sleep(ms, signal)) };
+    const clock = {
+      now: () => systemClock.now(),
+      sleep: (ms: number, signal?: AbortSignal) => (sleeps.push(ms), systemClock.sleep(ms, signal)),
+    };
     const flow = runDeviceFlow({
-      oidc, instance, secrets: new MemorySecretStore(), clock, signal: abort.signal,
+      oidc,
+      instance,
+      secrets: new MemorySecretStore(),
+      clock,
+      signal: abort.signal,
       onState: (state) => {
         states.push(state);
         if (state.kind === 'awaiting-user') setTimeout(() => abort.abort(), 30);
@@ -349,7 +400,9 @@ describe('runDeviceFlow', () => {
   });
 
   it('backs off longer than the interval after repeated transient failures, within the code lifetime', async () => {
-    const failures = Array.from({ length: 6 }, () => poll(new InternalServerException({ $metadata: { httpStatusCode: 500 }, message: 'boom' })));
+    const failures = Array.from({ length: 6 }, () =>
+      poll(new InternalServerException({ $metadata: { httpStatusCode: 500 }, message: 'boom' })),
+    );
     const { clock, run } = setup([registered(), started({ interval: 1, expiresIn: 600 }), ...failures, issued()]);
     await run();
     // 1 s interval, then backoffs of 3/4 of a doubling ceiling (1 s … capped 30 s) at random()=0.5, floored at the interval.
@@ -357,7 +410,9 @@ describe('runDeviceFlow', () => {
   });
 
   it('fails the flow on a transient failure that lasts past the code lifetime', async () => {
-    const failures = Array.from({ length: 20 }, () => poll(new InternalServerException({ $metadata: { httpStatusCode: 500 }, message: 'boom' })));
+    const failures = Array.from({ length: 20 }, () =>
+      poll(new InternalServerException({ $metadata: { httpStatusCode: 500 }, message: 'boom' })),
+    );
     const { oidc, run } = setup([registered(), started({ interval: 5, expiresIn: 60 }), ...failures]);
     const error = await rejection(run());
     expect(error.code).toBe('device-code-expired');
@@ -365,7 +420,11 @@ describe('runDeviceFlow', () => {
   });
 
   it('fails with a clear message on an error that retrying cannot fix', async () => {
-    const { states, run } = setup([registered(), started(), poll(new InvalidRequestException({ ...meta, message: 'Invalid device code' }))]);
+    const { states, run } = setup([
+      registered(),
+      started(),
+      poll(new InvalidRequestException({ ...meta, message: 'Invalid device code' })),
+    ]);
     const error = await rejection(run());
     expect(error.code).toBe('invalid-request');
     expect(error.userMessage).toContain('Invalid device code');
@@ -400,7 +459,11 @@ describe('runDeviceFlow', () => {
   });
 
   it('forgets the registration and fails clearly when AWS no longer knows the client while polling', async () => {
-    const { oidc, secrets, states, run } = setup([registered(), started(), poll(new InvalidClientException({ $metadata: { httpStatusCode: 401 }, message: 'bad client' }))]);
+    const { oidc, secrets, states, run } = setup([
+      registered(),
+      started(),
+      poll(new InvalidClientException({ $metadata: { httpStatusCode: 401 }, message: 'bad client' })),
+    ]);
     const error = await rejection(run());
     expect(error.code).toBe('invalid-client');
     expect(error.userMessage).toMatch(/sign in again/);
@@ -415,7 +478,10 @@ describe('runDeviceFlow', () => {
     const { oidc, run } = setup([registered('client-1'), started(), issued()]);
     await run();
     oidc.then(
-      { op: 'StartDeviceAuthorization', reply: new InvalidClientException({ $metadata: { httpStatusCode: 401 }, message: 'unknown client' }) },
+      {
+        op: 'StartDeviceAuthorization',
+        reply: new InvalidClientException({ $metadata: { httpStatusCode: 401 }, message: 'unknown client' }),
+      },
       registered('client-2'),
       started(),
       issued(),
@@ -426,7 +492,9 @@ describe('runDeviceFlow', () => {
   });
 
   it('reports a registration failure as failed, with the mapped message', async () => {
-    const { states, run } = setup([{ op: 'RegisterClient', reply: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) }]);
+    const { states, run } = setup([
+      { op: 'RegisterClient', reply: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) },
+    ]);
     const error = await rejection(run());
     expect(error.code).toBe('network');
     expect(states.map((state) => state.kind)).toEqual(['registering', 'failed']);

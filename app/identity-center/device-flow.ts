@@ -60,7 +60,11 @@ export const defaultIntervalMs = 5000;
 export const minimumIntervalMs = 200;
 
 export const isTerminal = (state: DeviceFlowState): boolean =>
-  state.kind === 'signed-in' || state.kind === 'denied' || state.kind === 'expired' || state.kind === 'failed' || state.kind === 'cancelled';
+  state.kind === 'signed-in' ||
+  state.kind === 'denied' ||
+  state.kind === 'expired' ||
+  state.kind === 'failed' ||
+  state.kind === 'cancelled';
 
 const codeView = (source: DeviceCodeView): DeviceCodeView => ({
   userCode: source.userCode,
@@ -97,7 +101,9 @@ export const deviceFlowTransition = (state: DeviceFlowState, event: DeviceFlowEv
     case 'pending':
       return state.kind === 'polling' ? { ...state, transientFailures: 0 } : invalid(state, event);
     case 'slow-down':
-      return state.kind === 'polling' ? { ...state, intervalMs: state.intervalMs + slowDownStepMs, transientFailures: 0 } : invalid(state, event);
+      return state.kind === 'polling'
+        ? { ...state, intervalMs: state.intervalMs + slowDownStepMs, transientFailures: 0 }
+        : invalid(state, event);
     case 'transient-error':
       return state.kind === 'polling' ? { ...state, transientFailures: state.transientFailures + 1 } : invalid(state, event);
     case 'token-issued':
@@ -111,7 +117,10 @@ export const deviceFlowTransition = (state: DeviceFlowState, event: DeviceFlowEv
  * How long to wait before the next poll: the interval, or after transient failures an
  * exponential backoff (1 s, 2 s, 4 s … capped at 30 s, with jitter) when that is longer.
  */
-export const nextPollDelayMs = (state: DeviceCodeView & { readonly transientFailures?: number }, random: () => number = Math.random): number => {
+export const nextPollDelayMs = (
+  state: DeviceCodeView & { readonly transientFailures?: number },
+  random: () => number = Math.random,
+): number => {
   const failures = state.transientFailures ?? 0;
   if (failures === 0) return state.intervalMs;
   const ceiling = Math.min(30_000, 1000 * 2 ** (failures - 1));
@@ -130,8 +139,7 @@ export interface DeviceFlowOptions {
   readonly random?: () => number;
 }
 
-const cancelledError = (cause: unknown): RolecallError =>
-  new RolecallError('sign-in-cancelled', 'Sign-in was cancelled.', { cause });
+const cancelledError = (cause: unknown): RolecallError => new RolecallError('sign-in-cancelled', 'Sign-in was cancelled.', { cause });
 
 const expiredError = (): RolecallError =>
   new RolecallError('device-code-expired', 'The sign-in code expired before it was approved; start the sign-in again.');
@@ -157,7 +165,10 @@ const startAuthorization = async (options: DeviceFlowOptions, registration: Stor
     options.signal ? { abortSignal: options.signal } : {},
   );
   if (!response.deviceCode || !response.userCode || !response.verificationUri || typeof response.expiresIn !== 'number') {
-    throw new RolecallError('internal', 'IAM Identity Center answered the sign-in request without a device code, user code or expiry; try again.');
+    throw new RolecallError(
+      'internal',
+      'IAM Identity Center answered the sign-in request without a device code, user code or expiry; try again.',
+    );
   }
   return {
     deviceCode: response.deviceCode,
@@ -166,7 +177,10 @@ const startAuthorization = async (options: DeviceFlowOptions, registration: Stor
     ...(response.verificationUriComplete ? { verificationUriComplete: response.verificationUriComplete } : {}),
     expiresAt: requestedAt + response.expiresIn * 1000,
     // An explicit 0 (the emulator in tests) still leaves a floor so a server can never make us spin.
-    intervalMs: typeof response.interval === 'number' && response.interval >= 0 ? Math.max(minimumIntervalMs, response.interval * 1000) : defaultIntervalMs,
+    intervalMs:
+      typeof response.interval === 'number' && response.interval >= 0
+        ? Math.max(minimumIntervalMs, response.interval * 1000)
+        : defaultIntervalMs,
   };
 };
 
@@ -227,7 +241,13 @@ export const runDeviceFlow = async (options: DeviceFlowOptions): Promise<SsoToke
           }),
           abortOptions,
         );
-        const token = ssoTokenFromResponse({ response, startUrl: instance.startUrl, region: instance.region, client: registration, requestedAt });
+        const token = ssoTokenFromResponse({
+          response,
+          startUrl: instance.startUrl,
+          region: instance.region,
+          client: registration,
+          requestedAt,
+        });
         step({ type: 'token-issued', tokenExpiresAt: token.expiresAt });
         return token;
       } catch (error) {

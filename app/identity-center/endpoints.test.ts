@@ -14,7 +14,9 @@ describe('endpoints', () => {
     const endpoints = { oidc: 'http://127.0.0.1:4000/', portal: 'http://127.0.0.1:4001' };
     expect(oidcEndpointFor({ region: 'us-east-1', endpoints })).toBe('http://127.0.0.1:4000');
     expect(portalEndpointFor({ region: 'us-east-1', endpoints })).toBe('http://127.0.0.1:4001');
-    expect(portalEndpointFor({ region: 'us-east-1', endpoints: { oidc: 'http://127.0.0.1:4000' } })).toBe('https://portal.sso.us-east-1.amazonaws.com');
+    expect(portalEndpointFor({ region: 'us-east-1', endpoints: { oidc: 'http://127.0.0.1:4000' } })).toBe(
+      'https://portal.sso.us-east-1.amazonaws.com',
+    );
   });
 
   it('refuses a region no partition knows', () => {

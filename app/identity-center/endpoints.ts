@@ -10,7 +10,10 @@ const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 const dnsSuffixFor = (region: string): string => {
   const partition = partitionOf(region);
   if (!partition) {
-    throw new RolecallError('invalid-input', `"${region}" is not an AWS region; set the region the Identity Center instance lives in (for example us-east-1).`);
+    throw new RolecallError(
+      'invalid-input',
+      `"${region}" is not an AWS region; set the region the Identity Center instance lives in (for example us-east-1).`,
+    );
   }
   return partition.dnsSuffix;
 };
@@ -21,10 +24,14 @@ export const oidcEndpointFor = (instance: EndpointSource): string =>
 
 /** The SSO portal endpoint of an instance: its override, or the regional endpoint of its partition. */
 export const portalEndpointFor = (instance: EndpointSource): string =>
-  instance.endpoints?.portal ? trimSlash(instance.endpoints.portal) : `https://portal.sso.${instance.region}.${dnsSuffixFor(instance.region)}`;
+  instance.endpoints?.portal
+    ? trimSlash(instance.endpoints.portal)
+    : `https://portal.sso.${instance.region}.${dnsSuffixFor(instance.region)}`;
 
 /** Endpoint overrides for a server that answers every API on one base URL (the local emulator). */
-export const instanceEndpointsFromBase = (base: string): { readonly oidc: string; readonly portal: string; readonly federation: string } => {
+export const instanceEndpointsFromBase = (
+  base: string,
+): { readonly oidc: string; readonly portal: string; readonly federation: string } => {
   const root = trimSlash(base);
   return { oidc: root, portal: root, federation: `${root}/federation` };
 };

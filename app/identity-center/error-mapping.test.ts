@@ -4,7 +4,8 @@ import { RolecallError } from '../model/errors';
 import { isNotFound, toRolecallError } from './error-mapping';
 
 /** What the SDK v3 throws for the portal's 403 (not in the model: a generic service exception with the wire name). */
-const forbidden = () => new SSOServiceException({ name: 'ForbiddenException', $fault: 'client', message: 'No access', $metadata: { httpStatusCode: 403 } });
+const forbidden = () =>
+  new SSOServiceException({ name: 'ForbiddenException', $fault: 'client', message: 'No access', $metadata: { httpStatusCode: 403 } });
 
 describe('toRolecallError', () => {
   it('maps the portal\'s ForbiddenException "No access" like a role no longer assigned, in one sentence', () => {

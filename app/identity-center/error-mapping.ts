@@ -25,8 +25,18 @@ export const awsErrorName = (error: unknown): string => {
 export const httpStatusOf = (error: unknown): number | undefined => shape(error).$metadata?.httpStatusCode;
 
 const networkCodes = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH',
-  'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'TimeoutError', 'RequestTimeout',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'TimeoutError',
+  'RequestTimeout',
 ]);
 
 export const isThrottling = (error: unknown): boolean =>
@@ -56,13 +66,28 @@ const messages: Readonly<Record<string, [RolecallError['code'], string]>> = {
   ExpiredTokenException: ['device-code-expired', 'The sign-in code expired before it was approved; start the sign-in again.'],
   AccessDeniedException: ['sign-in-denied', 'Sign-in was denied in the browser; start the sign-in again if that was a mistake.'],
   InvalidGrantException: ['invalid-grant', 'The sign-in grant is no longer valid; sign in again.'],
-  InvalidClientException: ['invalid-client', 'Identity Center no longer recognises this app\'s registration; sign in again to register afresh.'],
-  UnauthorizedClientException: ['invalid-client', 'Identity Center refused this app\'s registration for that kind of sign-in; sign in again with the device code.'],
-  UnsupportedGrantTypeException: ['invalid-client', 'Identity Center does not support that kind of sign-in here; use the device code sign-in.'],
-  InvalidScopeException: ['invalid-request', 'Identity Center rejected the requested access scope; check the instance\'s settings.'],
+  InvalidClientException: [
+    'invalid-client',
+    "Identity Center no longer recognises this app's registration; sign in again to register afresh.",
+  ],
+  UnauthorizedClientException: [
+    'invalid-client',
+    "Identity Center refused this app's registration for that kind of sign-in; sign in again with the device code.",
+  ],
+  UnsupportedGrantTypeException: [
+    'invalid-client',
+    'Identity Center does not support that kind of sign-in here; use the device code sign-in.',
+  ],
+  InvalidScopeException: ['invalid-request', "Identity Center rejected the requested access scope; check the instance's settings."],
   InvalidClientMetadataException: ['invalid-request', 'Identity Center rejected the app registration; check the start URL and region.'],
-  InvalidRedirectUriException: ['invalid-request', 'Identity Center rejected the sign-in redirect address; use the device code sign-in instead.'],
-  InvalidRequestRegionException: ['invalid-request', 'That start URL belongs to another region; set the Identity Center region the start URL was created in.'],
+  InvalidRedirectUriException: [
+    'invalid-request',
+    'Identity Center rejected the sign-in redirect address; use the device code sign-in instead.',
+  ],
+  InvalidRequestRegionException: [
+    'invalid-request',
+    'That start URL belongs to another region; set the Identity Center region the start URL was created in.',
+  ],
   UnauthorizedException: ['unauthorized', 'Your Identity Center session is no longer valid; sign in again.'],
   ResourceNotFoundException: ['not-assigned', 'That account or role is no longer assigned to you; refresh the account list.'],
   // GetRoleCredentials for a role that is not (or no longer) assigned: 403 "No access". Not in
@@ -87,13 +112,29 @@ export const toRolecallError = (error: unknown, what = 'reach AWS IAM Identity C
   if (known) return new RolecallError(known[0], known[1], { cause: error });
   if (name === 'InvalidRequestException' || httpStatusOf(error) === 400) {
     const detail = shape(error).message?.replace(/\s+/g, ' ').slice(0, 200);
-    return new RolecallError('invalid-request', `AWS rejected the request to ${what}${detail ? ` (${detail.replace(/\.$/, '')})` : ''}; check the start URL, region and account.`, { cause: error });
+    return new RolecallError(
+      'invalid-request',
+      `AWS rejected the request to ${what}${detail ? ` (${detail.replace(/\.$/, '')})` : ''}; check the start URL, region and account.`,
+      { cause: error },
+    );
   }
   if (isNetworkError(error)) {
-    return new RolecallError('network', `Could not ${what}: the network or the endpoint is unreachable; check your connection (and VPN or proxy) and try again.`, { cause: error });
+    return new RolecallError(
+      'network',
+      `Could not ${what}: the network or the endpoint is unreachable; check your connection (and VPN or proxy) and try again.`,
+      { cause: error },
+    );
   }
   if (isServerError(error)) {
-    return new RolecallError('service-unavailable', `AWS IAM Identity Center failed to answer while trying to ${what} (HTTP ${httpStatusOf(error) ?? '5xx'}); try again in a minute.`, { cause: error });
+    return new RolecallError(
+      'service-unavailable',
+      `AWS IAM Identity Center failed to answer while trying to ${what} (HTTP ${httpStatusOf(error) ?? '5xx'}); try again in a minute.`,
+      { cause: error },
+    );
   }
-  return new RolecallError('internal', `Could not ${what}: ${shape(error).message ?? name}; try again, and run with --debug if it keeps happening.`, { cause: error });
+  return new RolecallError(
+    'internal',
+    `Could not ${what}: ${shape(error).message ?? name}; try again, and run with --debug if it keeps happening.`,
+    { cause: error },
+  );
 };

@@ -11,12 +11,16 @@ describe('logoutPortal', () => {
   });
 
   it('treats an already invalid token as logged out', async () => {
-    const portal = new ScriptedSender([{ op: 'Logout', reply: new UnauthorizedException({ $metadata: { httpStatusCode: 401 }, message: 'dead' }) }]);
+    const portal = new ScriptedSender([
+      { op: 'Logout', reply: new UnauthorizedException({ $metadata: { httpStatusCode: 401 }, message: 'dead' }) },
+    ]);
     await expect(logoutPortal({ portal, accessToken: 'access-1' })).resolves.toBeUndefined();
   });
 
   it('reports other failures as RolecallErrors', async () => {
-    const portal = new ScriptedSender([{ op: 'Logout', reply: new TooManyRequestsException({ $metadata: { httpStatusCode: 429 }, message: 'slow' }) }]);
+    const portal = new ScriptedSender([
+      { op: 'Logout', reply: new TooManyRequestsException({ $metadata: { httpStatusCode: 429 }, message: 'slow' }) },
+    ]);
     await expect(logoutPortal({ portal, accessToken: 'access-1' })).rejects.toMatchObject({ name: 'RolecallError', code: 'throttled' });
   });
 });

@@ -7,9 +7,16 @@ import { isUnauthorized, toRolecallError } from './error-mapping';
  * logged out; any other failure rejects with a RolecallError so the caller can say the
  * server-side session may live on while local tokens are deleted anyway.
  */
-export const logoutPortal = async (options: { readonly portal: PortalLogoutApi; readonly accessToken: string; readonly signal?: AbortSignal }): Promise<void> => {
+export const logoutPortal = async (options: {
+  readonly portal: PortalLogoutApi;
+  readonly accessToken: string;
+  readonly signal?: AbortSignal;
+}): Promise<void> => {
   try {
-    await options.portal.send(new LogoutCommand({ accessToken: options.accessToken }), options.signal ? { abortSignal: options.signal } : {});
+    await options.portal.send(
+      new LogoutCommand({ accessToken: options.accessToken }),
+      options.signal ? { abortSignal: options.signal } : {},
+    );
   } catch (error) {
     if (isUnauthorized(error)) return;
     throw toRolecallError(error, 'sign out of IAM Identity Center');

@@ -21,9 +21,18 @@ const instance: Instance = {
 const now = Date.now();
 const registered = (extra: object = {}): ScriptStep => ({
   op: 'RegisterClient',
-  reply: { clientId: 'pkce-client', clientSecret: 'pkce-secret', clientIdIssuedAt: Math.floor(now / 1000), clientSecretExpiresAt: Math.floor(now / 1000) + 90 * 86_400, ...extra },
+  reply: {
+    clientId: 'pkce-client',
+    clientSecret: 'pkce-secret',
+    clientIdIssuedAt: Math.floor(now / 1000),
+    clientSecretExpiresAt: Math.floor(now / 1000) + 90 * 86_400,
+    ...extra,
+  },
 });
-const tokenIssued: ScriptStep = { op: 'CreateToken', reply: { accessToken: 'access-pkce', expiresIn: 3600, refreshToken: 'refresh-pkce', tokenType: 'Bearer' } };
+const tokenIssued: ScriptStep = {
+  op: 'CreateToken',
+  reply: { accessToken: 'access-pkce', expiresIn: 3600, refreshToken: 'refresh-pkce', tokenType: 'Bearer' },
+};
 
 const callbackUrl = (authorizeUrl: string, params: Record<string, string>): string => {
   const redirect = new URL(new URL(authorizeUrl).searchParams.get('redirect_uri')!);
@@ -31,7 +40,11 @@ const callbackUrl = (authorizeUrl: string, params: Record<string, string>): stri
   return redirect.toString();
 };
 
-const listenerGone = async (url: string): Promise<boolean> => fetch(url).then(() => false, () => true);
+const listenerGone = async (url: string): Promise<boolean> =>
+  fetch(url).then(
+    () => false,
+    () => true,
+  );
 
 describe('PKCE helpers', () => {
   it('makes a 43-character verifier and its S256 challenge', () => {
@@ -42,7 +55,15 @@ describe('PKCE helpers', () => {
   });
 
   it('builds the authorize URL with every parameter Identity Center needs', () => {
-    const url = new URL(buildAuthorizeUrl({ authorizationEndpoint: 'https://oidc.eu-central-1.amazonaws.com/authorize', clientId: 'c', redirectUri: 'http://127.0.0.1:5000/oauth/callback', state: 's', codeChallenge: 'x' }));
+    const url = new URL(
+      buildAuthorizeUrl({
+        authorizationEndpoint: 'https://oidc.eu-central-1.amazonaws.com/authorize',
+        clientId: 'c',
+        redirectUri: 'http://127.0.0.1:5000/oauth/callback',
+        state: 's',
+        codeChallenge: 'x',
+      }),
+    );
     expect(`${url.origin}${url.pathname}`).toBe('https://oidc.eu-central-1.amazonaws.com/authorize');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       response_type: 'code',
@@ -63,7 +84,10 @@ describe('runPkceFlow', () => {
     let authorizeUrl = '';
     const pages: { status: number; text: string }[] = [];
     const token = await runPkceFlow({
-      oidc, instance, secrets, clock: systemClock,
+      oidc,
+      instance,
+      secrets,
+      clock: systemClock,
       open: async (url) => {
         authorizeUrl = url;
         // A stale tab with another state is refused and does not end the sign-in.
@@ -93,10 +117,26 @@ describe('runPkceFlow', () => {
       scopes: ['sso:account:access'],
     });
     const exchange = oidc.callsOf('CreateToken')[0]!.input;
-    expect(exchange).toMatchObject({ clientId: 'pkce-client', clientSecret: 'pkce-secret', grantType: 'authorization_code', code: 'the-code', redirectUri });
-    expect(createHash('sha256').update(exchange.codeVerifier as string).digest('base64url')).toBe(params.get('code_challenge'));
+    expect(exchange).toMatchObject({
+      clientId: 'pkce-client',
+      clientSecret: 'pkce-secret',
+      grantType: 'authorization_code',
+      code: 'the-code',
+      redirectUri,
+    });
+    expect(
+      createHash('sha256')
+        .update(exchange.codeVerifier as string)
+        .digest('base64url'),
+    ).toBe(params.get('code_challenge'));
 
-    expect(token).toMatchObject({ accessToken: 'access-pkce', refreshToken: 'refresh-pkce', clientId: 'pkce-client', startUrl: instance.startUrl, region: 'eu-central-1' });
+    expect(token).toMatchObject({
+      accessToken: 'access-pkce',
+      refreshToken: 'refresh-pkce',
+      clientId: 'pkce-client',
+      startUrl: instance.startUrl,
+      region: 'eu-central-1',
+    });
     expect(token.expiresAt).toBeGreaterThanOrEqual(now + 3_600_000);
     expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
     expect(await listenerGone(redirectUri)).toBe(true);
@@ -106,7 +146,10 @@ describe('runPkceFlow', () => {
     const oidc = new ScriptedSender([registered({ authorizationEndpoint: 'https://elsewhere.example/authorize' }), tokenIssued]);
     let opened = '';
     await runPkceFlow({
-      oidc, instance, secrets: new MemorySecretStore(), clock: systemClock,
+      oidc,
+      instance,
+      secrets: new MemorySecretStore(),
+      clock: systemClock,
       open: async (url) => {
         opened = url;
         await fetch(callbackUrl(url, { code: 'c', state: new URL(url).searchParams.get('state')! }));
@@ -135,10 +178,19 @@ describe('runPkceFlow', () => {
     let page = '';
     const error = await rejection(
       runPkceFlow({
-        oidc, instance, secrets: new MemorySecretStore(), clock: systemClock,
+        oidc,
+        instance,
+        secrets: new MemorySecretStore(),
+        clock: systemClock,
         open: async (url) => {
           redirectUri = new URL(url).searchParams.get('redirect_uri')!;
-          const response = await fetch(callbackUrl(url, { error: 'access_denied', error_description: 'The user denied', state: new URL(url).searchParams.get('state')! }));
+          const response = await fetch(
+            callbackUrl(url, {
+              error: 'access_denied',
+              error_description: 'The user denied',
+              state: new URL(url).searchParams.get('state')!,
+            }),
+          );
           page = await response.text();
         },
       }),
@@ -155,7 +207,11 @@ describe('runPkceFlow', () => {
     let redirectUri = '';
     const error = await rejection(
       runPkceFlow({
-        oidc, instance, secrets: new MemorySecretStore(), clock, timeoutMs: 10 * 60_000,
+        oidc,
+        instance,
+        secrets: new MemorySecretStore(),
+        clock,
+        timeoutMs: 10 * 60_000,
         open: (url) => {
           redirectUri = new URL(url).searchParams.get('redirect_uri')!;
         },
@@ -174,10 +230,18 @@ describe('runPkceFlow', () => {
     // The real clock, with its sleeps recorded: the browser wait is one 10-minute timer, so only
     // the abort can end the flow within the test's timeout (how soon is a figure in bench/cancel).
     const sleeps: number[] = [];
-    const clock = { now: () => systemClock.now(), sleep: (ms: number, signal?: AbortSignal) => (sleeps.push(ms), systemClock.sleep(ms, signal)) };
+    const clock = {
+      now: () => systemClock.now(),
+      sleep: (ms: number, signal?: AbortSignal) => (sleeps.push(ms), systemClock.sleep(ms, signal)),
+    };
     const error = await rejection(
       runPkceFlow({
-        oidc, instance, secrets: new MemorySecretStore(), clock, timeoutMs: 10 * 60_000, signal: abort.signal,
+        oidc,
+        instance,
+        secrets: new MemorySecretStore(),
+        clock,
+        timeoutMs: 10 * 60_000,
+        signal: abort.signal,
         open: (url) => {
           redirectUri = new URL(url).searchParams.get('redirect_uri')!;
           setTimeout(() => abort.abort(), 20);
@@ -195,11 +259,16 @@ describe('runPkceFlow', () => {
     const play = async (url: string) => {
       await fetch(callbackUrl(url, { code: 'c', state: new URL(url).searchParams.get('state')! }));
     };
-    const grant = new ScriptedSender([registered(), { op: 'CreateToken', reply: new InvalidGrantException({ $metadata: { httpStatusCode: 400 }, message: 'bad code' }) }]);
+    const grant = new ScriptedSender([
+      registered(),
+      { op: 'CreateToken', reply: new InvalidGrantException({ $metadata: { httpStatusCode: 400 }, message: 'bad code' }) },
+    ]);
     expect((await rejection(runPkceFlow({ oidc: grant, instance, secrets, clock: systemClock, open: play }))).code).toBe('invalid-grant');
     expect(await secrets.get(registrationKey('acme', 'pkce'))).toBeDefined();
 
-    const client = new ScriptedSender([{ op: 'CreateToken', reply: new InvalidClientException({ $metadata: { httpStatusCode: 401 }, message: 'gone' }) }]);
+    const client = new ScriptedSender([
+      { op: 'CreateToken', reply: new InvalidClientException({ $metadata: { httpStatusCode: 401 }, message: 'gone' }) },
+    ]);
     expect((await rejection(runPkceFlow({ oidc: client, instance, secrets, clock: systemClock, open: play }))).code).toBe('invalid-client');
     expect(await secrets.get(registrationKey('acme', 'pkce'))).toBeUndefined();
   });
@@ -208,7 +277,10 @@ describe('runPkceFlow', () => {
     const oidc = new ScriptedSender([registered(), tokenIssued]);
     let stray = 0;
     await runPkceFlow({
-      oidc, instance, secrets: new MemorySecretStore(), clock: systemClock,
+      oidc,
+      instance,
+      secrets: new MemorySecretStore(),
+      clock: systemClock,
       open: async (url) => {
         const redirect = new URL(new URL(url).searchParams.get('redirect_uri')!);
         stray = (await fetch(`${redirect.origin}/favicon.ico`)).status;

@@ -88,17 +88,29 @@ const readCallback = (request: IncomingMessage, response: ServerResponse, expect
   }
   if (url.searchParams.get('state') !== expectedState) {
     // A stale tab or another page must not end (or hijack) the sign-in in progress.
-    answer(response, 400, 'Sign-in not recognised', 'This page does not belong to the sign-in in progress; return to Rolecall and try again.');
+    answer(
+      response,
+      400,
+      'Sign-in not recognised',
+      'This page does not belong to the sign-in in progress; return to Rolecall and try again.',
+    );
     return undefined;
   }
   const error = url.searchParams.get('error');
   if (error) {
     answer(response, 200, 'Sign-in not completed', 'You can close this tab and return to Rolecall.');
     if (error === 'access_denied') {
-      return { error: new RolecallError('sign-in-denied', 'Sign-in was denied in the browser; start the sign-in again if that was a mistake.') };
+      return {
+        error: new RolecallError('sign-in-denied', 'Sign-in was denied in the browser; start the sign-in again if that was a mistake.'),
+      };
     }
     const detail = (url.searchParams.get('error_description') ?? error).replace(/\s+/g, ' ').slice(0, 200);
-    return { error: new RolecallError('invalid-request', `IAM Identity Center did not complete the browser sign-in (${detail}); try again, or use the device code sign-in.`) };
+    return {
+      error: new RolecallError(
+        'invalid-request',
+        `IAM Identity Center did not complete the browser sign-in (${detail}); try again, or use the device code sign-in.`,
+      ),
+    };
   }
   const code = url.searchParams.get('code');
   if (!code) {
@@ -166,7 +178,13 @@ export const runPkceFlow = async (options: PkceFlowOptions): Promise<SsoToken> =
     const port = await listen(server);
     const redirectUri = `http://127.0.0.1:${port}${callbackPath}`;
     const registration = await ensureClientRegistration({
-      oidc, instance, secrets, clock, flow: 'pkce', redirectUri: registeredRedirectUri, ...(signal ? { signal } : {}),
+      oidc,
+      instance,
+      secrets,
+      clock,
+      flow: 'pkce',
+      redirectUri: registeredRedirectUri,
+      ...(signal ? { signal } : {}),
     });
     const authorizeUrl = buildAuthorizeUrl({
       authorizationEndpoint: registration.authorizationEndpoint ?? `${oidcEndpointFor(instance)}/authorize`,
@@ -179,7 +197,13 @@ export const runPkceFlow = async (options: PkceFlowOptions): Promise<SsoToken> =
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     clock.sleep(timeoutMs, stopWaiting.signal).then(
-      () => settle({ error: new RolecallError('sign-in-timeout', `The browser sign-in was not completed within ${describeWait(timeoutMs)}; start the sign-in again.`) }),
+      () =>
+        settle({
+          error: new RolecallError(
+            'sign-in-timeout',
+            `The browser sign-in was not completed within ${describeWait(timeoutMs)}; start the sign-in again.`,
+          ),
+        }),
       () => undefined,
     );
     await options.open(authorizeUrl);
@@ -202,7 +226,8 @@ export const runPkceFlow = async (options: PkceFlowOptions): Promise<SsoToken> =
       );
       return ssoTokenFromResponse({ response, startUrl: instance.startUrl, region: instance.region, client: registration, requestedAt });
     } catch (error) {
-      if (awsErrorName(error) === 'InvalidClientException') await forgetClientRegistration({ secrets, instanceId: instance.id, flow: 'pkce' });
+      if (awsErrorName(error) === 'InvalidClientException')
+        await forgetClientRegistration({ secrets, instanceId: instance.id, flow: 'pkce' });
       throw error;
     }
   } catch (error) {

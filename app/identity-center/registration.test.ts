@@ -33,7 +33,14 @@ const setup = (steps: ScriptStep[] = []) => {
   const oidc = new ScriptedSender(steps);
   const secrets = new MemorySecretStore();
   const ensure = (flow: SignInFlow = 'device', more: { redirectUri?: string; instance?: Instance; secrets?: SecretStore } = {}) =>
-    ensureClientRegistration({ oidc, instance: more.instance ?? instance, secrets: more.secrets ?? secrets, clock, flow, ...(more.redirectUri ? { redirectUri: more.redirectUri } : {}) });
+    ensureClientRegistration({
+      oidc,
+      instance: more.instance ?? instance,
+      secrets: more.secrets ?? secrets,
+      clock,
+      flow,
+      ...(more.redirectUri ? { redirectUri: more.redirectUri } : {}),
+    });
   return { clock, oidc, secrets, ensure };
 };
 
@@ -145,7 +152,10 @@ describe('ensureClientRegistration', () => {
 
   it('uses a registration without an expiry for this sign-in only', async () => {
     const { oidc, secrets, ensure } = setup();
-    oidc.then({ op: 'RegisterClient', reply: { clientId: 'c1', clientSecret: 's1' } }, { op: 'RegisterClient', reply: { clientId: 'c2', clientSecret: 's2' } });
+    oidc.then(
+      { op: 'RegisterClient', reply: { clientId: 'c1', clientSecret: 's1' } },
+      { op: 'RegisterClient', reply: { clientId: 'c2', clientSecret: 's2' } },
+    );
     expect((await ensure()).clientId).toBe('c1');
     expect(await secrets.get(registrationKey('acme', 'device'))).toBeUndefined();
     expect((await ensure()).clientId).toBe('c2');
@@ -153,7 +163,10 @@ describe('ensureClientRegistration', () => {
 
   it('maps a rejected registration to a RolecallError', async () => {
     const { oidc, ensure } = setup();
-    oidc.then({ op: 'RegisterClient', reply: new InvalidClientMetadataException({ $metadata: { httpStatusCode: 400 }, message: 'bad metadata' }) });
+    oidc.then({
+      op: 'RegisterClient',
+      reply: new InvalidClientMetadataException({ $metadata: { httpStatusCode: 400 }, message: 'bad metadata' }),
+    });
     const error = await ensure().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RolecallError);
     expect((error as RolecallError).code).toBe('invalid-request');

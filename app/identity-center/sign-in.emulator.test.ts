@@ -24,7 +24,12 @@ afterEach(async () => {
 });
 
 const emulator = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
-  const emu = await startEmulator({ deviceCodeIntervalSeconds: 1, directory: { accounts: 3, rolesPerAccount: 2, seed: 7 }, log: () => undefined, ...options });
+  const emu = await startEmulator({
+    deviceCodeIntervalSeconds: 1,
+    directory: { accounts: 3, rolesPerAccount: 2, seed: 7 },
+    log: () => undefined,
+    ...options,
+  });
   running.push(emu);
   return emu;
 };
@@ -41,17 +46,28 @@ const instanceOf = (emu: RunningEmulator, id = 'emu'): Instance => ({
 const clientsOf = (instance: Instance) => {
   const oidc = createOidcClient(instance);
   const portal = createPortalClient(instance);
-  destroyers.push(() => oidc.destroy(), () => portal.destroy());
+  destroyers.push(
+    () => oidc.destroy(),
+    () => portal.destroy(),
+  );
   return { oidc, portal };
 };
 
 /** Signs in with the device flow, approving (or denying) the code shown, as a user would in the browser. */
-const deviceSignIn = (emu: RunningEmulator, instance: Instance, secrets: SecretStore, decide: 'approve' | 'deny' | 'ignore' = 'approve') => {
+const deviceSignIn = (
+  emu: RunningEmulator,
+  instance: Instance,
+  secrets: SecretStore,
+  decide: 'approve' | 'deny' | 'ignore' = 'approve',
+) => {
   const states: DeviceFlowState[] = [];
   const { oidc } = clientsOf(instance);
   let decided = false;
   const token = runDeviceFlow({
-    oidc, instance, secrets, clock: systemClock,
+    oidc,
+    instance,
+    secrets,
+    clock: systemClock,
     onState: (state) => {
       states.push(state);
       // Decide after the first poll has seen "pending", as a person would.
@@ -147,7 +163,10 @@ describe('sign-in against the emulator', () => {
     const instance = instanceOf(emu);
     const { oidc } = clientsOf(instance);
     const token = await runPkceFlow({
-      oidc, instance, secrets: new MemorySecretStore(), clock: systemClock,
+      oidc,
+      instance,
+      secrets: new MemorySecretStore(),
+      clock: systemClock,
       open: async (url) => {
         // Play the browser: load the consent page, press Allow, follow the redirect home.
         const consent = await fetch(url, { redirect: 'manual' });
@@ -176,7 +195,10 @@ describe('sign-in against the emulator', () => {
     const instance = instanceOf(emu);
     const { oidc } = clientsOf(instance);
     const token = await runPkceFlow({
-      oidc, instance, secrets: new MemorySecretStore(), clock: systemClock,
+      oidc,
+      instance,
+      secrets: new MemorySecretStore(),
+      clock: systemClock,
       open: async (url) => {
         await fetch(url);
       },
@@ -190,7 +212,10 @@ describe('sign-in against the emulator', () => {
     const { oidc } = clientsOf(instance);
     const error = await rejection(
       runPkceFlow({
-        oidc, instance, secrets: new MemorySecretStore(), clock: systemClock,
+        oidc,
+        instance,
+        secrets: new MemorySecretStore(),
+        clock: systemClock,
         open: async (url) => {
           const requestId = /name="request" value="([^"]+)"/.exec(await (await fetch(url)).text())?.[1];
           await fetch(`${emu.url}/authorize/decision`, {
@@ -205,7 +230,10 @@ describe('sign-in against the emulator', () => {
   });
 
   it('two instances in different regions sign in at the same time without touching each other', async () => {
-    const [east, sydney] = await Promise.all([emulator({ region: 'us-east-1' }), emulator({ region: 'ap-southeast-2', directory: { accounts: 5, rolesPerAccount: 1 } })]);
+    const [east, sydney] = await Promise.all([
+      emulator({ region: 'us-east-1' }),
+      emulator({ region: 'ap-southeast-2', directory: { accounts: 5, rolesPerAccount: 1 } }),
+    ]);
     const secrets = new MemorySecretStore();
     const a = instanceOf(east, 'east');
     const b = instanceOf(sydney, 'sydney');

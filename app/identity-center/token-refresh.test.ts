@@ -31,10 +31,17 @@ describe('canRefresh', () => {
 });
 
 describe('refreshSsoToken', () => {
-  it('sends the refresh_token grant with the token\'s client and takes the new tokens and expiry', async () => {
-    const oidc = new ScriptedSender([{ op: 'CreateToken', reply: { accessToken: 'new-access', expiresIn: 3600, refreshToken: 'new-refresh', tokenType: 'Bearer' } }]);
+  it("sends the refresh_token grant with the token's client and takes the new tokens and expiry", async () => {
+    const oidc = new ScriptedSender([
+      { op: 'CreateToken', reply: { accessToken: 'new-access', expiresIn: 3600, refreshToken: 'new-refresh', tokenType: 'Bearer' } },
+    ]);
     const refreshed = await refreshSsoToken({ oidc, token, clock });
-    expect(oidc.calls[0]!.input).toEqual({ clientId: 'client-1', clientSecret: 'secret-1', grantType: 'refresh_token', refreshToken: 'old-refresh' });
+    expect(oidc.calls[0]!.input).toEqual({
+      clientId: 'client-1',
+      clientSecret: 'secret-1',
+      grantType: 'refresh_token',
+      refreshToken: 'old-refresh',
+    });
     expect(refreshed).toEqual({ ...token, accessToken: 'new-access', refreshToken: 'new-refresh', expiresAt: now + 3_600_000 });
   });
 
@@ -46,8 +53,13 @@ describe('refreshSsoToken', () => {
   });
 
   it('says sign in again when the grant is no longer valid', async () => {
-    const oidc = new ScriptedSender([{ op: 'CreateToken', reply: new InvalidGrantException({ $metadata: { httpStatusCode: 400 }, message: 'revoked' }) }]);
-    await expect(refreshSsoToken({ oidc, token, clock })).rejects.toMatchObject({ code: 'invalid-grant', userMessage: expect.stringMatching(/sign in again/) });
+    const oidc = new ScriptedSender([
+      { op: 'CreateToken', reply: new InvalidGrantException({ $metadata: { httpStatusCode: 400 }, message: 'revoked' }) },
+    ]);
+    await expect(refreshSsoToken({ oidc, token, clock })).rejects.toMatchObject({
+      code: 'invalid-grant',
+      userMessage: expect.stringMatching(/sign in again/),
+    });
   });
 
   it('says signed out when the client or session is rejected', async () => {
@@ -61,13 +73,17 @@ describe('refreshSsoToken', () => {
   });
 
   it('reports a server failure as retryable later, not as signed out', async () => {
-    const oidc = new ScriptedSender([{ op: 'CreateToken', reply: new InternalServerException({ $metadata: { httpStatusCode: 500 }, message: 'boom' }) }]);
+    const oidc = new ScriptedSender([
+      { op: 'CreateToken', reply: new InternalServerException({ $metadata: { httpStatusCode: 500 }, message: 'boom' }) },
+    ]);
     await expect(refreshSsoToken({ oidc, token, clock })).rejects.toMatchObject({ code: 'service-unavailable' });
   });
 
   it('does not call AWS when the token cannot be refreshed', async () => {
     const oidc = new ScriptedSender([]);
-    await expect(refreshSsoToken({ oidc, token: { ...token, registrationExpiresAt: now - 1 }, clock })).rejects.toMatchObject({ code: 'signed-out' });
+    await expect(refreshSsoToken({ oidc, token: { ...token, registrationExpiresAt: now - 1 }, clock })).rejects.toMatchObject({
+      code: 'signed-out',
+    });
     expect(oidc.calls).toHaveLength(0);
   });
 });

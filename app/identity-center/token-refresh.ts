@@ -33,14 +33,28 @@ export const refreshSsoToken = async (options: {
   readonly signal?: AbortSignal;
 }): Promise<SsoToken> => {
   const { oidc, token, clock, signal } = options;
-  if (!canRefresh(token, clock) || !token.refreshToken || !token.clientId || !token.clientSecret || token.registrationExpiresAt === undefined) {
-    throw new RolecallError('signed-out', 'This session cannot be extended (no refresh token, or the app registration expired); sign in again.');
+  if (
+    !canRefresh(token, clock) ||
+    !token.refreshToken ||
+    !token.clientId ||
+    !token.clientSecret ||
+    token.registrationExpiresAt === undefined
+  ) {
+    throw new RolecallError(
+      'signed-out',
+      'This session cannot be extended (no refresh token, or the app registration expired); sign in again.',
+    );
   }
   const client = { clientId: token.clientId, clientSecret: token.clientSecret, expiresAt: token.registrationExpiresAt };
   const requestedAt = clock.now();
   try {
     const response = await oidc.send(
-      new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'refresh_token', refreshToken: token.refreshToken }),
+      new CreateTokenCommand({
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        grantType: 'refresh_token',
+        refreshToken: token.refreshToken,
+      }),
       signal ? { abortSignal: signal } : {},
     );
     return ssoTokenFromResponse({
@@ -55,7 +69,9 @@ export const refreshSsoToken = async (options: {
     if (error instanceof RolecallError) throw error;
     const name = awsErrorName(error);
     if (name === 'InvalidGrantException') {
-      throw new RolecallError('invalid-grant', 'Your IAM Identity Center session can no longer be extended; sign in again.', { cause: error });
+      throw new RolecallError('invalid-grant', 'Your IAM Identity Center session can no longer be extended; sign in again.', {
+        cause: error,
+      });
     }
     if (signedOutErrors.has(name)) {
       throw new RolecallError('signed-out', 'IAM Identity Center no longer accepts this session; sign in again.', { cause: error });

@@ -46,8 +46,7 @@ const envelopeSchema = z
   .strict();
 
 export type ParsedClientMessage =
-  | { readonly ok: true; readonly request: BridgeRequest }
-  | { readonly ok: false; readonly id: number | null; readonly error: IpcError };
+  { readonly ok: true; readonly request: BridgeRequest } | { readonly ok: false; readonly id: number | null; readonly error: IpcError };
 
 const invalid = (id: number | null, message: string): ParsedClientMessage => ({
   ok: false,
@@ -73,7 +72,8 @@ export const parseClientMessage = (raw: string): ParsedClientMessage => {
   return { ok: true, request: { id, channel, payload } };
 };
 
-const isIpcResult = (value: unknown): value is IpcResult<unknown> => isRecord(value) && (value.ok === true || answerError(value) !== undefined);
+const isIpcResult = (value: unknown): value is IpcResult<unknown> =>
+  isRecord(value) && (value.ok === true || answerError(value) !== undefined);
 
 /** Reads a server message on the page; undefined for anything that is not one. */
 export const parseServerMessage = (raw: string): ServerMessage | undefined => {

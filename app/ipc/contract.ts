@@ -28,10 +28,16 @@ export const requestSchemas = {
   'instance:remove': instanceIdPayload,
   /** Renames an instance or changes its `[sso-session]` name (the AWS CLI cache moves with it). */
   'instance:update': z
-    .object({ instanceId: z.string().min(1).max(100), label: z.string().trim().min(1).max(100).optional(), ssoSessionName: ssoSessionNameSchema.optional() })
+    .object({
+      instanceId: z.string().min(1).max(100),
+      label: z.string().trim().min(1).max(100).optional(),
+      ssoSessionName: ssoSessionNameSchema.optional(),
+    })
     .strict(),
   /** A user's own name for an account, searchable like its real name; '' removes it. */
-  'aliases:set': z.object({ instanceId: z.string().min(1).max(100), accountId: accountIdSchema, alias: z.string().trim().max(60) }).strict(),
+  'aliases:set': z
+    .object({ instanceId: z.string().min(1).max(100), accountId: accountIdSchema, alias: z.string().trim().max(60) })
+    .strict(),
   /** Starts a sign-in; its progress (user code, stage, errors) arrives in snapshots. */
   'session:sign-in': z.object({ instanceId: z.string().min(1).max(100), flow: z.enum(['device', 'pkce']).default('device') }).strict(),
   'session:cancel-sign-in': instanceIdPayload,

@@ -32,24 +32,35 @@ export const endpointUrlSchema = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem.replace('start URL', 'endpoint URL') });
 });
 
-export const startUrlSchema = z.string().trim().superRefine((value, ctx) => {
-  const problem = startUrlProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const startUrlSchema = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = startUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const regionSchema = z.string().trim().refine(isKnownRegion, {
   message: 'not an AWS region name (for example us-east-1 or eu-west-1)',
 });
 
 /** An sso-session name as the AWS CLI accepts it in `[sso-session NAME]`. */
-export const ssoSessionNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"');
+export const ssoSessionNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"');
 
 /**
  * One IAM Identity Center instance the user signs in to. Instances are isolated: each has
  * its own clients, tokens, caches and directory.
  */
 export const instanceSchema = z.object({
-  id: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/),
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9-]+$/),
   label: z.string().min(1).max(100),
   startUrl: startUrlSchema,
   region: regionSchema,

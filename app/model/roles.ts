@@ -23,7 +23,11 @@ export interface Directory {
 }
 
 export const accountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
-export const roleNameSchema = z.string().min(1).max(128).regex(/^[\w+=,.@-]+$/, 'not a valid IAM role name');
+export const roleNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w+=,.@-]+$/, 'not a valid IAM role name');
 
 /** Identifies one role of one account in one Identity Center instance. */
 export const roleRefSchema = z.object({

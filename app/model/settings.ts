@@ -24,7 +24,9 @@ export const copyFormatLabels: Readonly<Record<CopyFormat, string>> = {
  */
 export const CONSOLE_BROWSERS = ['chrome', 'chromium', 'brave', 'firefox', 'edge'] as const;
 export type ConsoleBrowser = (typeof CONSOLE_BROWSERS)[number];
-export const consoleBrowserSchema = z.enum(CONSOLE_BROWSERS, { error: `choose one of ${CONSOLE_BROWSERS.join(', ')} (or none for the default browser)` }).nullable();
+export const consoleBrowserSchema = z
+  .enum(CONSOLE_BROWSERS, { error: `choose one of ${CONSOLE_BROWSERS.join(', ')} (or none for the default browser)` })
+  .nullable();
 
 export const preferencesSchema = z.object({
   defaultCopyFormat: copyFormatSchema.default('posix'),

@@ -8,7 +8,6 @@ export interface SecretStorageStatus {
   readonly message?: string;
 }
 
-
 /**
  * The redacted state every view renders (renderer, tray, web page). It never holds a token,
  * a client secret or a secret key: it is safe to send over IPC and to log.

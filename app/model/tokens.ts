@@ -21,7 +21,9 @@ export interface SsoToken {
  * different token up to a second "older" than ours is the same refresh seen through it.
  */
 export const isNewerToken = (candidate: SsoToken, held: SsoToken | undefined): boolean =>
-  !held || candidate.expiresAt > held.expiresAt || (candidate.accessToken !== held.accessToken && candidate.expiresAt >= held.expiresAt - 1_000);
+  !held ||
+  candidate.expiresAt > held.expiresAt ||
+  (candidate.accessToken !== held.accessToken && candidate.expiresAt >= held.expiresAt - 1_000);
 
 export interface ClientRegistration {
   readonly clientId: string;

@@ -7,4 +7,8 @@ export const terminalSafe = visibleEscapes;
  * Text for a person on a terminal that may span lines (help, multi-line notes): newlines
  * and tabs are kept, every other control or bidi character is made visible.
  */
-export const terminalSafeLines = (text: string): string => text.split('\n').map((line) => line.split('\t').map(terminalSafe).join('\t')).join('\n');
+export const terminalSafeLines = (text: string): string =>
+  text
+    .split('\n')
+    .map((line) => line.split('\t').map(terminalSafe).join('\t'))
+    .join('\n');

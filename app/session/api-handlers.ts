@@ -95,7 +95,14 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
       const clearsAfterSeconds = state.settings().preferences.clipboardClearSeconds;
       if (!handsTextToView) {
         ports.clipboard.writeText(text);
-        if (clearsAfterSeconds > 0) void scheduleClipboardClear({ clipboard: ports.clipboard, text, seconds: clearsAfterSeconds, clock: ports.clock, signal: shutdown });
+        if (clearsAfterSeconds > 0)
+          void scheduleClipboardClear({
+            clipboard: ports.clipboard,
+            text,
+            seconds: clearsAfterSeconds,
+            clock: ports.clock,
+            signal: shutdown,
+          });
       }
       await roles.rememberRecent(role);
       return {
@@ -127,13 +134,23 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
     'aws-config:add-profile': async ({ role }) => {
       const runtime = state.runtimeOf(role.instanceId);
       const account = roles.findAccount(runtime, role.accountId);
-      if (!account) throw new RolecallError('not-found', `Account ${role.accountId} is not in the ${runtime.instance.label} list; refresh the accounts first.`);
-      return addProfilesToAwsConfig({ env, instance: runtime.instance, roles: [{ accountId: account.accountId, accountName: account.accountName, roleName: role.roleName }] });
+      if (!account)
+        throw new RolecallError(
+          'not-found',
+          `Account ${role.accountId} is not in the ${runtime.instance.label} list; refresh the accounts first.`,
+        );
+      return addProfilesToAwsConfig({
+        env,
+        instance: runtime.instance,
+        roles: [{ accountId: account.accountId, accountName: account.accountName, roleName: role.roleName }],
+      });
     },
     'aws-config:add-all': async ({ instanceId }) => {
       const runtime = state.runtimeOf(instanceId);
       const directory = runtime.directory ?? (await syncs.run(runtime));
-      const all = directory.accounts.flatMap((account) => account.roles.map((roleName) => ({ accountId: account.accountId, accountName: account.accountName, roleName })));
+      const all = directory.accounts.flatMap((account) =>
+        account.roles.map((roleName) => ({ accountId: account.accountId, accountName: account.accountName, roleName })),
+      );
       if (all.length === 0) throw new RolecallError('not-found', `The ${runtime.instance.label} account list is empty; refresh it first.`);
       return addProfilesToAwsConfig({ env, instance: runtime.instance, roles: all });
     },

@@ -58,7 +58,9 @@ const viewOf = (core: RolecallController, id: string): InstanceView => {
 let harness: Harness | undefined;
 const cleanups: (() => Promise<void>)[] = [];
 
-const start = async (options: { accessTokenTtlSeconds?: number; issueRefreshTokens?: boolean; shell?: 'desktop' | 'web' } = {}): Promise<Harness> => {
+const start = async (
+  options: { accessTokenTtlSeconds?: number; issueRefreshTokens?: boolean; shell?: 'desktop' | 'web' } = {},
+): Promise<Harness> => {
   const clock = new AdjustableClock();
   const emulator = await startEmulator({
     directory: { accounts: 12, rolesPerAccount: 2, seed: 3 },
@@ -69,7 +71,15 @@ const start = async (options: { accessTokenTtlSeconds?: number; issueRefreshToke
     ...(options.issueRefreshTokens === false ? { issueRefreshTokens: false } : {}),
   });
   const home = await mkdtemp(join(tmpdir(), 'rolecall-controller-'));
-  const clipboard = { text: '', writeText(text: string) { this.text = text; }, readText() { return this.text; } };
+  const clipboard = {
+    text: '',
+    writeText(text: string) {
+      this.text = text;
+    },
+    readText() {
+      return this.text;
+    },
+  };
   const notifications: Notification[] = [];
   const opened: string[] = [];
   const opener: Opener = { openExternal: async (url) => void opened.push(url) };
@@ -242,7 +252,9 @@ describe('the session controller against the emulator', () => {
     expect(viewOf(h.core, h.instanceId).session.status).toBe('signed-out');
     expect(await readdir(join(h.home, '.aws', 'sso', 'cache'))).toEqual([]);
     expect(h.core.snapshot().activeCredentials).toEqual([]);
-    await expect(h.core.credentials({ instanceId: h.instanceId, accountId: '000000000000', roleName: 'X' })).rejects.toMatchObject({ code: 'signed-out' });
+    await expect(h.core.credentials({ instanceId: h.instanceId, accountId: '000000000000', roleName: 'X' })).rejects.toMatchObject({
+      code: 'signed-out',
+    });
   });
 
   it('rejects schema-valid requests for unknown instances with one sentence', async () => {
@@ -273,12 +285,20 @@ describe('the session controller against the emulator', () => {
     const config = await readFile(join(h.home, '.aws', 'config'), 'utf8');
     expect(config).toContain('[sso-session acme-sso]');
     expect(config.match(/^sso_session = acme-sso$/gm)).toHaveLength(profiles.length);
-    expect(h.core.snapshot().notices[0]?.message).toMatch(new RegExp(`Updated ${profiles.length} AWS profile\\(s\\) in .* to the sso-session "acme-sso"`));
+    expect(h.core.snapshot().notices[0]?.message).toMatch(
+      new RegExp(`Updated ${profiles.length} AWS profile\\(s\\) in .* to the sso-session "acme-sso"`),
+    );
     expect(viewOf(h.core, h.instanceId)).toMatchObject({ label: 'Acme', ssoSessionName: 'acme-sso' });
     const other = await startEmulator({ log: () => undefined });
     try {
-      const { instanceId: second } = await h.core.api['instance:add']({ startUrl: other.startUrl, region: other.region, endpoint: other.url });
-      await expect(h.core.api['instance:update']({ instanceId: second, ssoSessionName: 'acme-sso' })).rejects.toMatchObject({ code: 'invalid-input' });
+      const { instanceId: second } = await h.core.api['instance:add']({
+        startUrl: other.startUrl,
+        region: other.region,
+        endpoint: other.url,
+      });
+      await expect(h.core.api['instance:update']({ instanceId: second, ssoSessionName: 'acme-sso' })).rejects.toMatchObject({
+        code: 'invalid-input',
+      });
     } finally {
       await other.close();
     }
@@ -320,7 +340,9 @@ describe('the session controller against the emulator', () => {
     // A role the emulator never assigned, as a stale list or a revoked assignment would offer.
     const ghost = { instanceId: h.instanceId, accountId: account.accountId, roleName: 'NotAssignedRole' };
     await expect(h.core.api['credentials:copy']({ role: ghost })).rejects.toMatchObject({ code: 'not-assigned' });
-    expect(h.core.snapshot().notices[0]?.message).toMatch(/NotAssignedRole in account \d{12} is no longer assigned to you; it was removed from the list/);
+    expect(h.core.snapshot().notices[0]?.message).toMatch(
+      /NotAssignedRole in account \d{12} is no longer assigned to you; it was removed from the list/,
+    );
     const after = await h.core.api['directory:get']({ instanceId: h.instanceId });
     expect(after?.accounts.find((candidate) => candidate.accountId === account.accountId)?.roles).toEqual(account.roles);
     expect(viewOf(h.core, h.instanceId).session.status).toBe('signed-in');
@@ -329,9 +351,18 @@ describe('the session controller against the emulator', () => {
   it('keeps two instances in different regions apart', async () => {
     harness = await start();
     const h = harness;
-    const other = await startEmulator({ region: 'ap-southeast-2', directory: { accounts: 3, rolesPerAccount: 1, seed: 9 }, deviceCodeIntervalSeconds: 0, log: () => undefined });
+    const other = await startEmulator({
+      region: 'ap-southeast-2',
+      directory: { accounts: 3, rolesPerAccount: 1, seed: 9 },
+      deviceCodeIntervalSeconds: 0,
+      log: () => undefined,
+    });
     try {
-      const { instanceId: second } = await h.core.api['instance:add']({ startUrl: other.startUrl, region: other.region, endpoint: other.url });
+      const { instanceId: second } = await h.core.api['instance:add']({
+        startUrl: other.startUrl,
+        region: other.region,
+        endpoint: other.url,
+      });
       await signIn(h);
       await h.core.api['session:sign-in']({ instanceId: second, flow: 'device' });
       other.approveDevice(await waitFor(() => viewOf(h.core, second).session.signIn?.userCode, 'the second code'));
@@ -343,7 +374,11 @@ describe('the session controller against the emulator', () => {
       const roleB = { instanceId: second, accountId: b.accounts[0]!.accountId, roleName: b.accounts[0]!.roles[0]! };
       const keys = await h.core.credentials(roleB);
       expect(other.credentialsOwner(keys.accessKeyId)).toMatchObject({ accountId: roleB.accountId });
-      await expect(h.core.api['credentials:copy']({ role: { instanceId: h.instanceId, accountId: a.accounts[0]!.accountId, roleName: a.accounts[0]!.roles[0]! } })).rejects.toMatchObject({ code: 'signed-out' });
+      await expect(
+        h.core.api['credentials:copy']({
+          role: { instanceId: h.instanceId, accountId: a.accounts[0]!.accountId, roleName: a.accounts[0]!.roles[0]! },
+        }),
+      ).rejects.toMatchObject({ code: 'signed-out' });
       expect(viewOf(h.core, second).session.status).toBe('signed-in');
       expect(viewOf(h.core, h.instanceId).session.status).toBe('expired');
     } finally {
@@ -363,7 +398,9 @@ describe('the session controller against the emulator', () => {
     expect(consent.status).toBe(200);
     const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(await consent.text());
     expect(form).not.toBeNull();
-    const fields = new URLSearchParams([...form![2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m): [string, string] => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+    const fields = new URLSearchParams(
+      [...form![2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m): [string, string] => [m[1]!, m[2]!.replace(/&amp;/g, '&')]),
+    );
     const allow = await fetch(new URL(form![1]!.replace(/&amp;/g, '&'), link), { method: 'POST', body: fields, redirect: 'manual' });
     const callback = allow.headers.get('location');
     expect(callback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?code=/);

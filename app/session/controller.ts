@@ -120,7 +120,16 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   };
 
   return {
-    api: createApiHandlers({ state, lifecycle, signIns, syncs, roles, started: start, shutdown: shutdown.signal, autoSync: Boolean(options.autoSync) }),
+    api: createApiHandlers({
+      state,
+      lifecycle,
+      signIns,
+      syncs,
+      roles,
+      started: start,
+      shutdown: shutdown.signal,
+      autoSync: Boolean(options.autoSync),
+    }),
     snapshot: () => state.snapshot(),
     subscribe: (listener) => state.subscribe(listener),
     start,

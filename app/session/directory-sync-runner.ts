@@ -63,7 +63,10 @@ export class DirectorySyncRunner {
         this.state.notice('info', `Account ${accountId} is no longer assigned to you in ${instance.label}; it was removed from the list.`);
       }
       if (result.directory.failedAccounts.length > 0) {
-        this.state.notice('warning', `${result.directory.failedAccounts.length} account(s) in ${instance.label} could not be listed this time; their last known roles are shown.`);
+        this.state.notice(
+          'warning',
+          `${result.directory.failedAccounts.length} account(s) in ${instance.label} could not be listed this time; their last known roles are shown.`,
+        );
       }
       await this.cache.save(result.directory);
       this.state.emit({ channel: 'directory:changed', payload: { instanceId: instance.id } });

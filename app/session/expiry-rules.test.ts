@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CREDENTIALS_REFRESH_WINDOW_MS, MAX_TICK_MS, TOKEN_REFRESH_WINDOW_MS, credentialsDue, nextWakeDelay, sessionActionAt } from './expiry-rules';
+import {
+  CREDENTIALS_REFRESH_WINDOW_MS,
+  MAX_TICK_MS,
+  TOKEN_REFRESH_WINDOW_MS,
+  credentialsDue,
+  nextWakeDelay,
+  sessionActionAt,
+} from './expiry-rules';
 
 const minute = 60_000;
 const lead = 15 * minute;

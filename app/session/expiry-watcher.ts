@@ -65,14 +65,22 @@ export class ExpiryWatcher {
   private timing(runtime: InstanceRuntime): SessionTiming | undefined {
     const token = heldToken(runtime);
     if (!token) return undefined;
-    return { expiresAt: token.expiresAt, refreshable: this.tokens.canRefresh(token), ...(runtime.warnedFor !== undefined ? { warnedFor: runtime.warnedFor } : {}) };
+    return {
+      expiresAt: token.expiresAt,
+      refreshable: this.tokens.canRefresh(token),
+      ...(runtime.warnedFor !== undefined ? { warnedFor: runtime.warnedFor } : {}),
+    };
   }
 
   private nextDelay(): number {
     const sessions = [...this.state.runtimes.values()].flatMap((runtime) => this.timing(runtime) ?? []);
     const kept = this.state.settings().keepFresh.flatMap((ref) => this.cache.peek(ref)?.expiration ?? []);
     const retryMs = 1_000 * 2 ** Math.min(this.pastDueStreak, 6);
-    const resyncs = this.resync ? [...this.state.runtimes.values()].flatMap((runtime) => (this.timing(runtime) && runtime.directory ? [runtime.directory.syncedAt + DIRECTORY_RESYNC_AFTER_MS] : [])) : [];
+    const resyncs = this.resync
+      ? [...this.state.runtimes.values()].flatMap((runtime) =>
+          this.timing(runtime) && runtime.directory ? [runtime.directory.syncedAt + DIRECTORY_RESYNC_AFTER_MS] : [],
+        )
+      : [];
     const plan = nextWakeDelay(sessions, kept, this.state.ports.clock.now(), this.leadMs(), retryMs, resyncs);
     this.pastDueStreak = plan.pastDue ? this.pastDueStreak + 1 : 0;
     return plan.delayMs;
@@ -108,7 +116,10 @@ export class ExpiryWatcher {
           // Before expiry a failed refresh is only a notice; after it, refreshFailed decides:
           // signed out when AWS said so, else kept as "reconnecting" and retried with backoff.
           if (timing.expiresAt > this.state.ports.clock.now()) {
-            this.state.notice('warning', `Could not refresh the ${label} session: ${toRolecallError(error, 'refresh your session').userMessage}`);
+            this.state.notice(
+              'warning',
+              `Could not refresh the ${label} session: ${toRolecallError(error, 'refresh your session').userMessage}`,
+            );
             return;
           }
           try {
@@ -122,7 +133,11 @@ export class ExpiryWatcher {
         markWarned(runtime, timing.expiresAt);
         const minutes = Math.max(1, Math.round((timing.expiresAt - now) / 60_000));
         this.state.notify(
-          { title: 'Session ending soon', body: `Your ${label} session ends in ${minutes} minute${minutes === 1 ? '' : 's'}; click to sign in again.`, onClick: signInAgain },
+          {
+            title: 'Session ending soon',
+            body: `Your ${label} session ends in ${minutes} minute${minutes === 1 ? '' : 's'}; click to sign in again.`,
+            onClick: signInAgain,
+          },
           'warning',
         );
         this.state.changed();
@@ -132,7 +147,10 @@ export class ExpiryWatcher {
         // Another process may have signed in again meanwhile (rolecall login, aws sso login).
         if (await this.tokens.adoptStored(runtime)) return;
         this.tokens.markSignedOut(runtime, `Your ${label} session has ended; sign in again.`);
-        this.state.notify({ title: 'Signed out', body: `Your ${label} session has ended; click to sign in again.`, onClick: signInAgain }, 'warning');
+        this.state.notify(
+          { title: 'Signed out', body: `Your ${label} session has ended; click to sign in again.`, onClick: signInAgain },
+          'warning',
+        );
         return;
       case 'none':
         return;
@@ -156,14 +174,20 @@ export class ExpiryWatcher {
         this.failureAnnounced.delete(key);
         // The first fetch is the user's own click; only a renewal is news.
         if (held !== undefined) {
-          this.state.notify({ title: 'Credentials refreshed', body: `${name} is good until ${new Date(fresh.expiration).toLocaleTimeString()}.` });
+          this.state.notify({
+            title: 'Credentials refreshed',
+            body: `${name} is good until ${new Date(fresh.expiration).toLocaleTimeString()}.`,
+          });
         }
         this.state.changed();
       } catch (error) {
         // Retried with backoff; said once per expiry so a long outage is one notification.
         if (this.failureAnnounced.has(key) && this.failureAnnounced.get(key) === held) continue;
         this.failureAnnounced.set(key, held);
-        this.state.notify({ title: 'Credentials refresh failed', body: `Could not refresh ${name}: ${toRolecallError(error).userMessage}` }, 'error');
+        this.state.notify(
+          { title: 'Credentials refresh failed', body: `Could not refresh ${name}: ${toRolecallError(error).userMessage}` },
+          'error',
+        );
       }
     }
   }

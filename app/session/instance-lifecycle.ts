@@ -38,7 +38,10 @@ export class InstanceLifecycle {
     const cached = await this.directories.load(instance.id).catch(() => ({}) as Awaited<ReturnType<DirectoryCache['load']>>);
     if (cached.directory) runtime.directory = cached.directory;
     if (cached.corrupt) {
-      this.state.notice('warning', `The cached account list of ${instance.label} was unreadable and was moved to ${cached.corrupt.movedTo}; it will be rebuilt.`);
+      this.state.notice(
+        'warning',
+        `The cached account list of ${instance.label} was unreadable and was moved to ${cached.corrupt.movedTo}; it will be rebuilt.`,
+      );
     }
     const loaded = await this.vault.load(instance, this.state.interop());
     if (loaded) {
@@ -68,7 +71,11 @@ export class InstanceLifecycle {
     const current = this.state.settings();
     const before = runtime.instance;
     const { ssoSessionName, label } = change;
-    if (ssoSessionName && ssoSessionName !== before.ssoSessionName && current.instances.some((other) => other.id !== instanceId && other.ssoSessionName === ssoSessionName)) {
+    if (
+      ssoSessionName &&
+      ssoSessionName !== before.ssoSessionName &&
+      current.instances.some((other) => other.id !== instanceId && other.ssoSessionName === ssoSessionName)
+    ) {
       throw new RolecallError('invalid-input', `Another instance already uses the sso-session name "${ssoSessionName}"; choose another.`);
     }
     const updated: Instance = { ...before, ...(label ? { label } : {}), ...(ssoSessionName ? { ssoSessionName } : {}) };
@@ -78,7 +85,10 @@ export class InstanceLifecycle {
       await this.vault.save(updated, runtime.token, true);
     }
     runtime.instance = updated;
-    await this.state.updateSettings((stored) => ({ ...stored, instances: stored.instances.map((instance) => (instance.id === instanceId ? updated : instance)) }));
+    await this.state.updateSettings((stored) => ({
+      ...stored,
+      instances: stored.instances.map((instance) => (instance.id === instanceId ? updated : instance)),
+    }));
     if (updated.ssoSessionName !== before.ssoSessionName) await this.renameInAwsConfig(updated, before.ssoSessionName);
   }
 
@@ -92,7 +102,10 @@ export class InstanceLifecycle {
       const plan = planSessionRename({ text: file.text, source: file.path, instance, from });
       if (plan.newText === plan.oldText) return;
       const result = await applyPopulate({ env, plan, dryRun: false });
-      this.state.notice('info', `Updated ${plan.profiles.length} AWS profile(s) in ${result.path} to the sso-session "${instance.ssoSessionName}"${result.backupPath ? ` (backup: ${result.backupPath})` : ''}.`);
+      this.state.notice(
+        'info',
+        `Updated ${plan.profiles.length} AWS profile(s) in ${result.path} to the sso-session "${instance.ssoSessionName}"${result.backupPath ? ` (backup: ${result.backupPath})` : ''}.`,
+      );
     } catch (error) {
       const why = error instanceof RolecallError ? error.userMessage : 'it could not be edited';
       this.state.notice('warning', `Renamed, but Rolecall's profiles in ${path} still name "${from}": ${why}`);

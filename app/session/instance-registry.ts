@@ -17,7 +17,8 @@ const slug = (value: string): string =>
 /** "https://d-1234567890.awsapps.com/start" → "d-1234567890"; "http://127.0.0.1:4000/start" → "127-0-0-1-4000". */
 export const defaultInstanceName = (startUrl: string): string => {
   const url = new URL(startUrl);
-  const host = url.hostname.endsWith('.awsapps.com') || url.hostname.endsWith('.awsapps.cn') ? url.hostname.split('.')[0] ?? url.hostname : url.host;
+  const host =
+    url.hostname.endsWith('.awsapps.com') || url.hostname.endsWith('.awsapps.cn') ? (url.hostname.split('.')[0] ?? url.hostname) : url.host;
   return slug(host);
 };
 
@@ -42,7 +43,10 @@ export const createInstance = (input: NewInstance, existing: readonly Instance[]
   const base = defaultInstanceName(startUrl);
   const sessionNames = new Set(existing.map((instance) => instance.ssoSessionName));
   if (input.ssoSessionName && sessionNames.has(input.ssoSessionName)) {
-    throw new RolecallError('invalid-input', `Another instance already uses the sso-session name "${input.ssoSessionName}"; choose another.`);
+    throw new RolecallError(
+      'invalid-input',
+      `Another instance already uses the sso-session name "${input.ssoSessionName}"; choose another.`,
+    );
   }
   const candidate = {
     id: uniqueName(base, new Set(existing.map((instance) => instance.id))),
@@ -58,13 +62,21 @@ export const createInstance = (input: NewInstance, existing: readonly Instance[]
 /** Finds an instance by id, label or sso-session name; with no selector, the only one. */
 export const selectInstance = (instances: readonly Instance[], selector?: string): Instance => {
   if (instances.length === 0) {
-    throw new RolecallError('not-found', 'No Identity Center instance is configured; run `rolecall login --start-url URL --region REGION` first.');
+    throw new RolecallError(
+      'not-found',
+      'No Identity Center instance is configured; run `rolecall login --start-url URL --region REGION` first.',
+    );
   }
   if (!selector) {
     if (instances.length === 1) return instances[0] as Instance;
-    throw new RolecallError('invalid-input', `Several instances are configured (${instances.map((i) => i.id).join(', ')}); choose one with --instance.`);
+    throw new RolecallError(
+      'invalid-input',
+      `Several instances are configured (${instances.map((i) => i.id).join(', ')}); choose one with --instance.`,
+    );
   }
-  const found = instances.find((i) => i.id === selector || i.label === selector || i.ssoSessionName === selector || i.startUrl === selector);
+  const found = instances.find(
+    (i) => i.id === selector || i.label === selector || i.ssoSessionName === selector || i.startUrl === selector,
+  );
   if (!found) {
     throw new RolecallError('not-found', `No instance called "${selector}"; configured: ${instances.map((i) => i.id).join(', ')}.`);
   }

@@ -78,7 +78,9 @@ export class RoleAccess {
     runtime.directory = {
       ...runtime.directory,
       accounts: runtime.directory.accounts
-        .map((account) => (account.accountId === ref.accountId ? { ...account, roles: account.roles.filter((role) => role !== ref.roleName) } : account))
+        .map((account) =>
+          account.accountId === ref.accountId ? { ...account, roles: account.roles.filter((role) => role !== ref.roleName) } : account,
+        )
         .filter((account) => account.roles.length > 0),
     };
     this.state.notice('warning', `${ref.roleName} in account ${ref.accountId} is no longer assigned to you; it was removed from the list.`);

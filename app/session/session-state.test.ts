@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { SsoToken } from '../model/tokens';
 import { newRuntime } from './runtime';
-import { clearSession, endSigningIn, heldToken, holdToken, liveToken, markExpired, markReconnecting, sessionStatus, startSigningIn } from './session-state';
+import {
+  clearSession,
+  endSigningIn,
+  heldToken,
+  holdToken,
+  liveToken,
+  markExpired,
+  markReconnecting,
+  sessionStatus,
+  startSigningIn,
+} from './session-state';
 
 const now = 1_000_000;
-const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
 const token = (expiresAt: number): SsoToken => ({ startUrl: instance.startUrl, region: instance.region, accessToken: 'a', expiresAt });
 
 describe('the session state machine', () => {
@@ -35,7 +51,11 @@ describe('the session state machine', () => {
 
   it('a failed sign-in is an error with its sentence; a cancelled one leaves none', () => {
     const runtime = newRuntime(instance);
-    const signIn = { abort: new AbortController(), view: { flow: 'device' as const, stage: 'registering' as const }, done: Promise.resolve() };
+    const signIn = {
+      abort: new AbortController(),
+      view: { flow: 'device' as const, stage: 'registering' as const },
+      done: Promise.resolve(),
+    };
     startSigningIn(runtime, signIn);
     endSigningIn(runtime, { outcome: 'failed', error: 'The sign-in was denied.' });
     expect(sessionStatus(runtime, now)).toBe('error');

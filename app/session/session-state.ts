@@ -73,7 +73,8 @@ export const updateSignInView = (runtime: InstanceRuntime, view: SignInView): vo
   if (runtime.signIn) runtime.signIn.view = view;
 };
 
-export type SignInOutcome = { readonly outcome: 'signed-in' } | { readonly outcome: 'cancelled' } | { readonly outcome: 'failed'; readonly error: string };
+export type SignInOutcome =
+  { readonly outcome: 'signed-in' } | { readonly outcome: 'cancelled' } | { readonly outcome: 'failed'; readonly error: string };
 
 /** The sign-in ended: with a token (hold it next), cancelled by the user, or failed with one sentence. */
 export const endSigningIn = (runtime: InstanceRuntime, ended: SignInOutcome): void => {

@@ -47,7 +47,10 @@ export class SessionTokens {
   ) {}
 
   signedOutError(runtime: InstanceRuntime): RolecallError {
-    return new RolecallError('signed-out', `You are signed out of ${runtime.instance.label}; sign in again (rolecall login, or "Sign in" in the app).`);
+    return new RolecallError(
+      'signed-out',
+      `You are signed out of ${runtime.instance.label}; sign in again (rolecall login, or "Sign in" in the app).`,
+    );
   }
 
   canRefresh(token: SsoToken): boolean {
@@ -142,7 +145,9 @@ export class SessionTokens {
       return await call(token.accessToken);
     } catch (error) {
       if (!isUnauthorized(error) && toRolecallError(error).code !== 'unauthorized') throw error;
-      const refreshed = await this.refresh(runtime).catch((refreshError: unknown) => this.refreshFailed(runtime, refreshError, noLongerValid(runtime)));
+      const refreshed = await this.refresh(runtime).catch((refreshError: unknown) =>
+        this.refreshFailed(runtime, refreshError, noLongerValid(runtime)),
+      );
       try {
         return await call(refreshed.accessToken);
       } catch (retryError) {

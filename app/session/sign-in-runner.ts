@@ -43,7 +43,9 @@ export class SignInRunner {
   /** Opens a URL in the user's browser; a failure becomes a notice with the URL to open by hand. */
   openUrl(url: string | undefined): void {
     if (!url) return;
-    this.state.ports.opener.openExternal(url).catch(() => this.state.notice('warning', `Could not open the browser; open ${url} yourself.`));
+    this.state.ports.opener
+      .openExternal(url)
+      .catch(() => this.state.notice('warning', `Could not open the browser; open ${url} yourself.`));
   }
 
   /** Starts a sign-in (or joins the one under way); resolves when signed in, rejects with why not. */
@@ -88,11 +90,17 @@ export class SignInRunner {
             });
       endSigningIn(runtime, { outcome: 'signed-in' });
       await this.tokens.storeSignedIn(runtime, token);
-      this.state.notify({ title: 'Signed in', body: `Signed in to ${instance.label}; your session lasts until ${new Date(token.expiresAt).toLocaleTimeString()}.` });
+      this.state.notify({
+        title: 'Signed in',
+        body: `Signed in to ${instance.label}; your session lasts until ${new Date(token.expiresAt).toLocaleTimeString()}.`,
+      });
       this.options.onSignedIn(runtime);
     } catch (error) {
       const mapped = toRolecallError(error, 'sign in');
-      endSigningIn(runtime, mapped.code === 'sign-in-cancelled' ? { outcome: 'cancelled' } : { outcome: 'failed', error: mapped.userMessage });
+      endSigningIn(
+        runtime,
+        mapped.code === 'sign-in-cancelled' ? { outcome: 'cancelled' } : { outcome: 'failed', error: mapped.userMessage },
+      );
       this.state.changed();
       throw mapped;
     }

@@ -7,13 +7,16 @@ import type { SecretStorageStatus } from '../ports/secret-store';
 import type { InstanceRuntime } from './runtime';
 import { sessionStatus } from './session-state';
 
-
 const sessionView = (runtime: InstanceRuntime, now: number): SessionView => {
   const { token } = runtime;
   const status = sessionStatus(runtime, now);
   switch (status) {
     case 'signing-in':
-      return { status, ...(runtime.signIn ? { signIn: runtime.signIn.view } : {}), ...(runtime.sessionError ? { error: runtime.sessionError } : {}) };
+      return {
+        status,
+        ...(runtime.signIn ? { signIn: runtime.signIn.view } : {}),
+        ...(runtime.sessionError ? { error: runtime.sessionError } : {}),
+      };
     case 'signed-in':
     case 'reconnecting':
       return {
@@ -68,7 +71,8 @@ export interface SnapshotInput {
 export const buildSnapshot = (input: SnapshotInput): AppSnapshot => {
   const accountNames = new Map<string, string>();
   for (const runtime of input.runtimes) {
-    for (const account of runtime.directory?.accounts ?? []) accountNames.set(`${runtime.instance.id}/${account.accountId}`, account.accountName);
+    for (const account of runtime.directory?.accounts ?? [])
+      accountNames.set(`${runtime.instance.id}/${account.accountId}`, account.accountName);
   }
   const activeCredentials: ActiveCredentialView[] = input.activeCredentials
     .filter((entry) => entry.expiration > input.now)

@@ -16,8 +16,19 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-const instance: Instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
-const token = (accessToken: string, expiresAt: number): SsoToken => ({ startUrl: instance.startUrl, region: instance.region, accessToken, expiresAt });
+const instance: Instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
+const token = (accessToken: string, expiresAt: number): SsoToken => ({
+  startUrl: instance.startUrl,
+  region: instance.region,
+  accessToken,
+  expiresAt,
+});
 
 describe('TokenVault and the shared AWS CLI cache', () => {
   it('never overwrites a newer token that `aws sso login` or botocore wrote meanwhile, and loads that one', async () => {

@@ -39,7 +39,8 @@ export class TokenVault {
   async load(instance: Instance, interop: boolean): Promise<LoadedToken | undefined> {
     const own = await this.loadOwn(instance);
     const shared = interop ? await this.loadShared(instance) : undefined;
-    if (own && shared) return shared.expiresAt > own.expiresAt ? { token: shared, source: 'aws-cli-cache' } : { token: own, source: 'rolecall' };
+    if (own && shared)
+      return shared.expiresAt > own.expiresAt ? { token: shared, source: 'aws-cli-cache' } : { token: own, source: 'rolecall' };
     if (own) return { token: own, source: 'rolecall' };
     if (shared) return { token: shared, source: 'aws-cli-cache' };
     return undefined;
@@ -77,7 +78,12 @@ export class TokenVault {
 
   private async loadShared(instance: Instance): Promise<SsoToken | undefined> {
     try {
-      const found = await readSsoCache({ env: this.env, sessionName: instance.ssoSessionName, startUrl: instance.startUrl, region: instance.region });
+      const found = await readSsoCache({
+        env: this.env,
+        sessionName: instance.ssoSessionName,
+        startUrl: instance.startUrl,
+        region: instance.region,
+      });
       return found.status === 'ok' ? found.token : undefined;
     } catch {
       // A corrupt or foreign AWS CLI cache file is not ours to fix; sign-in still works.

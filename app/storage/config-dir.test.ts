@@ -23,7 +23,9 @@ describe('configDirPath', () => {
   });
 
   it('uses Application Support on macOS', () => {
-    expect(configDirPath({ HOME: '/Users/ann', XDG_CONFIG_HOME: '/ignored' }, 'darwin')).toBe('/Users/ann/Library/Application Support/Rolecall');
+    expect(configDirPath({ HOME: '/Users/ann', XDG_CONFIG_HOME: '/ignored' }, 'darwin')).toBe(
+      '/Users/ann/Library/Application Support/Rolecall',
+    );
   });
 
   it('uses %APPDATA% on Windows, else the roaming profile folder', () => {

@@ -15,7 +15,9 @@ afterEach(async () => {
 
 const runChild = (args: readonly string[]): Promise<number | null> =>
   new Promise((done, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'test-support/lock-counter.ts'), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'test-support/lock-counter.ts'), ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.once('error', reject);
     child.once('close', (code) => {

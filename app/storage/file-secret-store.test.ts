@@ -70,7 +70,10 @@ describe('FileSecretStore', () => {
     const store = new FileSecretStore(dir, { onProblem: (problem) => problems.push(problem), now: () => Date.UTC(2025, 0, 1) });
     expect(await store.get('token:work')).toBeUndefined();
     const movedTo = join(dir, 'secrets.json.corrupt-2025-01-01T00-00-00-000Z');
-    expect(store.lastLoadProblem).toMatchObject({ movedTo, message: `Rolecall's saved sign-ins were unreadable and were moved to ${movedTo}; sign in again.` });
+    expect(store.lastLoadProblem).toMatchObject({
+      movedTo,
+      message: `Rolecall's saved sign-ins were unreadable and were moved to ${movedTo}; sign in again.`,
+    });
     expect(problems).toHaveLength(1);
     expect(store.lastLoadProblem?.reason).not.toContain('42');
     expect(await readFile(movedTo, 'utf8')).toContain('"token:work": 42');

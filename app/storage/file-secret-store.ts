@@ -91,7 +91,9 @@ export class FileSecretStore implements SecretStore {
       read = await readJsonFile(this.path, secretsFileSchema, this.options.now);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new RolecallError('internal', `Could not read Rolecall's secrets file ${this.path} (${code}); check its permissions.`, { cause: error });
+      throw new RolecallError('internal', `Could not read Rolecall's secrets file ${this.path} (${code}); check its permissions.`, {
+        cause: error,
+      });
     }
     if (read.status === 'ok') {
       this.lastLoadProblem = undefined;

@@ -17,7 +17,9 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 
 const withInstance = (settings: Settings): Settings => ({
   ...settings,
-  instances: [{ id: 'work', label: 'Work', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'work' }],
+  instances: [
+    { id: 'work', label: 'Work', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'work' },
+  ],
   preferences: { ...settings.preferences, defaultCopyFormat: 'fish', clipboardClearSeconds: 30 },
   favorites: [{ instanceId: 'work', accountId: '111122223333', roleName: 'Admin' }],
 });
@@ -60,7 +62,9 @@ describe('FileSettingsStore', () => {
     expect(await store.load()).toEqual(defaultSettings());
     const movedTo = join(dir, 'settings.json.corrupt-2025-05-06T07-08-09-000Z');
     expect(store.lastLoadProblem).toMatchObject({ file: join(dir, 'settings.json'), movedTo });
-    expect(store.lastLoadProblem?.message).toBe(`Your settings file was unreadable and was moved to ${movedTo}; Rolecall started with default settings.`);
+    expect(store.lastLoadProblem?.message).toBe(
+      `Your settings file was unreadable and was moved to ${movedTo}; Rolecall started with default settings.`,
+    );
     expect(problems).toEqual([store.lastLoadProblem]);
     // The old content is kept verbatim, and the next save does not touch it.
     expect(await readFile(movedTo, 'utf8')).toBe(content);

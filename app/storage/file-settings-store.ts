@@ -59,7 +59,9 @@ export class FileSettingsStore implements SettingsStore {
       read = await readJsonFile(this.path, settingsSchema, this.options.now);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new RolecallError('internal', `Could not read your settings file ${this.path} (${code}); check its permissions.`, { cause: error });
+      throw new RolecallError('internal', `Could not read your settings file ${this.path} (${code}); check its permissions.`, {
+        cause: error,
+      });
     }
     if (read.status === 'ok') {
       this.lastLoadProblem = undefined;
@@ -89,5 +91,8 @@ const validated = (settings: Settings): Settings => {
   const parsed = settingsSchema.safeParse(settings);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new RolecallError('invalid-input', `These settings are not valid (${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}); nothing was saved.`);
+  throw new RolecallError(
+    'invalid-input',
+    `These settings are not valid (${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}); nothing was saved.`,
+  );
 };

@@ -24,7 +24,13 @@ import { describeSpread, ratio, spread } from '../support/stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 
-const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
 
 /** Trades the launch link for the session cookie, as the browser does. */
 const cookieFor = (url: string): Promise<string> =>
@@ -72,7 +78,11 @@ const main = async () => {
     const origin = new URL(server.url).origin;
     const cookie = await cookieFor(server.url);
     const headers = { cookie, origin };
-    bridge = webBridge(bridgeUrl(server), { createSocket: (url) => new WebSocket(url, { headers }) as unknown as SocketLike, minDelayMs: 1_000, maxDelayMs: 1_000 });
+    bridge = webBridge(bridgeUrl(server), {
+      createSocket: (url) => new WebSocket(url, { headers }) as unknown as SocketLike,
+      minDelayMs: 1_000,
+      maxDelayMs: 1_000,
+    });
     raw = await openRaw(bridgeUrl(server), headers);
     console.log(`bridge: ${ROUNDS} state:get round trips through webBridge and on a raw socket, interleaved`);
     for (let i = 0; i < 20; i += 1) {
@@ -112,7 +122,9 @@ const main = async () => {
     const disconnected = { call: spread(failFast, 4), zeroTimer: spread(zeroTimer, 4) };
     console.log(`\nwhile reconnecting (${ROUNDS} calls):`);
     console.log(`  call fails  ${describeSpread(disconnected.call, 4)}`);
-    console.log(`  0 ms timer  ${describeSpread(disconnected.zeroTimer, 4)}   -> p50 ${ratio(disconnected.call.p50, disconnected.zeroTimer.p50, 3)}x`);
+    console.log(
+      `  0 ms timer  ${describeSpread(disconnected.zeroTimer, 4)}   -> p50 ${ratio(disconnected.call.p50, disconnected.zeroTimer.p50, 3)}x`,
+    );
 
     console.log(
       JSON.stringify({

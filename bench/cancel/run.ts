@@ -38,13 +38,22 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const REQUEST_TIMEOUT_MS = 300;
 
-const instance: Instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const instance: Instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const zeroTimer = () => timeAsync(() => delay(0));
 
 const registered = () => {
   const now = Math.floor(Date.now() / 1000);
-  return { op: 'RegisterClient', reply: { clientId: 'bench', clientSecret: 'bench-secret', clientIdIssuedAt: now, clientSecretExpiresAt: now + 90 * 86_400 } };
+  return {
+    op: 'RegisterClient',
+    reply: { clientId: 'bench', clientSecret: 'bench-secret', clientIdIssuedAt: now, clientSecretExpiresAt: now + 90 * 86_400 },
+  };
 };
 
 interface Leg {
@@ -61,7 +70,9 @@ const leg = (label: string, samples: number[], baselineLabel: string, baseline: 
   const baselineMs = spread(baseline);
   const result: Leg = { label, ms, baselineLabel, baselineMs, ratioP50: ratio(ms.p50, baselineMs.p50), ...(extra ? { extra } : {}) };
   console.log(`  ${label.padEnd(34)} ${describeSpread(ms)}`);
-  console.log(`  ${`  baseline: ${baselineLabel}`.padEnd(34)} ${describeSpread(baselineMs)}   -> p50 ${result.ratioP50}x${extra ? `   ${JSON.stringify(extra)}` : ''}`);
+  console.log(
+    `  ${`  baseline: ${baselineLabel}`.padEnd(34)} ${describeSpread(baselineMs)}   -> p50 ${result.ratioP50}x${extra ? `   ${JSON.stringify(extra)}` : ''}`,
+  );
   return result;
 };
 
@@ -98,7 +109,10 @@ const syncLegs = async (): Promise<Leg[]> => {
       let abortedAt = 0;
       const aborting = counting(portal);
       const aborted = syncDirectory({
-        portal: aborting.client, accessToken, instanceId: 'bench', signal: controller.signal,
+        portal: aborting.client,
+        accessToken,
+        instanceId: 'bench',
+        signal: controller.signal,
         onProgress: ({ done }) => {
           if (done >= 5 && !controller.signal.aborted) {
             abortedAt = performance.now();
@@ -115,7 +129,10 @@ const syncLegs = async (): Promise<Leg[]> => {
       let revokedAt = 0;
       const revoking = counting(portal);
       await syncDirectory({
-        portal: revoking.client, accessToken, instanceId: 'bench', limiter: new AdaptiveLimiter({ backoff: { baseMs: 20, capMs: 200 } }),
+        portal: revoking.client,
+        accessToken,
+        instanceId: 'bench',
+        limiter: new AdaptiveLimiter({ backoff: { baseMs: 20, capMs: 200 } }),
         onProgress: ({ done }) => {
           if (done >= 10 && revokedAt === 0) {
             revokedAt = performance.now();
@@ -147,12 +164,26 @@ const deviceFlowLeg = async (): Promise<Leg> => {
     baseline.push(await zeroTimer());
     const oidc = new ScriptedSender([
       registered(),
-      { op: 'StartDeviceAuthorization', reply: { deviceCode: 'd', userCode: 'ABCD-EFGH', verificationUri: 'https://device.example/', verificationUriComplete: 'https://device.example/?c', expiresIn: 600, interval: 600 } },
+      {
+        op: 'StartDeviceAuthorization',
+        reply: {
+          deviceCode: 'd',
+          userCode: 'ABCD-EFGH',
+          verificationUri: 'https://device.example/',
+          verificationUriComplete: 'https://device.example/?c',
+          expiresIn: 600,
+          interval: 600,
+        },
+      },
     ]);
     const abort = new AbortController();
     let abortedAt = 0;
     await runDeviceFlow({
-      oidc, instance, secrets: new MemorySecretStore(), clock: systemClock, signal: abort.signal,
+      oidc,
+      instance,
+      secrets: new MemorySecretStore(),
+      clock: systemClock,
+      signal: abort.signal,
       onState: (state) => {
         if (state.kind === 'awaiting-user') {
           setTimeout(() => {
@@ -175,7 +206,12 @@ const pkceLeg = async (): Promise<Leg> => {
     const abort = new AbortController();
     let abortedAt = 0;
     await runPkceFlow({
-      oidc: new ScriptedSender([registered()]), instance, secrets: new MemorySecretStore(), clock: systemClock, signal: abort.signal, timeoutMs: 10 * 60_000,
+      oidc: new ScriptedSender([registered()]),
+      instance,
+      secrets: new MemorySecretStore(),
+      clock: systemClock,
+      signal: abort.signal,
+      timeoutMs: 10 * 60_000,
       open: () => {
         setTimeout(() => {
           abortedAt = performance.now();
@@ -196,10 +232,15 @@ const requestTimeoutLeg = async (): Promise<Leg> => {
   const codes = new Set<string>();
   try {
     for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round += 1) {
-      const client = createOidcClient({ ...instance, endpoints: { oidc: url, portal: url } }, { maxAttempts: 1, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+      const client = createOidcClient(
+        { ...instance, endpoints: { oidc: url, portal: url } },
+        { maxAttempts: 1, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+      );
       samples.push(
         await timeAsync(() =>
-          client.send(new RegisterClientCommand({ clientName: 'bench', clientType: 'public' })).catch((error: unknown) => codes.add(toRolecallError(error).code)),
+          client
+            .send(new RegisterClientCommand({ clientName: 'bench', clientType: 'public' }))
+            .catch((error: unknown) => codes.add(toRolecallError(error).code)),
         ),
       );
       client.destroy();
@@ -208,7 +249,9 @@ const requestTimeoutLeg = async (): Promise<Leg> => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-  return leg(`OIDC request timeout (${REQUEST_TIMEOUT_MS} ms)`, samples, 'the configured timeout', [REQUEST_TIMEOUT_MS], { errorCodes: [...codes] });
+  return leg(`OIDC request timeout (${REQUEST_TIMEOUT_MS} ms)`, samples, 'the configured timeout', [REQUEST_TIMEOUT_MS], {
+    errorCodes: [...codes],
+  });
 };
 
 const main = async () => {

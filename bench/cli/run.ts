@@ -63,7 +63,12 @@ const CPU_METHOD = BASH
   : 'user+sys of each child from /proc/self/stat cutime+cstime deltas (10 ms ticks), whole process life';
 
 /** Runs a child to completion, collecting stdout and, when given, fd 3; the event loop keeps serving the in-process emulator. */
-const collect = (command: string, args: readonly string[], env: NodeJS.ProcessEnv, fd3: boolean): Promise<{ code: number | null; stdout: string; stderr: string; fd3: string }> =>
+const collect = (
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  fd3: boolean,
+): Promise<{ code: number | null; stdout: string; stderr: string; fd3: string }> =>
   new Promise((resolveRun, reject) => {
     const child = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe', ...(fd3 ? (['pipe'] as const) : [])] });
     const text = { stdout: '', stderr: '', fd3: '' };
@@ -95,8 +100,16 @@ const timed = async (command: string, args: readonly string[], env: NodeJS.Proce
 /** A user with nothing but a temp home: no AWS variables, no display, no browser. */
 const userEnv = (home: string): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && key !== 'DISPLAY' && key !== 'WAYLAND_DISPLAY') env[key] = value;
-  return { ...env, HOME: home, ROLECALL_HOME: join(home, 'rolecall'), ROLECALL_NO_BROWSER: '1', NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('AWS_') && key !== 'DISPLAY' && key !== 'WAYLAND_DISPLAY') env[key] = value;
+  return {
+    ...env,
+    HOME: home,
+    ROLECALL_HOME: join(home, 'rolecall'),
+    ROLECALL_NO_BROWSER: '1',
+    NO_COLOR: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
 };
 
 const run = (args: readonly string[], env: NodeJS.ProcessEnv) => collect(process.execPath, [BIN, ...args], env, false);
@@ -112,14 +125,24 @@ interface User {
 const signedInUser = async (emulator: RunningEmulator): Promise<User> => {
   const home = await mkdtemp(join(tmpdir(), 'rolecall-bench-cli-'));
   const env = userEnv(home);
-  const login = await run(['login', '--start-url', emulator.startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'], env);
+  const login = await run(
+    ['login', '--start-url', emulator.startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'],
+    env,
+  );
   if (login.code !== 0) throw new Error(`rolecall login failed: ${login.stderr}`);
   const ls = await run(['ls', '--json'], env);
   if (ls.code !== 0) throw new Error(`rolecall ls failed: ${ls.stderr}`);
   return { home, env, emulator, roles: JSON.parse(ls.stdout) as { accountId: string; roleName: string }[] };
 };
 
-const credentialProcessArgs = (role: { accountId: string; roleName: string }): string[] => [BIN, 'credential-process', '--account', role.accountId, '--role', role.roleName];
+const credentialProcessArgs = (role: { accountId: string; roleName: string }): string[] => [
+  BIN,
+  'credential-process',
+  '--account',
+  role.accountId,
+  '--role',
+  role.roleName,
+];
 const isCredentials = (stdout: string): boolean => {
   try {
     return typeof (JSON.parse(stdout) as { AccessKeyId?: unknown }).AccessKeyId === 'string';
@@ -217,7 +240,9 @@ const burst = async (user: User, role: { accountId: string; roleName: string }):
           let stderr = '';
           child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
           child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-          child.once('close', (code) => resolveRun({ ok: code === 0 && isCredentials(stdout), ms: performance.now() - started, stderr: stderr.trim() }));
+          child.once('close', (code) =>
+            resolveRun({ ok: code === 0 && isCredentials(stdout), ms: performance.now() - started, stderr: stderr.trim() }),
+          );
           child.once('error', (error) => resolveRun({ ok: false, ms: performance.now() - started, stderr: error.message }));
         }),
     ),
@@ -229,8 +254,14 @@ const burst = async (user: User, role: { accountId: string; roleName: string }):
     successes: results.filter((result) => result.ok).length,
     getRoleCredentials: counters.GetRoleCredentials?.requests ?? 0,
     createToken: counters.CreateToken?.requests ?? 0,
-    p50Ms: percentile(results.map((result) => result.ms), 50),
-    p95Ms: percentile(results.map((result) => result.ms), 95),
+    p50Ms: percentile(
+      results.map((result) => result.ms),
+      50,
+    ),
+    p95Ms: percentile(
+      results.map((result) => result.ms),
+      95,
+    ),
     ...(firstError !== undefined ? { firstError } : {}),
   };
 };
@@ -279,13 +310,32 @@ const startAgent = (user: User): Promise<{ stop: () => Promise<void> }> =>
 
 const main = async () => {
   const bundle = existsSync(resolve(import.meta.dirname, '../../dist/cli/build.json'));
-  console.log(`rolecall credential-process benchmark (node ${process.version}, ${RUNS} runs each, bursts of ${BURST}; the CLI ${bundle ? 'runs from its bundle, dist/cli' : 'has no bundle'})`);
+  console.log(
+    `rolecall credential-process benchmark (node ${process.version}, ${RUNS} runs each, bursts of ${BURST}; the CLI ${bundle ? 'runs from its bundle, dist/cli' : 'has no bundle'})`,
+  );
   console.log(`CPU: ${CPU_METHOD}; wall: the same child's real time.`);
-  const valid = await startEmulator({ directory: { accounts: 4, rolesPerAccount: 3, seed: 7 }, autoApprove: true, deviceCodeIntervalSeconds: 0, log: () => undefined });
+  const valid = await startEmulator({
+    directory: { accounts: 4, rolesPerAccount: 3, seed: 7 },
+    autoApprove: true,
+    deviceCodeIntervalSeconds: 0,
+    log: () => undefined,
+  });
   // Access tokens that expire 2 s after sign-in: every process of the second burst finds one expired.
-  const short = await startEmulator({ directory: { accounts: 4, rolesPerAccount: 3, seed: 7 }, autoApprove: true, deviceCodeIntervalSeconds: 0, accessTokenTtlSeconds: 2, log: () => undefined });
+  const short = await startEmulator({
+    directory: { accounts: 4, rolesPerAccount: 3, seed: 7 },
+    autoApprove: true,
+    deviceCodeIntervalSeconds: 0,
+    accessTokenTtlSeconds: 2,
+    log: () => undefined,
+  });
   const users: User[] = [];
-  const summary: Record<string, unknown> = { bench: 'cli', node: process.version, runs: RUNS, burst: BURST, cpuMethod: BASH ? 'bash-time-getrusage' : 'proc-cutime' };
+  const summary: Record<string, unknown> = {
+    bench: 'cli',
+    node: process.version,
+    runs: RUNS,
+    burst: BURST,
+    cpuMethod: BASH ? 'bash-time-getrusage' : 'proc-cutime',
+  };
   try {
     const alone = await signedInUser(valid);
     users.push(alone);
@@ -301,11 +351,21 @@ const main = async () => {
     for (let i = 0; i < beforeRuns; i++) before.push(await timed(process.execPath, tsxLauncher(first), alone.env));
     const beforeCpuMs = median(before.map((t) => t.cpuMs));
     const beforeWallMs = median(before.map((t) => t.wallMs));
-    console.log(`  before the bundle (tsx):        CPU ${ms(beforeCpuMs)}, wall ${ms(beforeWallMs)} (median of ${beforeRuns}), CPU ${(beforeCpuMs / cached.baselineCpuMs).toFixed(2)}x node -e 0`);
-    summary.beforeBundle = { runs: beforeRuns, cpuMs: beforeCpuMs, wallMs: beforeWallMs, cpuRatio: beforeCpuMs / cached.baselineCpuMs, failures: before.filter((t) => !isCredentials(t.stdout)).length };
+    console.log(
+      `  before the bundle (tsx):        CPU ${ms(beforeCpuMs)}, wall ${ms(beforeWallMs)} (median of ${beforeRuns}), CPU ${(beforeCpuMs / cached.baselineCpuMs).toFixed(2)}x node -e 0`,
+    );
+    summary.beforeBundle = {
+      runs: beforeRuns,
+      cpuMs: beforeCpuMs,
+      wallMs: beforeWallMs,
+      cpuRatio: beforeCpuMs / cached.baselineCpuMs,
+      failures: before.filter((t) => !isCredentials(t.stdout)).length,
+    };
     const check = staleCheckMs();
     if (check) {
-      console.log(`  stale-bundle check in a checkout: ${check.ms.toFixed(2)} ms per start (${check.files} source files stat'ed; none in an installed package)`);
+      console.log(
+        `  stale-bundle check in a checkout: ${check.ms.toFixed(2)} ms per start (${check.files} source files stat'ed; none in an installed package)`,
+      );
       summary.staleCheck = check;
     }
 
@@ -346,7 +406,9 @@ const main = async () => {
         await expiredAgent.stop();
       }
     } else {
-      console.log('\nTODO: the agent leg is missing: this checkout has no `rolecall agent` command yet, so nothing was measured through an owner.');
+      console.log(
+        '\nTODO: the agent leg is missing: this checkout has no `rolecall agent` command yet, so nothing was measured through an owner.',
+      );
       summary.agent = 'missing';
     }
   } finally {

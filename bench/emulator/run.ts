@@ -53,7 +53,9 @@ const main = async () => {
   const heldClient = portalClient(busy.emu);
   try {
     busy.emu.setFaults({ operations: { ListAccounts: { latencyMs: 600_000 } } });
-    const heldCalls = Array.from({ length: HELD }, () => heldClient.send(new ListAccountsCommand({ accessToken: busy.accessToken })).catch(() => undefined));
+    const heldCalls = Array.from({ length: HELD }, () =>
+      heldClient.send(new ListAccountsCommand({ accessToken: busy.accessToken })).catch(() => undefined),
+    );
     await until(() => (busy.emu.counters().ListAccounts?.requests ?? 0) >= HELD + 1);
     for (let i = 0; i < 10; i += 1) {
       for (const target of [idle, busy]) {
@@ -62,7 +64,9 @@ const main = async () => {
       }
     }
 
-    console.log(`emulator: ${ROUNDS} admin and portal calls to an emulator with nothing held and to one holding ${HELD} ListAccounts for 10 minutes, interleaved`);
+    console.log(
+      `emulator: ${ROUNDS} admin and portal calls to an emulator with nothing held and to one holding ${HELD} ListAccounts for 10 minutes, interleaved`,
+    );
     const samples = { adminIdle: [] as number[], adminHeld: [] as number[], portalIdle: [] as number[], portalHeld: [] as number[] };
     for (let i = 0; i < ROUNDS; i += 1) {
       samples.adminIdle.push(await idle.admin());
@@ -77,10 +81,18 @@ const main = async () => {
       portalWhileHeld: spread(samples.portalHeld),
     };
     console.log(`  admin call,  nothing held   ${describeSpread(isolation.adminIdle)}`);
-    console.log(`  admin call,  ${String(HELD).padStart(3)} held       ${describeSpread(isolation.adminWhileHeld)}   -> p50 ${ratio(isolation.adminWhileHeld.p50, isolation.adminIdle.p50)}x`);
+    console.log(
+      `  admin call,  ${String(HELD).padStart(3)} held       ${describeSpread(isolation.adminWhileHeld)}   -> p50 ${ratio(isolation.adminWhileHeld.p50, isolation.adminIdle.p50)}x`,
+    );
     console.log(`  portal call, nothing held   ${describeSpread(isolation.portalIdle)}`);
-    console.log(`  portal call, ${String(HELD).padStart(3)} held       ${describeSpread(isolation.portalWhileHeld)}   -> p50 ${ratio(isolation.portalWhileHeld.p50, isolation.portalIdle.p50)}x`);
-    summary.isolation = { ...isolation, adminRatioP50: ratio(isolation.adminWhileHeld.p50, isolation.adminIdle.p50), portalRatioP50: ratio(isolation.portalWhileHeld.p50, isolation.portalIdle.p50) };
+    console.log(
+      `  portal call, ${String(HELD).padStart(3)} held       ${describeSpread(isolation.portalWhileHeld)}   -> p50 ${ratio(isolation.portalWhileHeld.p50, isolation.portalIdle.p50)}x`,
+    );
+    summary.isolation = {
+      ...isolation,
+      adminRatioP50: ratio(isolation.adminWhileHeld.p50, isolation.adminIdle.p50),
+      portalRatioP50: ratio(isolation.portalWhileHeld.p50, isolation.portalIdle.p50),
+    };
 
     // The same emulator, the fault switched on and off between calls.
     const delayed: number[] = [];
@@ -96,7 +108,9 @@ const main = async () => {
     console.log(`
 ${LATENCY_MS} ms injected on ListAccountRoles (${delayed.length} calls, alternating with undelayed ones):`);
     console.log(`  undelayed call              ${describeSpread(injected.undelayed)}`);
-    console.log(`  delayed call                ${describeSpread(injected.delayed)}   -> p50 ${ratio(injected.delayed.p50, expected, 3)}x an undelayed call + ${LATENCY_MS} ms`);
+    console.log(
+      `  delayed call                ${describeSpread(injected.delayed)}   -> p50 ${ratio(injected.delayed.p50, expected, 3)}x an undelayed call + ${LATENCY_MS} ms`,
+    );
     summary.injected = { latencyMs: LATENCY_MS, ...injected, ratioP50ToUndelayedPlusLatency: ratio(injected.delayed.p50, expected, 3) };
 
     await busy.close();
@@ -125,7 +139,9 @@ ${LATENCY_MS} ms injected on ListAccountRoles (${delayed.length} calls, alternat
   console.log(`
 close() (${closeRounds} rounds):`);
   console.log(`  idle emulator               ${describeSpread(close.idle)}`);
-  console.log(`  a request held 10 minutes   ${describeSpread(close.withHeldRequest)}   -> p50 ${ratio(close.withHeldRequest.p50, close.idle.p50)}x`);
+  console.log(
+    `  a request held 10 minutes   ${describeSpread(close.withHeldRequest)}   -> p50 ${ratio(close.withHeldRequest.p50, close.idle.p50)}x`,
+  );
   summary.close = { ...close, ratioP50: ratio(close.withHeldRequest.p50, close.idle.p50) };
   console.log(JSON.stringify(summary));
 };

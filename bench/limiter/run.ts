@@ -56,10 +56,13 @@ const pollingWait = async (wallMs: number): Promise<void> => {
 
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
 
-const describe = (label: string, usage: Usage) => `  ${label.padEnd(26)} wall ${ms(usage.wallMs, 1).padStart(10)}  cpu ${ms(usage.cpuMs, 1).padStart(9)}  cpu/wall ${usage.cpuPerWall.toFixed(4)}`;
+const describe = (label: string, usage: Usage) =>
+  `  ${label.padEnd(26)} wall ${ms(usage.wallMs, 1).padStart(10)}  cpu ${ms(usage.cpuMs, 1).padStart(9)}  cpu/wall ${usage.cpuPerWall.toFixed(4)}`;
 
 const main = async () => {
-  console.log(`limiter: ${ROUNDS} rounds of a call throttled 3 times (backoff ~400 ms), with a timer and a polling loop of the same length`);
+  console.log(
+    `limiter: ${ROUNDS} rounds of a call throttled 3 times (backoff ~400 ms), with a timer and a polling loop of the same length`,
+  );
   const rounds: { limiter: Usage; timer: Usage; polling: Usage }[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     const limiter = await measure(backoffWait);
@@ -87,9 +90,13 @@ const main = async () => {
   const limiter = new AdaptiveLimiter({ clock: systemClock });
   const floorMs = ((BURST_CALLS - burst) / rps) * 1_000;
   let failures = 0;
-  const paced = await measure(() => Promise.all(Array.from({ length: BURST_CALLS }, (_, index) => limiter.run(() => server.call(index)).catch(() => (failures += 1)))));
+  const paced = await measure(() =>
+    Promise.all(Array.from({ length: BURST_CALLS }, (_, index) => limiter.run(() => server.call(index)).catch(() => (failures += 1)))),
+  );
   const stats = limiter.stats();
-  console.log(`\npacing: ${BURST_CALLS} calls at once against a token bucket of ${rps}/s burst ${burst} (real clock), floor ${ms(floorMs, 0)}`);
+  console.log(
+    `\npacing: ${BURST_CALLS} calls at once against a token bucket of ${rps}/s burst ${burst} (real clock), floor ${ms(floorMs, 0)}`,
+  );
   console.log(describe('limiter', paced));
   console.log(
     `  ${(paced.wallMs / floorMs).toFixed(3)}x the floor, ${server.accepted} accepted, ${stats.throttled} throttled attempts (${(stats.throttled / BURST_CALLS).toFixed(2)} per call), ` +

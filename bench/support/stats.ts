@@ -23,11 +23,13 @@ export const spread = (values: readonly number[], digits = 3): Spread => ({
 export const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
 
 /** `a / b` as a figure; null when the baseline is zero or missing. */
-export const ratio = (value: number, baseline: number, digits = 2): number | null => (baseline > 0 && Number.isFinite(value) ? round(value / baseline, digits) : null);
+export const ratio = (value: number, baseline: number, digits = 2): number | null =>
+  baseline > 0 && Number.isFinite(value) ? round(value / baseline, digits) : null;
 
 export const ms = (value: number, digits = 2): string => `${value.toFixed(digits)} ms`;
 
-export const describeSpread = (s: Spread, digits = 2): string => `p50 ${ms(s.p50, digits)}  p95 ${ms(s.p95, digits)}  max ${ms(s.max, digits)}`;
+export const describeSpread = (s: Spread, digits = 2): string =>
+  `p50 ${ms(s.p50, digits)}  p95 ${ms(s.p95, digits)}  max ${ms(s.max, digits)}`;
 
 /** Wall time of one synchronous call, in ms. */
 export const timeSync = (work: () => unknown): number => {

@@ -22,7 +22,9 @@ export const describeMeasurement = (m: Measurement): string =>
     // Finishing early by giving up on accounts is not speed.
     m.failedAccounts > 0 ? 'INCOMPLETE' : '',
     m.error ? `error: ${m.error}` : '',
-  ].join('  ').trimEnd();
+  ]
+    .join('  ')
+    .trimEnd();
 
 /** The one JSON line a script reads: top-level figures are Rolecall's in the first scenario. */
 export const summaryLine = (first: Scenario, measurements: readonly Measurement[]): string => {
@@ -31,7 +33,11 @@ export const summaryLine = (first: Scenario, measurements: readonly Measurement[
   const naive = find(first.spec.name, 'naive');
   const strategies: Record<string, { seconds: number; ratioToFloor: number; failedAccounts: number }> = {};
   for (const m of measurements) {
-    strategies[`${m.scenario}/${m.strategy}`] = { seconds: fixed(m.seconds), ratioToFloor: fixed(m.ratioToFloor, 3), failedAccounts: m.failedAccounts };
+    strategies[`${m.scenario}/${m.strategy}`] = {
+      seconds: fixed(m.seconds),
+      ratioToFloor: fixed(m.ratioToFloor, 3),
+      failedAccounts: m.failedAccounts,
+    };
   }
   return JSON.stringify({
     accounts: first.truth.size,

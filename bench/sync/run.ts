@@ -45,7 +45,10 @@ const main = async () => {
       }
       const rolecall = measurements.find((m) => m.scenario === spec.name && m.strategy === 'rolecall');
       const naive = measurements.find((m) => m.scenario === spec.name && m.strategy === 'naive');
-      if (rolecall && naive) console.log(`  rolecall is ${(naive.seconds / rolecall.seconds).toFixed(2)}x faster than naive, ${rolecall.ratioToFloor.toFixed(3)}x the floor`);
+      if (rolecall && naive)
+        console.log(
+          `  rolecall is ${(naive.seconds / rolecall.seconds).toFixed(2)}x faster than naive, ${rolecall.ratioToFloor.toFixed(3)}x the floor`,
+        );
     } finally {
       await scenario.close();
     }

@@ -39,11 +39,18 @@ const portalOperations = ['ListAccounts', 'ListAccountRoles'] as const;
 export const openScenario = async (spec: ScenarioSpec): Promise<Scenario> => {
   const seed = { accounts: spec.accounts, rolesPerAccount: spec.rolesPerAccount, seed: spec.seed };
   const unthrottled: FaultConfig = { '*': { latencyMs: spec.latencyMs } };
-  const emu: RunningEmulator = await startEmulator({ directory: seed, deviceCodeIntervalSeconds: 0, faults: unthrottled, log: () => undefined });
+  const emu: RunningEmulator = await startEmulator({
+    directory: seed,
+    deviceCodeIntervalSeconds: 0,
+    faults: unthrottled,
+    log: () => undefined,
+  });
   const accessToken = await signInWithDeviceCode(emu);
   const generated = generateDirectory(seed);
   const truth = new Map(generated.map((account) => [account.accountId, [...account.roles].sort()] as const));
-  const calls = Math.ceil(generated.length / pageSize) + generated.reduce((sum, account) => sum + Math.max(1, Math.ceil(account.roles.length / pageSize)), 0);
+  const calls =
+    Math.ceil(generated.length / pageSize) +
+    generated.reduce((sum, account) => sum + Math.max(1, Math.ceil(account.roles.length / pageSize)), 0);
   const throttled: FaultConfig = { '*': { latencyMs: spec.latencyMs, throttle: spec.throttle } };
 
   const portalCounters = () => {

@@ -31,7 +31,8 @@ export const agent = async (raw: unknown, output: CliOutput, env: NodeJS.Process
   let lastRequest = Date.now();
   const owner = await startOwner({
     configDir,
-    openCore: async () => (await openLocalCore(configDir, env, { shell: 'cli', autoSync: true, watchExpiry: true, browser: canOpenBrowser(env) })).core,
+    openCore: async () =>
+      (await openLocalCore(configDir, env, { shell: 'cli', autoSync: true, watchExpiry: true, browser: canOpenBrowser(env) })).core,
     notifier: stderrNotifier(output),
     onRequest: () => {
       lastRequest = Date.now();
@@ -60,11 +61,14 @@ export const agent = async (raw: unknown, output: CliOutput, env: NodeJS.Process
     const idle =
       idleMs === undefined
         ? undefined
-        : setInterval(() => {
-            if (Date.now() - lastRequest < idleMs) return;
-            output.err(`No request for ${options.idleExit} minute(s); the agent exits.`);
-            stop();
-          }, Math.max(100, Math.min(60_000, idleMs / 10)));
+        : setInterval(
+            () => {
+              if (Date.now() - lastRequest < idleMs) return;
+              output.err(`No request for ${options.idleExit} minute(s); the agent exits.`);
+              stop();
+            },
+            Math.max(100, Math.min(60_000, idleMs / 10)),
+          );
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

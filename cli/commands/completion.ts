@@ -18,7 +18,12 @@ export const completionLists = ['accounts', 'roles', 'instances'] as const;
 export interface CommandSpec {
   readonly name: string;
   readonly description: string;
-  readonly options: readonly { readonly flag: string; readonly takesValue: boolean; readonly choices?: readonly string[]; readonly description: string }[];
+  readonly options: readonly {
+    readonly flag: string;
+    readonly takesValue: boolean;
+    readonly choices?: readonly string[];
+    readonly description: string;
+  }[];
   readonly subcommands: readonly CommandSpec[];
   /** Values a positional argument may take (the shell of `completion`). */
   readonly argumentChoices: readonly string[];
@@ -31,7 +36,12 @@ export const commandSpec = (command: Command): CommandSpec => ({
   options: [
     ...command.options
       .filter((option) => !option.hidden && option.long)
-      .map((option) => ({ flag: option.long!, takesValue: option.required || option.optional, ...(option.argChoices ? { choices: option.argChoices } : {}), description: option.description })),
+      .map((option) => ({
+        flag: option.long!,
+        takesValue: option.required || option.optional,
+        ...(option.argChoices ? { choices: option.argChoices } : {}),
+        description: option.description,
+      })),
     { flag: '--help', takesValue: false, description: 'show help' },
   ],
   argumentChoices: command.registeredArguments.flatMap((argument) => argument.argChoices ?? []),
@@ -39,26 +49,48 @@ export const commandSpec = (command: Command): CommandSpec => ({
 });
 
 /** Options whose values come from the cached directory and settings (never from AWS). */
-const DYNAMIC: Readonly<Record<string, (typeof completionLists)[number]>> = { '--account': 'accounts', '--role': 'roles', '--instance': 'instances' };
+const DYNAMIC: Readonly<Record<string, (typeof completionLists)[number]>> = {
+  '--account': 'accounts',
+  '--role': 'roles',
+  '--instance': 'instances',
+};
 
 interface Node {
   readonly path: string;
   readonly spec: CommandSpec;
 }
 
-const walk = (spec: CommandSpec, path = ''): Node[] => [{ path, spec }, ...spec.subcommands.flatMap((sub) => walk(sub, `${path} ${sub.name}`))];
+const walk = (spec: CommandSpec, path = ''): Node[] => [
+  { path, spec },
+  ...spec.subcommands.flatMap((sub) => walk(sub, `${path} ${sub.name}`)),
+];
 
 /** A bash $'…' string: only the characters our own flags and names use, escaped anyway. */
-const ansiC = (lines: readonly string[]): string => `$'${lines.join('\n').replace(/[\\']/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}'`;
+const ansiC = (lines: readonly string[]): string =>
+  `$'${lines
+    .join('\n')
+    .replace(/[\\']/g, (c) => `\\${c}`)
+    .replace(/\n/g, '\\n')}'`;
 
 const bashScript = (spec: CommandSpec): string => {
   const nodes = walk(spec);
   const paths = nodes.filter((node) => node.path !== '').map((node) => `"${node.path}"`);
   const choiceCases = nodes.flatMap((node) =>
-    node.spec.options.filter((option) => option.choices).map((option) => `    "${node.path}:${option.flag}") _rolecall_filter "$cur" <<< ${ansiC(option.choices!)}; return;;`),
+    node.spec.options
+      .filter((option) => option.choices)
+      .map((option) => `    "${node.path}:${option.flag}") _rolecall_filter "$cur" <<< ${ansiC(option.choices!)}; return;;`),
   );
-  const valueFlags = [...new Set(nodes.flatMap((node) => node.spec.options.filter((option) => option.takesValue && !DYNAMIC[option.flag]).map((option) => option.flag)))];
-  const wordCases = nodes.map((node) => `    "${node.path}") words=${ansiC([...node.spec.subcommands.map((sub) => sub.name), ...node.spec.argumentChoices, ...node.spec.options.map((option) => option.flag)])};;`);
+  const valueFlags = [
+    ...new Set(
+      nodes.flatMap((node) =>
+        node.spec.options.filter((option) => option.takesValue && !DYNAMIC[option.flag]).map((option) => option.flag),
+      ),
+    ),
+  ];
+  const wordCases = nodes.map(
+    (node) =>
+      `    "${node.path}") words=${ansiC([...node.spec.subcommands.map((sub) => sub.name), ...node.spec.argumentChoices, ...node.spec.options.map((option) => option.flag)])};;`,
+  );
   return `# rolecall completion for bash (and zsh through bashcompinit).
 # Install: rolecall completion bash > ~/.local/share/bash-completion/completions/rolecall
 # Account, role and instance names come from Rolecall's cache: no AWS call while you press Tab.
@@ -127,22 +159,33 @@ const fishQuote = (value: string): string => `'${value.replace(/[\\']/g, (c) => 
 const fishScript = (spec: CommandSpec): string => {
   const lines = [
     '# rolecall completion for fish. Install: rolecall completion fish > ~/.config/fish/completions/rolecall.fish',
-    '# Account, role and instance names come from Rolecall\'s cache: no AWS call while you press Tab.',
+    "# Account, role and instance names come from Rolecall's cache: no AWS call while you press Tab.",
     'complete -c rolecall -f',
   ];
-  for (const option of spec.options) lines.push(`complete -c rolecall -n '__fish_use_subcommand' -l ${option.flag.slice(2)} -d ${fishQuote(option.description)}`);
+  for (const option of spec.options)
+    lines.push(`complete -c rolecall -n '__fish_use_subcommand' -l ${option.flag.slice(2)} -d ${fishQuote(option.description)}`);
   for (const sub of spec.subcommands) {
     lines.push(`complete -c rolecall -n '__fish_use_subcommand' -a ${sub.name} -d ${fishQuote(sub.description)}`);
     const nodes = walk(sub, sub.name);
     for (const { path, spec: node } of nodes) {
       const words = path.split(' ');
       const condition = `__fish_seen_subcommand_from ${words[words.length - 1]!}`;
-      for (const child of node.subcommands) lines.push(`complete -c rolecall -n ${fishQuote(condition)} -a ${child.name} -d ${fishQuote(child.description)}`);
-      if (node.argumentChoices.length > 0) lines.push(`complete -c rolecall -n ${fishQuote(condition)} -a ${fishQuote(node.argumentChoices.join(' '))}`);
+      for (const child of node.subcommands)
+        lines.push(`complete -c rolecall -n ${fishQuote(condition)} -a ${child.name} -d ${fishQuote(child.description)}`);
+      if (node.argumentChoices.length > 0)
+        lines.push(`complete -c rolecall -n ${fishQuote(condition)} -a ${fishQuote(node.argumentChoices.join(' '))}`);
       for (const option of node.options) {
         const list = DYNAMIC[option.flag];
-        const values = list ? ` -r -a ${fishQuote(`(rolecall completion --list ${list} 2>/dev/null)`)}` : option.choices ? ` -r -a ${fishQuote(option.choices.join(' '))}` : option.takesValue ? ' -r' : '';
-        lines.push(`complete -c rolecall -n ${fishQuote(condition)} -l ${option.flag.slice(2)}${values} -d ${fishQuote(option.description)}`);
+        const values = list
+          ? ` -r -a ${fishQuote(`(rolecall completion --list ${list} 2>/dev/null)`)}`
+          : option.choices
+            ? ` -r -a ${fishQuote(option.choices.join(' '))}`
+            : option.takesValue
+              ? ' -r'
+              : '';
+        lines.push(
+          `complete -c rolecall -n ${fishQuote(condition)} -l ${option.flag.slice(2)}${values} -d ${fishQuote(option.description)}`,
+        );
       }
     }
   }
@@ -158,7 +201,9 @@ const plain = (value: string): boolean => !/[\p{Cc}\p{Cf}]/u.test(value);
 /** The cached directory of an instance, read without moving a bad file aside or calling AWS. */
 const cachedDirectory = async (configDir: string, instanceId: string): Promise<Directory | undefined> => {
   try {
-    const parsed = JSON.parse(await readFile(new DirectoryCache(join(configDir, 'cache')).pathOf(instanceId), 'utf8')) as { directory?: Directory };
+    const parsed = JSON.parse(await readFile(new DirectoryCache(join(configDir, 'cache')).pathOf(instanceId), 'utf8')) as {
+      directory?: Directory;
+    };
     return Array.isArray(parsed.directory?.accounts) ? parsed.directory : undefined;
   } catch {
     return undefined;
@@ -166,15 +211,25 @@ const cachedDirectory = async (configDir: string, instanceId: string): Promise<D
 };
 
 /** Candidates for `--account`, `--role` or `--instance`, one a line, from the caches only; nothing on any problem. */
-export const completionCandidates = async (list: (typeof completionLists)[number], filters: { account?: string; instance?: string }, env: NodeJS.ProcessEnv = process.env): Promise<string[]> => {
+export const completionCandidates = async (
+  list: (typeof completionLists)[number],
+  filters: { account?: string; instance?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> => {
   try {
     const configDir = await resolveConfigDir(env);
     const { instances } = await new FileSettingsStore(configDir).load();
-    if (list === 'instances') return instances.flatMap((instance) => [instance.id, ...(instance.label && instance.label !== instance.id ? [instance.label] : [])]).filter(plain);
+    if (list === 'instances')
+      return instances
+        .flatMap((instance) => [instance.id, ...(instance.label && instance.label !== instance.id ? [instance.label] : [])])
+        .filter(plain);
     const directory = await cachedDirectory(configDir, selectInstance(instances, filters.instance).id);
     if (!directory) return [];
-    if (list === 'accounts') return [...new Set(directory.accounts.flatMap((account) => [account.accountName, account.accountId]))].filter(plain);
-    const accounts = filters.account ? directory.accounts.filter((account) => account.accountId === filters.account || account.accountName === filters.account) : directory.accounts;
+    if (list === 'accounts')
+      return [...new Set(directory.accounts.flatMap((account) => [account.accountName, account.accountId]))].filter(plain);
+    const accounts = filters.account
+      ? directory.accounts.filter((account) => account.accountId === filters.account || account.accountName === filters.account)
+      : directory.accounts;
     return [...new Set(accounts.flatMap((account) => account.roles))].filter(plain).sort();
   } catch {
     return [];

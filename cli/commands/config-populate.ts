@@ -115,7 +115,9 @@ const pruneUnassigned = (plan: PopulatePlan, directory: Directory, source: strin
       stale.push(change);
       continue;
     }
-    const section = doc.sections.find((candidate) => candidate.name.startsWith('profile ') && candidate.name.slice('profile '.length).trim() === change.profile);
+    const section = doc.sections.find(
+      (candidate) => candidate.name.startsWith('profile ') && candidate.name.slice('profile '.length).trim() === change.profile,
+    );
     if (!section) continue;
     doc = removeSection(doc, section.name, (comment) => markerInstance(comment) !== undefined);
     removed.push(change);
@@ -168,7 +170,11 @@ export const configPopulate = async (raw: unknown, output: CliOutput, env: Env =
     const summary = `${count(plan.added.length, 'profile')} added, ${plan.updated.length} updated, ${plan.removed.length} removed, ${plan.unchanged.length} unchanged; [sso-session ${instance.ssoSessionName}] ${plan.session}`;
     if (options.dryRun) {
       if (result.diff) output.out(result.diff);
-      output.err(result.changed ? `Dry run, ${result.path} was not changed: ${summary}.` : `${result.path} is already up to date (${plan.unchanged.length} profiles).`);
+      output.err(
+        result.changed
+          ? `Dry run, ${result.path} was not changed: ${summary}.`
+          : `${result.path} is already up to date (${plan.unchanged.length} profiles).`,
+      );
     } else if (result.written) {
       output.err(`Updated ${result.path}: ${summary}.`);
       if (result.backupPath) output.err(`The previous file was saved as ${result.backupPath}.`);
@@ -176,9 +182,13 @@ export const configPopulate = async (raw: unknown, output: CliOutput, env: Env =
       output.err(`${result.path} is already up to date (${plan.unchanged.length} profiles).`);
     }
     for (const note of plan.notes) output.err(note);
-    const notAssigned = plan.stale.filter((change) => !directory.accounts.some((account) => account.accountId === change.accountId && account.roles.includes(change.roleName)));
+    const notAssigned = plan.stale.filter(
+      (change) => !directory.accounts.some((account) => account.accountId === change.accountId && account.roles.includes(change.roleName)),
+    );
     if (!options.prune && notAssigned.length > 0) {
-      output.err(`${count(notAssigned.length, 'Rolecall profile')} (${notAssigned.map((change) => change.profile).join(', ')}) ${notAssigned.length === 1 ? 'is' : 'are'} for roles no longer assigned to you; run again with --prune to remove ${notAssigned.length === 1 ? 'it' : 'them'}.`);
+      output.err(
+        `${count(notAssigned.length, 'Rolecall profile')} (${notAssigned.map((change) => change.profile).join(', ')}) ${notAssigned.length === 1 ? 'is' : 'are'} for roles no longer assigned to you; run again with --prune to remove ${notAssigned.length === 1 ? 'it' : 'them'}.`,
+      );
     }
     if (command) output.err(`Profiles run \`${command}\`; the AWS CLI and SDKs get credentials from Rolecall while you are signed in.`);
   } finally {

@@ -49,7 +49,8 @@ export const credentialsFromOwner = async (request: OwnerCredentialsRequest): Pr
   const { instance } = request;
   try {
     const ref = request.ref ?? request.resolve(await owner.directory(instance.id));
-    if (!ref) throw new RolecallError('not-found', `No account "${request.account}" is assigned to you; run \`rolecall ls\` to see your accounts.`);
+    if (!ref)
+      throw new RolecallError('not-found', `No account "${request.account}" is assigned to you; run \`rolecall ls\` to see your accounts.`);
     try {
       return await owner.credentials(ref);
     } catch (error) {

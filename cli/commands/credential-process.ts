@@ -40,7 +40,10 @@ const SIGN_IN_AGAIN = new Set(['signed-out', 'session-expired', 'unauthorized', 
 const resolveRef = (instance: Instance, directory: Directory | undefined, account: string, role: string): RoleRef | undefined => {
   if (accountIdSchema.safeParse(account).success) {
     const known = directory?.accounts.find((candidate) => candidate.accountId === account);
-    const roleName = known?.roles.find((candidate) => candidate === role) ?? known?.roles.find((candidate) => candidate.toLowerCase() === role.toLowerCase()) ?? role;
+    const roleName =
+      known?.roles.find((candidate) => candidate === role) ??
+      known?.roles.find((candidate) => candidate.toLowerCase() === role.toLowerCase()) ??
+      role;
     return { instanceId: instance.id, accountId: account, roleName };
   }
   if (!directory) return undefined;
@@ -66,7 +69,8 @@ const fetchThroughCore = async (
   const { core } = await openCliCore(env, { browser: false });
   try {
     const wanted = ref ?? resolveRef(instance, await core.directory(instance.id), options.account, options.role);
-    if (!wanted) throw new RolecallError('not-found', `No account "${options.account}" is assigned to you; run \`rolecall ls\` to see your accounts.`);
+    if (!wanted)
+      throw new RolecallError('not-found', `No account "${options.account}" is assigned to you; run \`rolecall ls\` to see your accounts.`);
     return { ref: wanted, credentials: await core.credentials(wanted) };
   } finally {
     await core.stop();
@@ -100,7 +104,13 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
   // none, or one that died mid-request, leaves the local path below.
   const { credentialsFromOwner } = await import('./credential-process-owner');
   const fromOwner = await credentialsFromOwner({
-    configDir, env, instance, ref, account: options.account, loginHint: loginHint(instance, settings.instances), waitSeconds: options.wait,
+    configDir,
+    env,
+    instance,
+    ref,
+    account: options.account,
+    loginHint: loginHint(instance, settings.instances),
+    waitSeconds: options.wait,
     resolve: (directory) => resolveRef(instance, directory, options.account, options.role),
   });
   if (fromOwner) return output.out(formatCredentials(fromOwner, 'json'));
@@ -109,7 +119,10 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
   const session = await new TokenVault(secrets, env).load(instance, settings.preferences.awsCliInterop);
   if (secrets.lastLoadProblem) output.err(secrets.lastLoadProblem.message);
   if (!session) {
-    throw new RolecallError('signed-out', `You are not signed in to ${instance.label}; run \`${loginHint(instance, settings.instances)}\` and try again.`);
+    throw new RolecallError(
+      'signed-out',
+      `You are not signed in to ${instance.label}; run \`${loginHint(instance, settings.instances)}\` and try again.`,
+    );
   }
   const cached = ref ? await cache.get(ref) : undefined;
   if (cached) {
@@ -128,7 +141,11 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
       fetched = await fetchThroughCore(env, instance, ref, options);
     } catch (error) {
       if (isRolecallError(error) && SIGN_IN_AGAIN.has(error.code)) {
-        throw new RolecallError('session-expired', `Your ${instance.label} session has expired; run \`${loginHint(instance, settings.instances)}\` to sign in again.`, { cause: error });
+        throw new RolecallError(
+          'session-expired',
+          `Your ${instance.label} session has expired; run \`${loginHint(instance, settings.instances)}\` to sign in again.`,
+          { cause: error },
+        );
       }
       throw error;
     }

@@ -28,7 +28,8 @@ const loadDirectory = async (core: RolecallController, instanceId: string, refre
   const unsubscribe = core.subscribe((event) => {
     if (event.channel !== 'state:changed' || !output.interactive) return;
     const sync = event.payload.instances.find((instance) => instance.id === instanceId)?.sync;
-    if (sync?.status === 'syncing') process.stderr.write(`\rListing accounts and roles… ${sync.done}${sync.total ? `/${sync.total}` : ''}   `);
+    if (sync?.status === 'syncing')
+      process.stderr.write(`\rListing accounts and roles… ${sync.done}${sync.total ? `/${sync.total}` : ''}   `);
   });
   try {
     return refresh ? await core.sync(instanceId) : await core.directory(instanceId);
@@ -52,11 +53,18 @@ export const ls = async (filter: readonly string[], raw: unknown, output: CliOut
       return;
     }
     // One table row per role whatever the names hold: AWS data is made terminal-safe cell by cell.
-    const table = rows.map((row) => ({ accountName: terminalSafe(row.accountName), accountId: row.accountId, roleName: terminalSafe(row.roleName) }));
+    const table = rows.map((row) => ({
+      accountName: terminalSafe(row.accountName),
+      accountId: row.accountId,
+      roleName: terminalSafe(row.roleName),
+    }));
     const width = Math.min(40, Math.max(7, ...table.map((row) => row.accountName.length)));
     output.out(['ACCOUNT'.padEnd(width), 'ACCOUNT ID  ', 'ROLE'].join('  '));
     for (const row of table) output.out([row.accountName.padEnd(width), row.accountId, row.roleName].join('  '));
-    if (directory.failedAccounts.length > 0) output.err(`${directory.failedAccounts.length} account(s) could not be listed in the last sync; run \`rolecall ls --refresh\` to retry.`);
+    if (directory.failedAccounts.length > 0)
+      output.err(
+        `${directory.failedAccounts.length} account(s) could not be listed in the last sync; run \`rolecall ls --refresh\` to retry.`,
+      );
   });
 };
 

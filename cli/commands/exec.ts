@@ -45,7 +45,12 @@ export type ChildCredentials = { readonly keys: RoleCredentials } | { readonly s
  * The child's environment: the inherited one without any other credentials or profile, plus
  * static keys (or a container credentials endpoint), the region and ROLECALL_ROLE.
  */
-export const childEnvironment = (base: NodeJS.ProcessEnv, credentials: ChildCredentials, region: string, roleLabel: string): NodeJS.ProcessEnv => {
+export const childEnvironment = (
+  base: NodeJS.ProcessEnv,
+  credentials: ChildCredentials,
+  region: string,
+  roleLabel: string,
+): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...base };
   for (const name of CREDENTIAL_VARIABLES) delete env[name];
   if ('keys' in credentials) {
@@ -112,7 +117,8 @@ export interface ExecCommandLine {
   readonly dashDash: boolean;
 }
 
-const usage = 'Give the command after `--`, e.g. `rolecall exec --account prod --role ReadOnly -- aws s3 ls` (or `--` alone for your shell).';
+const usage =
+  'Give the command after `--`, e.g. `rolecall exec --account prod --role ReadOnly -- aws s3 ls` (or `--` alone for your shell).';
 
 /**
  * `rolecall exec … -- COMMAND [ARGS…]`: runs COMMAND as a role. Its exit code becomes
@@ -128,7 +134,9 @@ export const exec = async (command: readonly string[], raw: unknown, line: ExecC
   const options = parseOptions(execSchema, raw);
   const nested = process.env[ROLE_VARIABLE];
   if (nested && !options.force) {
-    output.err(`This shell already runs as ${nested} (${ROLE_VARIABLE} is set): exit it first, or add --force to run as another role inside it.`);
+    output.err(
+      `This shell already runs as ${nested} (${ROLE_VARIABLE} is set): exit it first, or add --force to run as another role inside it.`,
+    );
     process.exitCode = 2;
     return;
   }

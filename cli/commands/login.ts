@@ -24,7 +24,10 @@ export type LoginOptions = z.input<typeof loginOptionsSchema>;
 const chooseInstance = async (core: RolecallController, options: z.output<typeof loginOptionsSchema>): Promise<string> => {
   if (!options.startUrl && !options.region && !options.endpoint) return selectInstance(core.instances(), options.instance).id;
   if (!options.startUrl || !options.region) {
-    throw new RolecallError('invalid-input', 'Give both --start-url and --region (for example --start-url https://d-1234567890.awsapps.com/start --region us-east-1).');
+    throw new RolecallError(
+      'invalid-input',
+      'Give both --start-url and --region (for example --start-url https://d-1234567890.awsapps.com/start --region us-east-1).',
+    );
   }
   const parsed = newInstanceSchema.safeParse({
     startUrl: options.startUrl,
@@ -49,7 +52,8 @@ export const login = async (raw: LoginOptions, output: CliOutput): Promise<void>
   const options = loginOptionsSchema.parse(raw);
   const browser = options.browser && canOpenBrowser();
   const { core, ownerPid } = await openCliCore(process.env, { browser });
-  const waiting = ownerPid !== undefined ? `The Rolecall owner (pid ${ownerPid}) runs this sign-in. Waiting for approval; Ctrl+C cancels.` : undefined;
+  const waiting =
+    ownerPid !== undefined ? `The Rolecall owner (pid ${ownerPid}) runs this sign-in. Waiting for approval; Ctrl+C cancels.` : undefined;
   try {
     const instanceId = await chooseInstance(core, options);
     let shownCode = false;
@@ -61,7 +65,11 @@ export const login = async (raw: LoginOptions, output: CliOutput): Promise<void>
         output.err(`To sign in, open ${signIn.verificationUriComplete ?? signIn.verificationUri}`);
         output.err(`and check that it shows the code: ${signIn.userCode}`);
         output.err(
-          waiting ? `(${waiting})` : browser ? '(Opened in your browser. Waiting for approval; Ctrl+C cancels.)' : '(No browser here: open the link on any device. Waiting for approval; Ctrl+C cancels.)',
+          waiting
+            ? `(${waiting})`
+            : browser
+              ? '(Opened in your browser. Waiting for approval; Ctrl+C cancels.)'
+              : '(No browser here: open the link on any device. Waiting for approval; Ctrl+C cancels.)',
         );
       } else if (signIn?.flow === 'pkce' && signIn.verificationUri) {
         shownCode = true;
@@ -78,7 +86,9 @@ export const login = async (raw: LoginOptions, output: CliOutput): Promise<void>
     }
     const view = core.snapshot().instances.find((instance) => instance.id === instanceId);
     const until = view?.session.expiresAt ? new Date(view.session.expiresAt).toLocaleString() : 'unknown';
-    output.err(`Signed in to ${view?.label ?? instanceId}; the session lasts until ${until}${view?.session.refreshable ? ' and refreshes itself' : ''}.`);
+    output.err(
+      `Signed in to ${view?.label ?? instanceId}; the session lasts until ${until}${view?.session.refreshable ? ' and refreshes itself' : ''}.`,
+    );
   } finally {
     await core.stop();
   }

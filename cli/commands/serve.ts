@@ -27,7 +27,9 @@ export const serve = async (raw: unknown, output: CliOutput): Promise<void> => {
     const server = await startContainerCredentialsServer({ credentials: () => core.credentials(ref), port: options.port });
     try {
       for (const [name, value] of Object.entries(server.env)) output.out(`export ${name}=${quotePosix(value)}`);
-      output.err(`Serving credentials for ${terminalSafe(account.accountName)} / ${terminalSafe(roleName)} at ${server.url} to clients with the token above; Ctrl+C stops.`);
+      output.err(
+        `Serving credentials for ${terminalSafe(account.accountName)} / ${terminalSafe(roleName)} at ${server.url} to clients with the token above; Ctrl+C stops.`,
+      );
       await new Promise<void>((resolveStop) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

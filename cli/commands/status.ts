@@ -34,7 +34,14 @@ export interface StatusReport {
     };
   }[];
   /** Role credentials the owner holds in memory, nearest expiry first (none when working alone). */
-  readonly credentials: readonly { readonly instanceId: string; readonly accountId: string; readonly accountName?: string; readonly roleName: string; readonly expiresAt: string; readonly expiresInSeconds: number }[];
+  readonly credentials: readonly {
+    readonly instanceId: string;
+    readonly accountId: string;
+    readonly accountName?: string;
+    readonly roleName: string;
+    readonly expiresAt: string;
+    readonly expiresInSeconds: number;
+  }[];
 }
 
 const seconds = (ms: number): number => Math.max(0, Math.floor(ms / 1000));
@@ -51,12 +58,16 @@ export const statusReport = (snapshot: AppSnapshot, ownerPid: number | undefined
       ssoSessionName: instance.ssoSessionName,
       status: session.status,
       signedIn: session.status === 'signed-in' || session.status === 'reconnecting',
-      ...(session.expiresAt !== undefined ? { expiresAt: new Date(session.expiresAt).toISOString(), expiresInSeconds: seconds(session.expiresAt - now) } : {}),
+      ...(session.expiresAt !== undefined
+        ? { expiresAt: new Date(session.expiresAt).toISOString(), expiresInSeconds: seconds(session.expiresAt - now) }
+        : {}),
       ...(session.refreshable !== undefined ? { refreshable: session.refreshable } : {}),
       ...(session.source ? { source: session.source } : {}),
       ...(session.error ? { error: session.error } : {}),
       directory: {
-        ...(sync.syncedAt !== undefined ? { syncedAt: new Date(sync.syncedAt).toISOString(), ageSeconds: seconds(now - sync.syncedAt) } : {}),
+        ...(sync.syncedAt !== undefined
+          ? { syncedAt: new Date(sync.syncedAt).toISOString(), ageSeconds: seconds(now - sync.syncedAt) }
+          : {}),
         stale: sync.stale,
         accounts: sync.accountCount,
         roles: sync.roleCount,
@@ -99,7 +110,8 @@ export const statusText = (report: StatusReport): string[] => {
   for (const instance of report.instances) {
     lines.push('', `${terminalSafe(instance.label)} (${instance.id}) ${terminalSafe(instance.startUrl)} ${instance.region}`);
     const session = [STATUS_WORDS[instance.status]];
-    if (instance.signedIn && instance.expiresInSeconds !== undefined) session.push(`expires in ${countdown(instance.expiresInSeconds)}${instance.refreshable ? ' (refreshable)' : ''}`);
+    if (instance.signedIn && instance.expiresInSeconds !== undefined)
+      session.push(`expires in ${countdown(instance.expiresInSeconds)}${instance.refreshable ? ' (refreshable)' : ''}`);
     if (instance.source) session.push(`token from ${instance.source === 'aws-cli-cache' ? 'the AWS CLI cache' : 'rolecall'}`);
     lines.push(`  session:   ${session.join(', ')}${instance.error ? ` — ${terminalSafe(instance.error)}` : ''}`);
     const { directory } = instance;
@@ -109,7 +121,9 @@ export const statusText = (report: StatusReport): string[] => {
         : `  directory: ${directory.accounts} accounts, ${directory.roles} roles, synced ${countdown(directory.ageSeconds)} ago${directory.stale ? ' (stale)' : ''}${directory.failedAccounts ? `, ${directory.failedAccounts} failed` : ''}`,
     );
     for (const held of report.credentials.filter((c) => c.instanceId === instance.id)) {
-      lines.push(`  credentials: ${terminalSafe(held.accountName ?? held.accountId)} / ${terminalSafe(held.roleName)}, ${countdown(held.expiresInSeconds)} left`);
+      lines.push(
+        `  credentials: ${terminalSafe(held.accountName ?? held.accountId)} / ${terminalSafe(held.roleName)}, ${countdown(held.expiresInSeconds)} left`,
+      );
     }
   }
   return lines;

@@ -9,7 +9,17 @@ import { openCliCore } from '../../app/node/open-core';
 import { defaultSettings } from '../../app/model/settings';
 import { createInstance } from '../../app/session/instance-registry';
 import { FileSettingsStore } from '../../app/storage/file-settings-store';
-import { awsCliPath, isolatedUser, python, realClientsMissing, requestsOf, rolecall, rolecallLogin, rolecallOnPath, run } from './test-support/interop-support';
+import {
+  awsCliPath,
+  isolatedUser,
+  python,
+  realClientsMissing,
+  requestsOf,
+  rolecall,
+  rolecallLogin,
+  rolecallOnPath,
+  run,
+} from './test-support/interop-support';
 
 const missing = realClientsMissing();
 if (missing) console.log(`Skipping the boto3 / AWS CLI interop proofs: ${missing}`);
@@ -106,7 +116,9 @@ describe.skipIf(Boolean(missing))('one sign-in for Rolecall, boto3 and the AWS C
     // Matched by role, so the two sso_* profiles of that account switch mode in place.
     expect(populate.stderr).toMatch(/0 profiles added, 2 updated, 0 removed/);
     const config = await readFile(user.env.AWS_CONFIG_FILE!, 'utf8');
-    expect(config).toContain(`[profile ${profile}]\ncredential_process = ${rolecallOnPath(user.home)} credential-process --account ${role.accountId} --role ${role.roleName} --instance `);
+    expect(config).toContain(
+      `[profile ${profile}]\ncredential_process = ${rolecallOnPath(user.home)} credential-process --account ${role.accountId} --role ${role.roleName} --instance `,
+    );
 
     const callsBefore = await requestsOf(emu, 'GetRoleCredentials');
     const first = await python<BotoCredentials>('credentials', { profile }, user.env);
@@ -131,18 +143,26 @@ describe.skipIf(Boolean(missing))('one sign-in for Rolecall, boto3 and the AWS C
       const cached = await rolecall(['credential-process', '--account', role.accountName, '--role', role.roleName.toLowerCase()], user.env);
       expect(cached.code).toBe(0);
       expect(cached.stderr).toBe('');
-      expect(JSON.parse(cached.stdout)).toMatchObject({ Version: 1, AccessKeyId: first.accessKeyId, Expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
+      expect(JSON.parse(cached.stdout)).toMatchObject({
+        Version: 1,
+        AccessKeyId: first.accessKeyId,
+        Expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      });
       timings.push(Math.round(cached.ms));
     }
     console.log(`cached rolecall credential-process: ${timings.join(' ms, ')} ms`);
     expect((await requestsOf(emu, 'GetRoleCredentials')) - callsBefore).toBe(1);
   });
 
-  it('the reverse: a token saved by botocore\'s own SSOTokenLoader serves `rolecall ls` with no `rolecall login`', async () => {
+  it("the reverse: a token saved by botocore's own SSOTokenLoader serves `rolecall ls` with no `rolecall login`", async () => {
     const other = await isolatedUser(emu);
     try {
       const sessionName = 'made-by-botocore';
-      const saved = await python<{ files: string[] }>('aws-sso-login', { region: emu.region, startUrl: emu.startUrl, adminUrl: emu.url, sessionName }, other.env);
+      const saved = await python<{ files: string[] }>(
+        'aws-sso-login',
+        { region: emu.region, startUrl: emu.startUrl, adminUrl: emu.url, sessionName },
+        other.env,
+      );
       expect(saved.files).toEqual([ssoCacheFile(other.env, sessionName).split('/').pop()]);
       const written = await readFile(ssoCacheFile(other.env, sessionName), 'utf8');
 
@@ -156,7 +176,9 @@ describe.skipIf(Boolean(missing))('one sign-in for Rolecall, boto3 and the AWS C
       expect(ls.stderr).toBe('');
       expect(ls.code).toBe(0);
       const rows = JSON.parse(ls.stdout) as { accountId: string; roleName: string }[];
-      expect(rows.map((row) => `${row.accountId}/${row.roleName}`).sort()).toEqual(directory.flatMap((a) => a.roles.map((r) => `${a.accountId}/${r}`)).sort());
+      expect(rows.map((row) => `${row.accountId}/${row.roleName}`).sort()).toEqual(
+        directory.flatMap((a) => a.roles.map((r) => `${a.accountId}/${r}`)).sort(),
+      );
       expect(await requestsOf(emu, 'StartDeviceAuthorization')).toBe(signInsBefore);
       expect(await requestsOf(emu, 'CreateToken')).toBe(tokensBefore);
       // Read, not rewritten: the file is still byte for byte what botocore wrote.
@@ -164,7 +186,9 @@ describe.skipIf(Boolean(missing))('one sign-in for Rolecall, boto3 and the AWS C
 
       const { core } = await openCliCore(other.env, { browser: false });
       try {
-        expect(core.snapshot().notices.map((notice) => notice.message)).toContainEqual(expect.stringMatching(/Using the AWS CLI sign-in found for .* \(aws sso login\)/));
+        expect(core.snapshot().notices.map((notice) => notice.message)).toContainEqual(
+          expect.stringMatching(/Using the AWS CLI sign-in found for .* \(aws sso login\)/),
+        );
       } finally {
         await core.stop();
       }
@@ -189,7 +213,9 @@ describe('credential-process when the access token has expired, and after revoca
 
   it('refreshes with the refresh token and succeeds; once revoked, exits 1 with one line the SDKs show', async () => {
     expect((await rolecallLogin(emu, user.env)).code).toBe(0);
-    const sessionName = (JSON.parse(await readFile(join(user.env.ROLECALL_HOME!, 'settings.json'), 'utf8')) as { instances: { ssoSessionName: string }[] }).instances[0]!.ssoSessionName;
+    const sessionName = (
+      JSON.parse(await readFile(join(user.env.ROLECALL_HOME!, 'settings.json'), 'utf8')) as { instances: { ssoSessionName: string }[] }
+    ).instances[0]!.ssoSessionName;
     const sharedBefore = JSON.parse(await readFile(ssoCacheFile(user.env, sessionName), 'utf8')) as { accessToken: string };
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 

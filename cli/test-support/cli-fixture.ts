@@ -11,7 +11,13 @@ import type { CliOutput } from '../../app/node/terminal-output';
 
 export interface CliFixture {
   readonly dir: string;
-  readonly env: { readonly HOME: string; readonly ROLECALL_HOME: string; readonly AWS_CONFIG_FILE: string; readonly AWS_SHARED_CREDENTIALS_FILE: string; readonly PATH: string };
+  readonly env: {
+    readonly HOME: string;
+    readonly ROLECALL_HOME: string;
+    readonly AWS_CONFIG_FILE: string;
+    readonly AWS_SHARED_CREDENTIALS_FILE: string;
+    readonly PATH: string;
+  };
   readonly configDir: string;
   readonly instance: Instance;
   /** Replaces the cached directory (what the last sync found). */
@@ -38,7 +44,10 @@ export const cliFixture = async (): Promise<CliFixture> => {
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws', 'credentials'),
     PATH: '',
   };
-  const instance = createInstance({ startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' }, []);
+  const instance = createInstance(
+    { startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' },
+    [],
+  );
   await new FileSettingsStore(configDir).save({ ...defaultSettings(), instances: [instance] });
   const setAccounts = (accounts: readonly AccountWithRoles[]) =>
     new DirectoryCache(join(configDir, 'cache')).save({ instanceId: instance.id, accounts, syncedAt: Date.now(), failedAccounts: [] });

@@ -17,7 +17,8 @@ export interface CliRun {
  */
 export const isolatedCliEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_') && key !== 'DISPLAY' && key !== 'WAYLAND_DISPLAY') env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('AWS_') && key !== 'DISPLAY' && key !== 'WAYLAND_DISPLAY') env[key] = value;
   return { ...env, HOME: home, ROLECALL_HOME: join(home, 'rolecall'), ROLECALL_NO_BROWSER: '1', NO_COLOR: '1', ...extra };
 };
 
@@ -31,7 +32,11 @@ export const runProgram = (
   options: { readonly env: NodeJS.ProcessEnv; readonly cwd?: string; readonly onStderr?: (stderr: string) => void },
 ): Promise<CliRun> =>
   new Promise((resolveRun, reject) => {
-    const child = spawn(command, [...args], { env: options.env, ...(options.cwd ? { cwd: options.cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], {
+      env: options.env,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -54,11 +59,15 @@ export const runRolecall = (args: readonly string[], env: NodeJS.ProcessEnv, onS
 /** `rolecall login` against an emulator, approving the device code as soon as the CLI prints it. */
 export const loginThroughCli = (emulator: RunningEmulator, env: NodeJS.ProcessEnv, startUrl = emulator.startUrl): Promise<CliRun> => {
   let approved = false;
-  return runRolecall(['login', '--start-url', startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'], env, (stderr) => {
-    const code = /code: ([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];
-    if (code && !approved) {
-      approved = true;
-      emulator.approveDevice(code);
-    }
-  });
+  return runRolecall(
+    ['login', '--start-url', startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'],
+    env,
+    (stderr) => {
+      const code = /code: ([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];
+      if (code && !approved) {
+        approved = true;
+        emulator.approveDevice(code);
+      }
+    },
+  );
 };

@@ -2,7 +2,14 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { SandboxEnv } from './sandbox';
 
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /**
  * Chromium from $CHROMIUM_PATH, Debian's package or Playwright's cache (scripts/find-chromium.mjs).
@@ -15,7 +22,7 @@ export const requireChromium = async (): Promise<string> => {
   const path = findChromium();
   if (!path) {
     throw new Error(
-      'No Chromium for the end-to-end tests: set CHROMIUM_PATH, install Debian\'s chromium package, or run `node scripts/ensure-chromium.mjs` (npm test does this first).',
+      "No Chromium for the end-to-end tests: set CHROMIUM_PATH, install Debian's chromium package, or run `node scripts/ensure-chromium.mjs` (npm test does this first).",
     );
   }
   return path;
@@ -77,7 +84,11 @@ export interface AppPage extends AppContext {
 }
 
 /** Chromium with one app context and page, errors collected, opened on the launch link `url`. */
-export const openAppPage = async (target: { readonly sandbox: { readonly env: SandboxEnv }; readonly origin: string; readonly url: string }): Promise<AppPage> => {
+export const openAppPage = async (target: {
+  readonly sandbox: { readonly env: SandboxEnv };
+  readonly origin: string;
+  readonly url: string;
+}): Promise<AppPage> => {
   const browser = await launchChromium(target.sandbox.env);
   const { context, offHostRequests } = await newAppContext(browser, target.origin);
   const page = await context.newPage();

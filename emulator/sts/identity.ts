@@ -10,10 +10,12 @@ import type { RoleSession } from '../credential-store';
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /** The 16 hex characters AWS appends to a permission set's role name (stable per permission set). */
-export const permissionSetSuffix = (permissionSet: string): string => digest(`permission-set:${permissionSet}`).toString('hex').slice(0, 16);
+export const permissionSetSuffix = (permissionSet: string): string =>
+  digest(`permission-set:${permissionSet}`).toString('hex').slice(0, 16);
 
 /** The IAM role name Identity Center provisions for a permission set. */
-export const reservedSsoRoleName = (permissionSet: string): string => `AWSReservedSSO_${permissionSet}_${permissionSetSuffix(permissionSet)}`;
+export const reservedSsoRoleName = (permissionSet: string): string =>
+  `AWSReservedSSO_${permissionSet}_${permissionSetSuffix(permissionSet)}`;
 
 const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -24,13 +26,16 @@ export const roleId = (accountId: string, iamRoleName: string): string => {
 };
 
 /** The IAM role name a session belongs to (the reserved SSO name for Identity Center sessions). */
-export const iamRoleNameOf = (session: RoleSession): string => (session.kind === 'sso' ? reservedSsoRoleName(session.roleName) : session.roleName);
+export const iamRoleNameOf = (session: RoleSession): string =>
+  session.kind === 'sso' ? reservedSsoRoleName(session.roleName) : session.roleName;
 
 /** `arn:aws:sts::{account}:assumed-role/{role name}/{session name}`: what GetCallerIdentity answers. */
-export const assumedRoleArn = (session: RoleSession): string => `arn:aws:sts::${session.accountId}:assumed-role/${iamRoleNameOf(session)}/${session.sessionName}`;
+export const assumedRoleArn = (session: RoleSession): string =>
+  `arn:aws:sts::${session.accountId}:assumed-role/${iamRoleNameOf(session)}/${session.sessionName}`;
 
 /** `{role id}:{session name}`: GetCallerIdentity's UserId and AssumeRole's AssumedRoleId. */
-export const assumedRoleId = (session: RoleSession): string => `${roleId(session.accountId, iamRoleNameOf(session))}:${session.sessionName}`;
+export const assumedRoleId = (session: RoleSession): string =>
+  `${roleId(session.accountId, iamRoleNameOf(session))}:${session.sessionName}`;
 
 /** `arn:aws:iam::{account}:role/{path}{name}`, parsed; undefined when it is not an IAM role ARN. */
 export const parseRoleArn = (arn: string): { readonly accountId: string; readonly roleName: string } | undefined => {

@@ -126,7 +126,11 @@ export const parseAmzDate = (value: string): number | undefined => {
 };
 
 /** Epoch ms → yyyymmddThhmmssZ. */
-export const formatAmzDate = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+export const formatAmzDate = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 const headerOne = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name];
@@ -157,8 +161,16 @@ export const parseAuthorization = (req: IncomingMessage, query: URLSearchParams)
     credential = fields.get('Credential');
     signedHeaders = fields.get('SignedHeaders');
     signature = fields.get('Signature');
-    for (const [name, value] of [['Credential', credential], ['Signature', signature], ['SignedHeaders', signedHeaders]] as const) {
-      if (!value) throw new SignatureFormatError('IncompleteSignature', `Authorization header requires '${name}' parameter. Authorization=${algorithm}`);
+    for (const [name, value] of [
+      ['Credential', credential],
+      ['Signature', signature],
+      ['SignedHeaders', signedHeaders],
+    ] as const) {
+      if (!value)
+        throw new SignatureFormatError(
+          'IncompleteSignature',
+          `Authorization header requires '${name}' parameter. Authorization=${algorithm}`,
+        );
     }
     amzDate = headerOne(req, 'x-amz-date');
     securityToken = headerOne(req, 'x-amz-security-token');
@@ -176,7 +188,11 @@ export const parseAuthorization = (req: IncomingMessage, query: URLSearchParams)
     signature = query.get('X-Amz-Signature') ?? undefined;
     amzDate = query.get('X-Amz-Date') ?? undefined;
     securityToken = query.get('X-Amz-Security-Token') ?? undefined;
-    for (const [name, value] of [['X-Amz-Credential', credential], ['X-Amz-Signature', signature], ['X-Amz-SignedHeaders', signedHeaders]] as const) {
+    for (const [name, value] of [
+      ['X-Amz-Credential', credential],
+      ['X-Amz-Signature', signature],
+      ['X-Amz-SignedHeaders', signedHeaders],
+    ] as const) {
       if (!value) throw new SignatureFormatError('IncompleteSignature', `AWS query-string parameters must include '${name}'.`);
     }
   } else {
@@ -184,14 +200,23 @@ export const parseAuthorization = (req: IncomingMessage, query: URLSearchParams)
   }
   const scope = (credential ?? '').split('/');
   if (scope.length !== 5 || scope[4] !== 'aws4_request' || scope.some((part) => part === '')) {
-    throw new SignatureFormatError('IncompleteSignature', `Credential should be scoped to a valid region, not a malformed scope: '${credential ?? ''}'.`);
+    throw new SignatureFormatError(
+      'IncompleteSignature',
+      `Credential should be scoped to a valid region, not a malformed scope: '${credential ?? ''}'.`,
+    );
   }
   const [accessKeyId, date, region, service] = scope as [string, string, string, string, string];
-  if (amzDate === undefined) throw new SignatureFormatError('IncompleteSignature', `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${algorithm}`);
+  if (amzDate === undefined)
+    throw new SignatureFormatError(
+      'IncompleteSignature',
+      `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${algorithm}`,
+    );
   const requestTime = parseAmzDate(amzDate);
-  if (requestTime === undefined) throw new SignatureFormatError('IncompleteSignature', `Invalid X-Amz-Date: '${amzDate}'. Use the format yyyyMMdd'T'HHmmss'Z'.`);
+  if (requestTime === undefined)
+    throw new SignatureFormatError('IncompleteSignature', `Invalid X-Amz-Date: '${amzDate}'. Use the format yyyyMMdd'T'HHmmss'Z'.`);
   const names = (signedHeaders ?? '').split(';');
-  if (!names.includes('host')) throw new SignatureFormatError('IncompleteSignature', `'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.`);
+  if (!names.includes('host'))
+    throw new SignatureFormatError('IncompleteSignature', `'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.`);
   return {
     accessKeyId,
     date,

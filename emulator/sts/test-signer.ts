@@ -3,7 +3,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytesOf = (data: SourceData): string | Uint8Array =>
-  typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  typeof data === 'string'
+    ? data
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 /**
  * Test-only: signs STS query requests with the AWS SDK's own SigV4 signer
@@ -48,20 +52,40 @@ export interface SignOptions {
 }
 
 /** Signs `params` (Action, Version, …) as the SDK would and POSTs them to the emulator's STS endpoint. */
-export const signedStsCall = async (endpoint: string, credentials: SigningCredentials, params: Record<string, string>, options: SignOptions = {}): Promise<SignedCall> => {
+export const signedStsCall = async (
+  endpoint: string,
+  credentials: SigningCredentials,
+  params: Record<string, string>,
+  options: SignOptions = {},
+): Promise<SignedCall> => {
   const url = new URL(endpoint);
-  const signer = new SignatureV4({ credentials, region: options.region ?? 'us-east-1', service: options.service ?? 'sts', sha256: NodeSha256, uriEscapePath: true });
+  const signer = new SignatureV4({
+    credentials,
+    region: options.region ?? 'us-east-1',
+    service: options.service ?? 'sts',
+    sha256: NodeSha256,
+    uriEscapePath: true,
+  });
   const body = new URLSearchParams(params).toString();
   const base = { protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: '/' };
   if (options.presign) {
-    const presigned = await signer.presign({ ...base, method: 'GET', query: params, headers: { host: url.host } }, { expiresIn: 900, ...(options.signingDate ? { signingDate: options.signingDate } : {}) });
+    const presigned = await signer.presign(
+      { ...base, method: 'GET', query: params, headers: { host: url.host } },
+      { expiresIn: 900, ...(options.signingDate ? { signingDate: options.signingDate } : {}) },
+    );
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(presigned.query ?? {})) query.set(name, String(value));
     const res = await fetch(`${url.origin}/?${query.toString().replace(/\+/g, '%20')}`);
     return { status: res.status, text: await res.text(), headers: res.headers };
   }
   const signed = await signer.sign(
-    { ...base, method: 'POST', query: {}, headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body },
+    {
+      ...base,
+      method: 'POST',
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body,
+    },
     options.signingDate ? { signingDate: options.signingDate } : {},
   );
   const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name !== 'host'));

@@ -1,12 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateTokenCommand,
-  RegisterClientCommand,
-  SSOOIDCClient,
-  StartDeviceAuthorizationCommand,
-} from '@aws-sdk/client-sso-oidc';
+import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { SSOClient } from '@aws-sdk/client-sso';
 import type { EmulatorOptions, RunningEmulator } from '../options';
 import { startEmulator } from '../server';
@@ -36,11 +31,21 @@ export const isolateHome = (): string => {
 /** A clock the test moves by hand. */
 export const manualClock = (start = Date.UTC(2030, 0, 1)): { now: () => number; advance: (ms: number) => void } => {
   let t = start;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 };
 
 export const quietEmulator = (options: EmulatorOptions = {}): Promise<RunningEmulator> =>
-  startEmulator({ directory: { accounts: 5, rolesPerAccount: 3, seed: 7 }, deviceCodeIntervalSeconds: 0, log: () => undefined, ...options });
+  startEmulator({
+    directory: { accounts: 5, rolesPerAccount: 3, seed: 7 },
+    deviceCodeIntervalSeconds: 0,
+    log: () => undefined,
+    ...options,
+  });
 
 export const oidcClient = (emu: RunningEmulator): SSOOIDCClient =>
   new SSOOIDCClient({ region: emu.region, endpoint: emu.oidcEndpoint, maxAttempts: 1 });
@@ -52,24 +57,40 @@ export const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** Registers a device-flow client that may receive refresh tokens. */
 export const registerDeviceClient = async (oidc: SSOOIDCClient) =>
-  oidc.send(new RegisterClientCommand({
-    clientName: 'rolecall-test',
-    clientType: 'public',
-    scopes: ['sso:account:access'],
-    grantTypes: [deviceGrant, 'refresh_token'],
-  }));
+  oidc.send(
+    new RegisterClientCommand({
+      clientName: 'rolecall-test',
+      clientType: 'public',
+      scopes: ['sso:account:access'],
+      grantTypes: [deviceGrant, 'refresh_token'],
+    }),
+  );
 
 /** Runs a whole device sign-in (approving through the in-process API) and returns the token response. */
 export const signIn = async (emu: RunningEmulator, oidc = oidcClient(emu)) => {
   const client = await registerDeviceClient(oidc);
-  const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }));
+  const device = await oidc.send(
+    new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }),
+  );
   if (emu.pendingUserCodes().includes(device.userCode ?? '')) emu.approveDevice(device.userCode ?? '');
-  const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: deviceGrant, deviceCode: device.deviceCode }));
+  const token = await oidc.send(
+    new CreateTokenCommand({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      grantType: deviceGrant,
+      deviceCode: device.deviceCode,
+    }),
+  );
   return { client, token, accessToken: token.accessToken ?? '' };
 };
 
 /** JSON over fetch for the admin endpoints. */
-export const adminCall = async (emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+export const adminCall = async (
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> => {
   const res = await fetch(`${emu.url}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

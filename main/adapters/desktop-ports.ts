@@ -68,7 +68,14 @@ export const createOpener = (
       // A chosen browser (the console-browser preference): the `open` package starts it by name.
       const child = await open(url, { app: { name: browserApp(options.browser) } });
       await new Promise<void>((resolve, reject) => {
-        child.once('error', () => reject(new RolecallError('invalid-input', `Could not start the browser "${options.browser}"; check the console browser in Preferences.`)));
+        child.once('error', () =>
+          reject(
+            new RolecallError(
+              'invalid-input',
+              `Could not start the browser "${options.browser}"; check the console browser in Preferences.`,
+            ),
+          ),
+        );
         child.once('spawn', () => resolve());
       });
       return;

@@ -32,7 +32,9 @@ const STASH_KEY = 'previousBackend';
 
 const readMap = (value: unknown): Record<string, string> =>
   value && typeof value === 'object'
-    ? Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+    ? Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      )
     : {};
 
 /**

@@ -32,12 +32,16 @@ const memoryOnly = (backend: string, message: string): StorageDecision => ({
  * says so, rather than downgrading silently.
  */
 export const decideSecretStorage = (safeStorage: SafeStorageLike, platform: NodeJS.Platform, mode: SecretStorageMode): StorageDecision => {
-  const backend = platform === 'linux' ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : platform === 'darwin' ? 'keychain' : 'dpapi';
+  const backend =
+    platform === 'linux' ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : platform === 'darwin' ? 'keychain' : 'dpapi';
   if (mode === 'memory-only') {
     return memoryOnly(backend, 'Rolecall was asked to keep sign-ins in memory only, so you will sign in again after a restart.');
   }
   if (!safeStorage.isEncryptionAvailable()) {
-    return memoryOnly(backend, 'Your system keyring is not available, so Rolecall keeps sign-ins in memory only and you will sign in again after a restart.');
+    return memoryOnly(
+      backend,
+      'Your system keyring is not available, so Rolecall keeps sign-ins in memory only and you will sign in again after a restart.',
+    );
   }
   if (mode === 'auto' && platform === 'linux' && REFUSED_LINUX_BACKENDS.has(backend)) {
     return memoryOnly(

@@ -31,7 +31,13 @@ const setup = async () => {
   return { dir, store, onCorrupt, path: electronStorePath(dir, 'settings') };
 };
 
-const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
 
 describe('ElectronSettingsStore', () => {
   it('starts from defaults without writing, and round-trips saved settings through electron-store', async () => {

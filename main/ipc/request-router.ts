@@ -36,7 +36,12 @@ const failure = (code: string, message: string): IpcResult<never> => ({ ok: fals
  * contract, calls the core, and wraps the outcome in an IpcResult. Logs name the channel
  * and the sender, never the payload (it may hold a start URL or a role the user typed).
  */
-export const routeRequest = async (channel: string, source: InvokeSource, payload: unknown, deps: RouterDeps): Promise<IpcResult<unknown>> => {
+export const routeRequest = async (
+  channel: string,
+  source: InvokeSource,
+  payload: unknown,
+  deps: RouterDeps,
+): Promise<IpcResult<unknown>> => {
   const senderId = source.sender.id;
   if (!isRequestChannel(channel)) {
     deps.log.warn(`IPC: refused unknown channel from webContents ${senderId}.`);
@@ -52,7 +57,9 @@ export const routeRequest = async (channel: string, source: InvokeSource, payloa
     parsed = parseRequest(channel, payload);
   } catch (error) {
     deps.log.warn(`IPC: rejected a malformed "${channel}" request from webContents ${senderId}.`);
-    return isRolecallError(error) ? failure(error.code, error.userMessage) : failure('invalid-input', `Rejected a malformed "${channel}" request.`);
+    return isRolecallError(error)
+      ? failure(error.code, error.userMessage)
+      : failure('invalid-input', `Rejected a malformed "${channel}" request.`);
   }
   try {
     const handler = deps.api[channel] as (payload: unknown) => Promise<unknown>;

@@ -11,7 +11,12 @@ let nextContentsId = 1;
 export class FakeSession {
   permissionRequestHandler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null;
   permissionCheckHandler: ((contents: unknown, permission: string) => boolean) | null = null;
-  headersListener: ((details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void) | null = null;
+  headersListener:
+    | ((
+        details: { url: string; responseHeaders?: Record<string, string[]> },
+        callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+      ) => void)
+    | null = null;
   readonly webRequest = {
     onHeadersReceived: (listener: NonNullable<FakeSession['headersListener']>) => {
       this.headersListener = listener;
@@ -132,7 +137,8 @@ class FakeSafeStorage {
   decryptString(encrypted: Buffer): string {
     const text = encrypted.toString('utf8');
     const match = /^enc:([^:]+):([0-9a-f]*)$/.exec(text);
-    if (!match || match[1] !== this.backend) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (!match || match[1] !== this.backend)
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return Buffer.from(match[2] ?? '', 'hex').toString('utf8');
   }
 }

@@ -65,7 +65,12 @@ describe('toMenuTemplate', () => {
       [
         { kind: 'item', id: 'status:acme', label: 'Acme: signed out', enabled: false },
         { kind: 'separator', id: 'separator:x' },
-        { kind: 'submenu', id: 'pinned:k', label: 'dev · Developer', items: [{ kind: 'item', id: 'pinned:k:copy', label: 'Copy', enabled: true, action: { type: 'copy', role } }] },
+        {
+          kind: 'submenu',
+          id: 'pinned:k',
+          label: 'dev · Developer',
+          items: [{ kind: 'item', id: 'pinned:k:copy', label: 'Copy', enabled: true, action: { type: 'copy', role } }],
+        },
       ],
       (action) => dispatched.push(action),
     );
@@ -80,7 +85,11 @@ describe('toMenuTemplate', () => {
 describe('DirectoryNames', () => {
   it('resolves account names per instance and forgets a removed directory', () => {
     const names = new DirectoryNames();
-    names.update('acme', { instanceId: 'acme', syncedAt: 1, accounts: [{ accountId: '111122223333', accountName: 'dev-sandbox', emailAddress: 'a@b.c', roles: ['Developer'] }] });
+    names.update('acme', {
+      instanceId: 'acme',
+      syncedAt: 1,
+      accounts: [{ accountId: '111122223333', accountName: 'dev-sandbox', emailAddress: 'a@b.c', roles: ['Developer'] }],
+    });
     expect(names.lookup(role)).toBe('dev-sandbox');
     expect(names.lookup({ ...role, instanceId: 'beta' })).toBeUndefined();
     names.update('acme', null);
@@ -119,7 +128,9 @@ describe('createTrayController', () => {
   it('renders icon, tooltip, macOS title and menu, and ticks the countdown', () => {
     vi.useFakeTimers({ now: 1_700_000_000_000 });
     const now = Date.now();
-    let snapshot: AppSnapshot = emptySnapshot({ instances: [instanceView('acme', { status: 'signed-in', expiresAt: now + 16 * 60_000 + 30_000 })] });
+    let snapshot: AppSnapshot = emptySnapshot({
+      instances: [instanceView('acme', { status: 'signed-in', expiresAt: now + 16 * 60_000 + 30_000 })],
+    });
     const tray = fakeTray();
     const templates: unknown[] = [];
     const onClick = vi.fn();

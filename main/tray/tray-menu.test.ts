@@ -56,12 +56,19 @@ describe('buildTrayMenu', () => {
   it('shows the user code while signing in, with a way to cancel', () => {
     const snapshot = emptySnapshot({
       instances: [
-        instanceView('acme', { status: 'signing-in', signIn: { flow: 'device', stage: 'polling', userCode: 'WXYZ-1234', expiresAt: now + 9 * 60_000 } }, 'Acme'),
+        instanceView(
+          'acme',
+          { status: 'signing-in', signIn: { flow: 'device', stage: 'polling', userCode: 'WXYZ-1234', expiresAt: now + 9 * 60_000 } },
+          'Acme',
+        ),
       ],
     });
     const menu = buildTrayMenu(snapshot, now);
     expect(labelOf(menu, 'status:acme')).toBe('Acme: signing in · code valid 9m');
-    expect(find(menu, 'enter-code:acme')).toMatchObject({ label: 'Enter code WXYZ-1234 in the browser…', action: { type: 'open-verification' } });
+    expect(find(menu, 'enter-code:acme')).toMatchObject({
+      label: 'Enter code WXYZ-1234 in the browser…',
+      action: { type: 'open-verification' },
+    });
     expect(find(menu, 'cancel-sign-in:acme')).toMatchObject({ action: { type: 'cancel-sign-in', instanceId: 'acme' } });
   });
 
@@ -77,7 +84,7 @@ describe('buildTrayMenu', () => {
     expect(find(menu, `${pinnedId}:console`)).toMatchObject({ action: { type: 'open-console', role: dev } });
   });
 
-  it('labels a role with the user\'s alias for its account when there is one', () => {
+  it("labels a role with the user's alias for its account when there is one", () => {
     const menu = buildTrayMenu({ ...signedIn, aliases: { 'acme/111122223333': 'sandbox' } }, now, lookup);
     expect(labelOf(menu, 'pinned:acme/111122223333/Developer')).toBe('sandbox · Developer — 47m');
     expect(labelOf(buildTrayMenu(signedIn, now, lookup), 'pinned:acme/111122223333/Developer')).toBe('dev-sandbox · Developer — 47m');

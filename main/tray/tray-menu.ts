@@ -125,7 +125,8 @@ interface RoleContext {
 const accountLabel = (role: RoleRef, context: RoleContext): string =>
   context.snapshot.aliases[`${role.instanceId}/${role.accountId}`] ??
   context.lookup?.(role) ??
-  context.snapshot.activeCredentials.find((credential) => credential.role.accountId === role.accountId && credential.accountName)?.accountName ??
+  context.snapshot.activeCredentials.find((credential) => credential.role.accountId === role.accountId && credential.accountName)
+    ?.accountName ??
   role.accountId;
 
 const roleLabel = (role: RoleRef, context: RoleContext): string => {
@@ -142,7 +143,11 @@ const roleSubmenu = (prefix: string, role: RoleRef, context: RoleContext): MenuI
     id,
     label: roleLabel(role, context),
     items: [
-      item(`${id}:${TrayMenuId.Copy}`, `Copy credentials (${copyFormatLabels[defaultFormat]})`, { type: 'copy', role, format: defaultFormat }),
+      item(`${id}:${TrayMenuId.Copy}`, `Copy credentials (${copyFormatLabels[defaultFormat]})`, {
+        type: 'copy',
+        role,
+        format: defaultFormat,
+      }),
       {
         kind: 'submenu',
         id: `${id}:${TrayMenuId.CopyAs}`,

@@ -27,7 +27,9 @@ describe('deriveTrayStatus', () => {
   });
 
   it('is error when a session failed', () => {
-    const snapshot = emptySnapshot({ instances: [instanceView('acme', { status: 'error', error: 'Sign-in was denied in the browser.' }, 'Acme')] });
+    const snapshot = emptySnapshot({
+      instances: [instanceView('acme', { status: 'error', error: 'Sign-in was denied in the browser.' }, 'Acme')],
+    });
     expect(deriveTrayStatus(snapshot, now)).toEqual({ state: 'error', tooltip: 'Rolecall — Acme: Sign-in was denied in the browser.' });
   });
 

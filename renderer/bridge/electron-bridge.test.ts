@@ -46,10 +46,14 @@ describe('electronBridge', () => {
 
   it('turns rejections into BridgeErrors with the preload code, or internal', async () => {
     const bridge = electronBridge(fakePreload().preload);
-    await expect(bridge.invoke('session:sign-in', { instanceId: 'a' })).rejects.toEqual(new BridgeError('sign-in-denied', 'Sign-in was denied in the browser.'));
+    await expect(bridge.invoke('session:sign-in', { instanceId: 'a' })).rejects.toEqual(
+      new BridgeError('sign-in-denied', 'Sign-in was denied in the browser.'),
+    );
     const other = (await bridge.invoke('instance:remove', { instanceId: 'a' }).catch((e: unknown) => e)) as BridgeError;
     expect([other.code, other.message]).toEqual(['internal', 'Something went wrong inside Rolecall.']);
-    await expect(bridge.invoke('session:sign-out', { instanceId: 'a' })).rejects.toEqual(new BridgeError('signed-out', 'You are signed out.'));
+    await expect(bridge.invoke('session:sign-out', { instanceId: 'a' })).rejects.toEqual(
+      new BridgeError('signed-out', 'You are signed out.'),
+    );
   });
 
   it('passes event subscriptions through', () => {

@@ -1,4 +1,12 @@
-import type { EventChannel, EventPayloads, PreloadApi, RequestChannel, RequestPayload, ResponseTypes, RolecallBridge } from '../../app/ipc/contract';
+import type {
+  EventChannel,
+  EventPayloads,
+  PreloadApi,
+  RequestChannel,
+  RequestPayload,
+  ResponseTypes,
+  RolecallBridge,
+} from '../../app/ipc/contract';
 import { toBridgeError } from './bridge-error';
 
 /** The bridge over the preload's `window.rolecall`: one method per channel, plus `on`. */

@@ -13,7 +13,13 @@ import { BridgeError } from './bridge-error';
 import { webBridge } from './web-bridge';
 import type { ConnectionState, SocketLike, WebBridge } from './web-bridge';
 
-const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
 const accounts = generateAccounts(4);
 
 let dir: string;
@@ -56,7 +62,8 @@ const connectBridge = async (target: WebServer): Promise<WebBridge> => {
 const until = async (check: () => boolean, hangGuardMs = 20_000): Promise<void> => {
   const started = Date.now();
   while (!check()) {
-    if (Date.now() - started > hangGuardMs) throw new Error(`the condition still does not hold after ${hangGuardMs} ms: ${check.toString()}`);
+    if (Date.now() - started > hangGuardMs)
+      throw new Error(`the condition still does not hold after ${hangGuardMs} ms: ${check.toString()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 };

@@ -41,7 +41,10 @@ interface Pending {
 }
 
 const disconnected = (): BridgeError =>
-  new BridgeError('disconnected', 'Lost the connection to Rolecall; it reconnects by itself. If this lasts, restart `rolecall web` and open its new URL.');
+  new BridgeError(
+    'disconnected',
+    'Lost the connection to Rolecall; it reconnects by itself. If this lasts, restart `rolecall web` and open its new URL.',
+  );
 
 /**
  * The page's bridge over the `rolecall web` WebSocket: invoke → a promise answered by id,
@@ -135,7 +138,11 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
       const id = nextId;
       nextId += 1;
       return new Promise<ResponseTypes[C]>((resolve, reject) => {
-        const request: Pending = { resolve: resolve as (value: unknown) => void, reject, message: JSON.stringify({ id, channel, payload }) };
+        const request: Pending = {
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          message: JSON.stringify({ id, channel, payload }),
+        };
         request.timer = setTimeout(() => {
           if (request.message === undefined) return;
           pending.delete(id);

@@ -13,8 +13,8 @@ const Welcome = () => (
   <section className="welcome card" aria-label="Welcome">
     <h1>Add your IAM Identity Center</h1>
     <p className="muted">
-      Paste the AWS access portal URL your company uses for single sign-on, and the region of its Identity Center. You sign in once; every account and
-      role follows.
+      Paste the AWS access portal URL your company uses for single sign-on, and the region of its Identity Center. You sign in once; every
+      account and role follows.
     </p>
     <InstanceForm />
   </section>

@@ -70,7 +70,9 @@ export const Directory = () => {
     if (activeRowIndex === undefined) return;
     // Keep the account header in view above the first role of a group.
     const before = list.rows[activeRowIndex - 1];
-    virtualizer.scrollToIndex(before && before.kind !== 'role' && activeIndex === 0 ? activeRowIndex - 1 : activeRowIndex, { align: 'auto' });
+    virtualizer.scrollToIndex(before && before.kind !== 'role' && activeIndex === 0 ? activeRowIndex - 1 : activeRowIndex, {
+      align: 'auto',
+    });
   }, [activeRowIndex, activeIndex, list, virtualizer]);
 
   useEffect(() => {
@@ -236,7 +238,8 @@ export const Directory = () => {
                   </span>
                   {row.section !== 'accounts' ? (
                     <span className="role-account">
-                      <bdi>{displayName(row.entry.accountName)}</bdi> <Alias alias={row.entry.alias} /> <span className="mono muted">{row.entry.accountId}</span>
+                      <bdi>{displayName(row.entry.accountName)}</bdi> <Alias alias={row.entry.alias} />{' '}
+                      <span className="mono muted">{row.entry.accountId}</span>
                     </span>
                   ) : null}
                   {isPinned ? (
@@ -245,10 +248,22 @@ export const Directory = () => {
                     </span>
                   ) : null}
                   <span className="row-actions">
-                    <button type="button" tabIndex={-1} className="ghost" title="Copy credentials (Enter)" onClick={() => void actions.copy(row.entry.ref)}>
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      className="ghost"
+                      title="Copy credentials (Enter)"
+                      onClick={() => void actions.copy(row.entry.ref)}
+                    >
                       Copy
                     </button>
-                    <button type="button" tabIndex={-1} className="ghost" title="Open console (Ctrl/⌘+Enter)" onClick={() => void actions.openConsole(row.entry.ref)}>
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      className="ghost"
+                      title="Open console (Ctrl/⌘+Enter)"
+                      onClick={() => void actions.openConsole(row.entry.ref)}
+                    >
                       Console
                     </button>
                     <button

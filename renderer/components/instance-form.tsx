@@ -13,7 +13,12 @@ const allRegions = partitions.flatMap((partition) => partition.regions);
 export const InstanceForm = ({ onAdded }: { onAdded?: () => void }) => {
   const actions = useActions();
   const id = useId();
-  const { values, setValues, set, problems, setProblems, serverError, setServerError, busy, setBusy } = useFormFields<Field>({ startUrl: '', region: '', label: '', endpoint: '' });
+  const { values, setValues, set, problems, setProblems, serverError, setServerError, busy, setBusy } = useFormFields<Field>({
+    startUrl: '',
+    region: '',
+    label: '',
+    endpoint: '',
+  });
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -85,7 +90,10 @@ export const InstanceForm = ({ onAdded }: { onAdded?: () => void }) => {
       </datalist>
       <details className="advanced">
         <summary>Advanced</summary>
-        {field('endpoint', 'Endpoint override', { placeholder: 'http://127.0.0.1:4510', hint: 'One base URL for OIDC, portal and federation — the local emulator.' })}
+        {field('endpoint', 'Endpoint override', {
+          placeholder: 'http://127.0.0.1:4510',
+          hint: 'One base URL for OIDC, portal and federation — the local emulator.',
+        })}
       </details>
       {serverError ? (
         <p className="form-error" role="alert">

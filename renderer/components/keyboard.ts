@@ -47,7 +47,8 @@ export const listCommandFor = (event: KeyLike, inText: boolean): ListCommand | u
 };
 
 /** A key that types a character (type-to-search from anywhere). */
-export const isTypingKey = (event: KeyLike): boolean => event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey && event.key !== ' ';
+export const isTypingKey = (event: KeyLike): boolean =>
+  event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey && event.key !== ' ';
 
 /** Whether an element takes typing itself (so type-to-search leaves it alone). */
 export const takesText = (target: EventTarget | null): boolean => {

@@ -31,7 +31,19 @@ export const preferenceProblem = <K extends Key>(key: K, value: PreferencesValue
   return undefined;
 };
 
-const Row = ({ label, htmlFor, hint, problem, children }: { label: string; htmlFor: string; hint?: string; problem?: string; children: ReactNode }) => (
+const Row = ({
+  label,
+  htmlFor,
+  hint,
+  problem,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  hint?: string;
+  problem?: string;
+  children: ReactNode;
+}) => (
   <div className="pref-row">
     <label htmlFor={htmlFor}>{label}</label>
     <div className="pref-control">
@@ -132,7 +144,10 @@ type EditField = 'label' | 'ssoSessionName';
 const InstanceEditor = ({ instance, onDone }: { instance: InstanceView; onDone: () => void }) => {
   const actions = useActions();
   const id = useId();
-  const { values, set, problems, setProblems, serverError, setServerError, busy, setBusy } = useFormFields<EditField>({ label: instance.label, ssoSessionName: instance.ssoSessionName });
+  const { values, set, problems, setProblems, serverError, setServerError, busy, setBusy } = useFormFields<EditField>({
+    label: instance.label,
+    ssoSessionName: instance.ssoSessionName,
+  });
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -264,7 +279,12 @@ const InstanceRow = ({ instance }: { instance: InstanceView }) => {
           </button>
         ) : null}
         {confirming ? (
-          <button type="button" className="danger" onClick={() => void actions.removeInstance(instance.id)} onBlur={() => setConfirming(false)}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void actions.removeInstance(instance.id)}
+            onBlur={() => setConfirming(false)}
+          >
             Confirm remove
           </button>
         ) : (
@@ -305,7 +325,11 @@ export const Preferences = () => {
 
       <h2>Credentials</h2>
       <Row label="Default copy format" htmlFor={`${id}-format`} hint="What Enter copies; the … menu offers the others.">
-        <select id={`${id}-format`} value={preferences.defaultCopyFormat} onChange={(event) => update({ defaultCopyFormat: event.target.value as CopyFormat })}>
+        <select
+          id={`${id}-format`}
+          value={preferences.defaultCopyFormat}
+          onChange={(event) => update({ defaultCopyFormat: event.target.value as CopyFormat })}
+        >
           {copyFormats.map((format) => (
             <option key={format} value={format}>
               {copyFormatLabels[format]}
@@ -333,7 +357,11 @@ export const Preferences = () => {
 
       <h2>Console</h2>
       <Row label="Console region" htmlFor={`${id}-region`}>
-        <select id={`${id}-region`} value={preferences.consoleRegion ?? ''} onChange={(event) => update({ consoleRegion: toNullable(event.target.value) })}>
+        <select
+          id={`${id}-region`}
+          value={preferences.consoleRegion ?? ''}
+          onChange={(event) => update({ consoleRegion: toNullable(event.target.value) })}
+        >
           <option value="">The instance’s region</option>
           {regions.map((region) => (
             <option key={region} value={region}>
@@ -353,11 +381,25 @@ export const Preferences = () => {
       />
 
       <h2>System</h2>
-      <Row label="Share sign-in with the AWS CLI" htmlFor={`${id}-interop`} hint="Reads and writes ~/.aws/sso/cache, as `aws sso login` does.">
-        <input id={`${id}-interop`} type="checkbox" checked={preferences.awsCliInterop} onChange={(event) => update({ awsCliInterop: event.target.checked })} />
+      <Row
+        label="Share sign-in with the AWS CLI"
+        htmlFor={`${id}-interop`}
+        hint="Reads and writes ~/.aws/sso/cache, as `aws sso login` does."
+      >
+        <input
+          id={`${id}-interop`}
+          type="checkbox"
+          checked={preferences.awsCliInterop}
+          onChange={(event) => update({ awsCliInterop: event.target.checked })}
+        />
       </Row>
       <Row label="Launch at login" htmlFor={`${id}-login`}>
-        <input id={`${id}-login`} type="checkbox" checked={preferences.launchAtLogin} onChange={(event) => update({ launchAtLogin: event.target.checked })} />
+        <input
+          id={`${id}-login`}
+          type="checkbox"
+          checked={preferences.launchAtLogin}
+          onChange={(event) => update({ launchAtLogin: event.target.checked })}
+        />
       </Row>
       <DraftInput
         id={`${id}-shortcut`}

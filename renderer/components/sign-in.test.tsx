@@ -7,7 +7,8 @@ import { ActionsContext, StoreContext } from '../store/hooks';
 import { createRolecallStore } from '../store/store';
 import { SignInArea } from './sign-in';
 
-const authorizeUrl = 'http://127.0.0.1:4510/authorize?response_type=code&client_id=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Foauth%2Fcallback';
+const authorizeUrl =
+  'http://127.0.0.1:4510/authorize?response_type=code&client_id=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Foauth%2Fcallback';
 
 const snapshotWith = (session: InstanceView['session']): AppSnapshot => ({
   instances: [

@@ -52,7 +52,11 @@ const DeviceCode = ({ instance }: { instance: InstanceView }) => {
             </p>
           ) : null}
           <p className="muted countdown" aria-live="off">
-            {remaining === undefined ? '' : remaining > 0 ? `The code expires in ${formatRemaining(remaining)}.` : 'The code has expired; cancel and start again.'}
+            {remaining === undefined
+              ? ''
+              : remaining > 0
+                ? `The code expires in ${formatRemaining(remaining)}.`
+                : 'The code has expired; cancel and start again.'}
             {signIn?.stage === 'polling' ? ' Waiting for you to allow access…' : ''}
           </p>
         </>
@@ -93,7 +97,10 @@ const SignInPrompt = ({ instance }: { instance: InstanceView }) => {
   const actions = useActions();
   const { status, error } = instance.session;
   return (
-    <section className={`card prompt-card${status === 'signed-out' ? '' : ' warn'}`} aria-label={`${instance.label}: ${statusWords[status]}`}>
+    <section
+      className={`card prompt-card${status === 'signed-out' ? '' : ' warn'}`}
+      aria-label={`${instance.label}: ${statusWords[status]}`}
+    >
       <div className="prompt-text">
         <strong>{instance.label}</strong> <span className="muted">· {statusWords[status]}</span>
         {error ? (
@@ -101,7 +108,9 @@ const SignInPrompt = ({ instance }: { instance: InstanceView }) => {
             {error}
           </p>
         ) : (
-          <p className="muted">{status === 'expired' ? 'Your Identity Center session ended.' : 'Sign in to list your accounts and roles.'}</p>
+          <p className="muted">
+            {status === 'expired' ? 'Your Identity Center session ended.' : 'Sign in to list your accounts and roles.'}
+          </p>
         )}
       </div>
       <div className="prompt-actions">
@@ -196,7 +205,11 @@ export const SignInArea = () => {
   return (
     <div className="sign-in-area">
       {signingIn.map((instance) =>
-        instance.session.signIn?.flow === 'pkce' ? <BrowserRedirect key={instance.id} instance={instance} /> : <DeviceCode key={instance.id} instance={instance} />,
+        instance.session.signIn?.flow === 'pkce' ? (
+          <BrowserRedirect key={instance.id} instance={instance} />
+        ) : (
+          <DeviceCode key={instance.id} instance={instance} />
+        ),
       )}
       {needsSignIn.map((instance) => (
         <SignInPrompt key={instance.id} instance={instance} />

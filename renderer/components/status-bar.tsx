@@ -25,7 +25,8 @@ const CredentialCountdown = ({ credential }: { credential: ActiveCredentialView 
   const remaining = useRemaining(credential.expiresAt) ?? 0;
   return (
     <li className={`chip urgency-${urgencyOf(remaining, 5 * 60_000)}`}>
-      <bdi>{displayName(credential.accountName ?? credential.role.accountId)}</bdi> · <bdi>{displayName(credential.role.roleName)}</bdi> — {formatRemaining(remaining)}
+      <bdi>{displayName(credential.accountName ?? credential.role.accountId)}</bdi> · <bdi>{displayName(credential.role.roleName)}</bdi> —{' '}
+      {formatRemaining(remaining)}
     </li>
   );
 };

@@ -67,7 +67,12 @@ export const TopBar = () => {
           <button type="button" className="tab" aria-pressed={view === 'directory'} onClick={() => store.getState().showView('directory')}>
             Roles
           </button>
-          <button type="button" className="tab" aria-pressed={view === 'preferences'} onClick={() => store.getState().showView('preferences')}>
+          <button
+            type="button"
+            className="tab"
+            aria-pressed={view === 'preferences'}
+            onClick={() => store.getState().showView('preferences')}
+          >
             Preferences
           </button>
         </nav>
@@ -78,7 +83,13 @@ export const TopBar = () => {
           </span>
         ) : null}
         {hasInstances ? (
-          <button type="button" className="ghost" onClick={() => void actions.refresh()} disabled={progress.syncing} title="Sync the account list again">
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => void actions.refresh()}
+            disabled={progress.syncing}
+            title="Sync the account list again"
+          >
             Refresh
           </button>
         ) : null}

@@ -29,7 +29,7 @@ export const formatCountdown = (expiresAt: number, now: number): string => forma
  */
 export const nextTickIn = (remainingMs: number): number => {
   if (remainingMs <= 0) return Number.POSITIVE_INFINITY;
-  if (remainingMs <= minute) return (remainingMs % second) || second;
+  if (remainingMs <= minute) return remainingMs % second || second;
   // Land just past the boundary so the new value is already the lower one.
   return (remainingMs % minute || minute) + 1;
 };

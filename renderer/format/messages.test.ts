@@ -6,9 +6,12 @@ const role = { instanceId: 'acme', accountId: '111111111111', roleName: 'Adminis
 describe('copiedMessage', () => {
   it('names the format, account, role and remaining time', () => {
     const now = 1_000_000;
-    expect(copiedMessage({ format: 'posix', role, accountName: 'prod-payments', expiresAt: now + 59 * 60_000 + 30_000, clearsAfterSeconds: 0 }, now)).toBe(
-      'Copied export lines for prod-payments / AdministratorAccess (expires in 59m)',
-    );
+    expect(
+      copiedMessage(
+        { format: 'posix', role, accountName: 'prod-payments', expiresAt: now + 59 * 60_000 + 30_000, clearsAfterSeconds: 0 },
+        now,
+      ),
+    ).toBe('Copied export lines for prod-payments / AdministratorAccess (expires in 59m)');
   });
   it('falls back to the account id and mentions the clipboard clearing', () => {
     expect(copiedMessage({ format: 'powershell', role, expiresAt: 3_600_000, clearsAfterSeconds: 30 }, 0)).toBe(

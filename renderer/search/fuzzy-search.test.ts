@@ -45,12 +45,30 @@ describe('searchEntries ranking', () => {
   });
 
   it('orders whole field > prefix > word start > substring > scattered letters', () => {
-    const whole = scoreTerm('sandbox', entries.find((e) => e.accountName === 'sandbox')!);
-    const prefix = scoreTerm('prod', entries.find((e) => e.accountName === 'prod-payments')!);
-    const wordStart = scoreTerm('payments', entries.find((e) => e.accountName === 'staging-payments')!);
-    const camelStart = scoreTerm('access', entries.find((e) => e.roleName === 'ReadOnlyAccess')!);
-    const substring = scoreTerm('rod', entries.find((e) => e.accountName === 'production')!);
-    const scattered = scoreTerm('pwr', entries.find((e) => e.roleName === 'PowerUserAccess')!);
+    const whole = scoreTerm(
+      'sandbox',
+      entries.find((e) => e.accountName === 'sandbox')!,
+    );
+    const prefix = scoreTerm(
+      'prod',
+      entries.find((e) => e.accountName === 'prod-payments')!,
+    );
+    const wordStart = scoreTerm(
+      'payments',
+      entries.find((e) => e.accountName === 'staging-payments')!,
+    );
+    const camelStart = scoreTerm(
+      'access',
+      entries.find((e) => e.roleName === 'ReadOnlyAccess')!,
+    );
+    const substring = scoreTerm(
+      'rod',
+      entries.find((e) => e.accountName === 'production')!,
+    );
+    const scattered = scoreTerm(
+      'pwr',
+      entries.find((e) => e.roleName === 'PowerUserAccess')!,
+    );
     expect([whole, prefix, wordStart, camelStart, substring, scattered]).toEqual([100, 80, 60, 60, 40, expect.any(Number)]);
     expect(scattered).toBeGreaterThan(0);
     expect(scattered).toBeLessThan(substring);
@@ -63,7 +81,12 @@ describe('searchEntries ranking', () => {
   });
 
   it('matches scattered letters fzf-style, but not across a long gap', () => {
-    expect(scoreTerm('pt', entries.find((e) => e.accountName === 'preprod-admin-tools')!)).toBe(0);
+    expect(
+      scoreTerm(
+        'pt',
+        entries.find((e) => e.accountName === 'preprod-admin-tools')!,
+      ),
+    ).toBe(0);
     expect(names('stgpay')).toEqual(['staging-payments/AdministratorAccess', 'staging-payments/ReadOnlyAccess']);
     expect(names('stg')).toContain('staging-payments/ReadOnlyAccess');
     expect(names('rdonly')).toEqual(['prod-payments/ReadOnlyAccess', 'staging-payments/ReadOnlyAccess']);
@@ -119,7 +142,9 @@ describe('account aliases', () => {
     expect(scoreTerm('mnmk', money)).toBeGreaterThan(0);
     // The same term against the same text as an account name scores the same.
     const named = buildRoleEntries([{ ...directory, accounts: [account('Money Maker', '555555555555', ['Admin'])] }])[0]!;
-    expect(['mon', 'maker', 'oney', 'mnmk'].map((term) => scoreTerm(term, named))).toEqual(['mon', 'maker', 'oney', 'mnmk'].map((term) => scoreTerm(term, money)));
+    expect(['mon', 'maker', 'oney', 'mnmk'].map((term) => scoreTerm(term, named))).toEqual(
+      ['mon', 'maker', 'oney', 'mnmk'].map((term) => scoreTerm(term, money)),
+    );
   });
 
   it('multi-term: "pp adm" puts prod-payments / AdministratorAccess first, and the alias mixes with other fields', () => {
@@ -143,8 +168,21 @@ describe('buildResultList', () => {
 
   it('puts Pinned and Recent above every account when the search is empty', () => {
     const list = buildResultList(entries, '', [admin], [admin, audit]);
-    const outline = list.rows.slice(0, 6).map((row) => (row.kind === 'role' ? `${row.section}:${row.entry.roleName}` : `${row.kind}:${row.kind === 'section' ? row.title : row.accountName}`));
-    expect(outline).toEqual(['section:Pinned', 'pinned:AdministratorAccess', 'section:Recent', 'recent:SecurityAudit', 'section:All accounts', 'account:preprod-admin-tools']);
+    const outline = list.rows
+      .slice(0, 6)
+      .map((row) =>
+        row.kind === 'role'
+          ? `${row.section}:${row.entry.roleName}`
+          : `${row.kind}:${row.kind === 'section' ? row.title : row.accountName}`,
+      );
+    expect(outline).toEqual([
+      'section:Pinned',
+      'pinned:AdministratorAccess',
+      'section:Recent',
+      'recent:SecurityAudit',
+      'section:All accounts',
+      'account:preprod-admin-tools',
+    ]);
     expect(list.optionRows).toHaveLength(entries.length + 2);
     expect(new Set(list.rows.map((row) => row.key)).size).toBe(list.rows.length);
   });
@@ -166,7 +204,12 @@ describe('search over 10,000 roles', () => {
         instanceId: 'big',
         syncedAt: 0,
         accounts: Array.from({ length: 2500 }, (_, i) =>
-          account(`${['prod', 'dev', 'staging', 'sandbox'][i % 4]}-team-${i}`, String(100000000000 + i), ['AdministratorAccess', 'ReadOnlyAccess', 'Developer', 'BillingViewer']),
+          account(`${['prod', 'dev', 'staging', 'sandbox'][i % 4]}-team-${i}`, String(100000000000 + i), [
+            'AdministratorAccess',
+            'ReadOnlyAccess',
+            'Developer',
+            'BillingViewer',
+          ]),
         ),
       },
     ],
@@ -174,12 +217,29 @@ describe('search over 10,000 roles', () => {
     // One account in ten has an alias, so aliases are searched too.
     Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`big/${100000000000 + i * 10}`, `svc-${i}`])),
   );
-  const keystrokes = ['p', 'pr', 'pro', 'prod', 'prod ', 'prod a', 'prod ad', 'prod adm', 'prod admx', 'xyzq', 'rdonly 12', 'team-24 dev', 'svc-1 adm'];
+  const keystrokes = [
+    'p',
+    'pr',
+    'pro',
+    'prod',
+    'prod ',
+    'prod a',
+    'prod ad',
+    'prod adm',
+    'prod admx',
+    'xyzq',
+    'rdonly 12',
+    'team-24 dev',
+    'svc-1 adm',
+  ];
 
   /** The plain definition: an entry matches when every term scores, looked at one by one. */
   const expectedKeys = (query: string): string[] => {
     const terms = parseQuery(query);
-    return big.filter((entry) => terms.every((term) => scoreTerm(term, entry) > 0)).map((entry) => entry.key).sort();
+    return big
+      .filter((entry) => terms.every((term) => scoreTerm(term, entry) > 0))
+      .map((entry) => entry.key)
+      .sort();
   };
 
   it.each(keystrokes)('lists exactly the matching roles for %j, each under its own account', (query) => {
@@ -208,7 +268,11 @@ describe('search over 10,000 roles', () => {
   it('ranks and counts as the user expects at that size', () => {
     expect(buildResultList(big, 'prod adm', [], []).matchCount).toBe(625);
     expect(buildResultList(big, 'prod admx', [], []).matchCount).toBe(0);
-    expect(buildResultList(big, 'svc-42 adm', [], []).rows[0]).toMatchObject({ kind: 'account', accountName: 'prod-team-420', alias: 'svc-42' });
+    expect(buildResultList(big, 'svc-42 adm', [], []).rows[0]).toMatchObject({
+      kind: 'account',
+      accountName: 'prod-team-420',
+      alias: 'svc-42',
+    });
     // The same query twice gives the same list: nothing is cached wrongly between keystrokes.
     expect(buildResultList(big, 'prod', [], [])).toEqual(buildResultList(big, 'prod', [], []));
   });

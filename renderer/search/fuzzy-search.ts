@@ -21,7 +21,10 @@ export interface ScoredEntry {
 
 /** Lower-cased, de-duplicated terms; an empty array means "no search". */
 export const parseQuery = (query: string): readonly string[] => {
-  const terms = query.toLowerCase().split(/\s+/).filter((term) => term.length > 0);
+  const terms = query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((term) => term.length > 0);
   return [...new Set(terms)];
 };
 
@@ -86,11 +89,19 @@ export const scoreTerm = (term: string, entry: RoleEntry, digits: boolean = isDi
   const label = substringScore(term, entry.instanceLabel, lower.instanceLabel);
   if (label > 0) best = Math.max(best, label / 3);
   if (best > 0) return best;
-  return Math.max(subsequenceScore(term, lower.roleName), subsequenceScore(term, lower.accountName), lower.alias ? subsequenceScore(term, lower.alias) : 0);
+  return Math.max(
+    subsequenceScore(term, lower.roleName),
+    subsequenceScore(term, lower.accountName),
+    lower.alias ? subsequenceScore(term, lower.alias) : 0,
+  );
 };
 
 /** Entries matching every term, best first (ties keep the alphabetical order). */
-export const searchEntries = (entries: readonly RoleEntry[], query: string, boost?: (entry: RoleEntry) => number): readonly ScoredEntry[] => {
+export const searchEntries = (
+  entries: readonly RoleEntry[],
+  query: string,
+  boost?: (entry: RoleEntry) => number,
+): readonly ScoredEntry[] => {
   const terms = parseQuery(query);
   if (terms.length === 0) return entries.map((entry) => ({ entry, score: 0 }));
   const digits = terms.map(isDigits);
@@ -123,7 +134,8 @@ const sortByScore = (matches: readonly ScoredEntry[]): ScoredEntry[] => {
   }
   const sorted: ScoredEntry[] = [];
   // Entries were visited in `order`, so each bucket is already alphabetical.
-  for (const score of [...buckets.keys()].sort((a, b) => b - a)) for (const match of buckets.get(score) as ScoredEntry[]) sorted.push(match);
+  for (const score of [...buckets.keys()].sort((a, b) => b - a))
+    for (const match of buckets.get(score) as ScoredEntry[]) sorted.push(match);
   return sorted;
 };
 

@@ -55,7 +55,13 @@ export const buildResultList = (
   const optionRows: number[] = [];
   const addRole = (entry: RoleEntry, section: ListSection): void => {
     optionRows.push(rows.length);
-    rows.push({ kind: 'role', key: section === 'accounts' ? entry.key : `${section}:${entry.key}`, entry, section, optionIndex: optionRows.length - 1 });
+    rows.push({
+      kind: 'role',
+      key: section === 'accounts' ? entry.key : `${section}:${entry.key}`,
+      entry,
+      section,
+      optionIndex: optionRows.length - 1,
+    });
   };
   const favoriteKeys = new Set(favorites.map(roleKey));
   const recentKeys = new Set(recents.map(roleKey));

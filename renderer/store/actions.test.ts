@@ -9,7 +9,13 @@ import type { Platform } from './actions';
 import { selectActiveRow, selectResultList } from './selectors';
 import { createRolecallStore } from './store';
 
-const instance = { id: 'acme', label: 'Acme', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', ssoSessionName: 'acme' };
+const instance = {
+  id: 'acme',
+  label: 'Acme',
+  startUrl: 'https://d-1234567890.awsapps.com/start',
+  region: 'eu-west-1',
+  ssoSessionName: 'acme',
+};
 const accounts = generateAccounts(20);
 const now = 1_700_000_000_000;
 
@@ -24,7 +30,8 @@ const inProcessBridge = (core: MemoryCore): RolecallBridge => ({
       throw new BridgeError(e.code ?? 'internal', e.userMessage ?? e.message);
     }
   },
-  on: (channel, listener) => core.subscribe((event) => event.channel === (channel as EventChannel) && (listener as (p: unknown) => void)(event.payload)),
+  on: (channel, listener) =>
+    core.subscribe((event) => event.channel === (channel as EventChannel) && (listener as (p: unknown) => void)(event.payload)),
 });
 
 const fakePlatform = () => {
@@ -137,7 +144,9 @@ describe('store + actions over the bridge', () => {
     await actions.openConsole(roleOf(3));
     expect(opened).toHaveLength(1);
     expect(opened[0]).toContain(`account=${accounts[3]!.accountId}`);
-    expect(store.getState().toasts.at(-1)?.message).toBe(`Opened the console for ${accounts[3]!.accountName} / ${roleOf(3).roleName} in eu-west-1`);
+    expect(store.getState().toasts.at(-1)?.message).toBe(
+      `Opened the console for ${accounts[3]!.accountName} / ${roleOf(3).roleName} in eu-west-1`,
+    );
   });
 
   it('shows core errors as a toast in plain words and auto-dismisses it', async () => {
@@ -236,7 +245,10 @@ describe('store + actions over the bridge', () => {
   it('signs in with the device flow by default and with PKCE when asked', async () => {
     const calls: unknown[] = [];
     const { store } = setup('web');
-    const bridge: RolecallBridge = { invoke: async (channel, payload) => void calls.push({ channel, payload }) as never, on: () => () => undefined };
+    const bridge: RolecallBridge = {
+      invoke: async (channel, payload) => void calls.push({ channel, payload }) as never,
+      on: () => () => undefined,
+    };
     const actions = createActions(store, bridge, fakePlatform().platform);
     await actions.signIn('acme');
     await actions.signIn('acme', 'pkce');

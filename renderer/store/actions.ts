@@ -109,8 +109,8 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
   };
 
   const accountNameOf = (role: RoleRef): string =>
-    store.getState().entries.find((entry) => entry.ref.accountId === role.accountId && entry.ref.instanceId === role.instanceId)?.accountName ??
-    role.accountId;
+    store.getState().entries.find((entry) => entry.ref.accountId === role.accountId && entry.ref.instanceId === role.instanceId)
+      ?.accountName ?? role.accountId;
 
   const clearLater = (text: string, seconds: number): void => {
     if (seconds <= 0 || !platform.readClipboard) return;
@@ -154,7 +154,8 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
     toggleFavorite: (role) => run(() => bridge.invoke('favorites:toggle', { role })),
     toggleKeepFresh: (role) => run(() => bridge.invoke('keep-fresh:toggle', { role })),
     addProfile: (role) => run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-profile', { role })))),
-    addAllProfiles: (instanceId) => run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-all', { instanceId })))),
+    addAllProfiles: (instanceId) =>
+      run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-all', { instanceId })))),
     addInstance: async (input) => {
       try {
         await bridge.invoke('instance:add', input);

@@ -42,10 +42,13 @@ export const useRemaining = (expiresAt: number | undefined): number | undefined 
     const schedule = (): void => {
       const wait = nextTickIn(expiresAt - Date.now());
       if (!Number.isFinite(wait)) return;
-      timer = setTimeout(() => {
-        setNow(Date.now());
-        schedule();
-      }, Math.min(wait, maxWaitMs));
+      timer = setTimeout(
+        () => {
+          setNow(Date.now());
+          schedule();
+        },
+        Math.min(wait, maxWaitMs),
+      );
     };
     setNow(Date.now());
     schedule();

@@ -35,7 +35,9 @@ export const createSessionSlice: StateCreator<RolecallState, [], [], SessionSlic
     const labelsChanged =
       !previous ||
       previous.instances.length !== snapshot.instances.length ||
-      previous.instances.some((instance, index) => snapshot.instances[index]?.id !== instance.id || snapshot.instances[index]?.label !== instance.label);
+      previous.instances.some(
+        (instance, index) => snapshot.instances[index]?.id !== instance.id || snapshot.instances[index]?.label !== instance.label,
+      );
     if (labelsChanged || !sameAliases(previous.aliases, snapshot.aliases)) get().reindexDirectories();
   },
   setConnection: (connection) => set({ connection }),

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export type PythonProbe = { readonly executable: string; readonly botocore: string; readonly awsCli?: string } | { readonly unavailable: string };
+export type PythonProbe =
+  { readonly executable: string; readonly botocore: string; readonly awsCli?: string } | { readonly unavailable: string };
 
 let probed: PythonProbe | undefined;
 
@@ -12,7 +13,9 @@ let probed: PythonProbe | undefined;
  */
 export const probePython = (): PythonProbe => {
   if (probed) return probed;
-  const probe = spawnSync('python3', ['-c', 'import sys, botocore, dateutil; print(sys.executable); print(botocore.__version__)'], { encoding: 'utf8' });
+  const probe = spawnSync('python3', ['-c', 'import sys, botocore, dateutil; print(sys.executable); print(botocore.__version__)'], {
+    encoding: 'utf8',
+  });
   if (probe.error) probed = { unavailable: `python3 is not runnable (${probe.error.message})` };
   else if (probe.status !== 0) probed = { unavailable: `python3 cannot import botocore: ${probe.stderr.trim().split('\n').pop() ?? ''}` };
   else {

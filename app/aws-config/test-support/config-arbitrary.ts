@@ -32,7 +32,10 @@ export const configLikeFile: fc.Arbitrary<string> = fc
   .tuple(
     fc.boolean(),
     fc.array(fc.oneof(comment, blank), { maxLength: 3 }),
-    fc.uniqueArray(fc.tuple(sectionName, fc.constant(''), fc.array(bodyItem, { maxLength: 6 })), { selector: ([name]) => name, maxLength: 5 }),
+    fc.uniqueArray(fc.tuple(sectionName, fc.constant(''), fc.array(bodyItem, { maxLength: 6 })), {
+      selector: ([name]) => name,
+      maxLength: 5,
+    }),
     fc.array(eol, { minLength: 80, maxLength: 80 }),
     fc.boolean(),
   )
@@ -60,7 +63,17 @@ export const configLikeFile: fc.Arbitrary<string> = fc
 export const noisyConfigFile: fc.Arbitrary<string> = fc
   .tuple(
     configLikeFile,
-    fc.constantFrom('just words', '= value', '[unclosed', 'region = us-east-1', '[default]', '  indented = 1', 'output:json', '[]', ' [profile x] trailing'),
+    fc.constantFrom(
+      'just words',
+      '= value',
+      '[unclosed',
+      'region = us-east-1',
+      '[default]',
+      '  indented = 1',
+      'output:json',
+      '[]',
+      ' [profile x] trailing',
+    ),
     fc.nat(),
   )
   .map(([text, junk, at]) => {

@@ -63,9 +63,16 @@ export const stripRolecallSections = (text: string): string => {
     }
     if (kept.length > 0 && (kept.at(-1) as string).trim() === '') kept.pop();
     i++; // the header
-    while (i + 1 < lines.length && !(lines[i + 1] as string).startsWith('[') && !(lines[i + 1] as string).startsWith('# Managed by Rolecall') && (lines[i + 1] as string).trim() !== '') i++;
+    while (
+      i + 1 < lines.length &&
+      !(lines[i + 1] as string).startsWith('[') &&
+      !(lines[i + 1] as string).startsWith('# Managed by Rolecall') &&
+      (lines[i + 1] as string).trim() !== ''
+    )
+      i++;
     // A section at the end of a file without a final newline took the previous line's ending with it.
-    if (i === lines.length - 1 && !/[\r\n]$/.test(lines[i] as string) && kept.length > 0) kept.push((kept.pop() as string).replace(/\r\n$|\n$|\r$/, ''));
+    if (i === lines.length - 1 && !/[\r\n]$/.test(lines[i] as string) && kept.length > 0)
+      kept.push((kept.pop() as string).replace(/\r\n$|\n$|\r$/, ''));
   }
   return kept.join('');
 };

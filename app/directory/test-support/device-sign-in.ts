@@ -15,7 +15,9 @@ export interface DeviceSignInTarget {
 export const signInWithDeviceCode = async (target: DeviceSignInTarget): Promise<string> => {
   const oidc = new SSOOIDCClient({ region: target.region, endpoint: target.oidcEndpoint });
   try {
-    const client = await oidc.send(new RegisterClientCommand({ clientName: 'rolecall-directory-tests', clientType: 'public', scopes: ['sso:account:access'] }));
+    const client = await oidc.send(
+      new RegisterClientCommand({ clientName: 'rolecall-directory-tests', clientType: 'public', scopes: ['sso:account:access'] }),
+    );
     const credentials = { clientId: client.clientId, clientSecret: client.clientSecret };
     const device = await oidc.send(new StartDeviceAuthorizationCommand({ ...credentials, startUrl: target.startUrl }));
     if (!device.userCode || !device.deviceCode) throw new Error('the emulator issued no device code');

@@ -25,7 +25,10 @@ export class ScriptedSender {
   readonly calls: RecordedCall[] = [];
   private readonly steps: ScriptStep[];
 
-  constructor(steps: readonly ScriptStep[] = [], private readonly now?: () => number) {
+  constructor(
+    steps: readonly ScriptStep[] = [],
+    private readonly now?: () => number,
+  ) {
     this.steps = [...steps];
   }
 

@@ -18,7 +18,11 @@ import type { CoreEvent, RolecallCore } from '../core';
 export interface MemoryCoreSeed {
   readonly now?: () => number;
   /** Instances that start signed in, with their directories. */
-  readonly signedIn?: readonly { readonly instance: Instance; readonly accounts: readonly AccountWithRoles[]; readonly sessionEndsAt: number }[];
+  readonly signedIn?: readonly {
+    readonly instance: Instance;
+    readonly accounts: readonly AccountWithRoles[];
+    readonly sessionEndsAt: number;
+  }[];
   readonly shell?: 'web' | 'desktop';
 }
 
@@ -45,7 +49,16 @@ const toggle = (list: readonly RoleRef[], role: RoleRef): RoleRef[] =>
 export const generateAccounts = (accountCount: number, rolesPerAccount = 4): AccountWithRoles[] => {
   const envs = ['prod', 'staging', 'dev', 'sandbox', 'shared', 'qa', 'perf', 'audit'];
   const teams = ['payments', 'identity', 'search', 'billing', 'data', 'platform', 'mobile', 'ledger', 'edge', 'ml'];
-  const roles = ['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'Developer', 'BillingViewer', 'SecurityAudit', 'DataScientist', 'SupportUser'];
+  const roles = [
+    'AdministratorAccess',
+    'ReadOnlyAccess',
+    'PowerUserAccess',
+    'Developer',
+    'BillingViewer',
+    'SecurityAudit',
+    'DataScientist',
+    'SupportUser',
+  ];
   return Array.from({ length: accountCount }, (_, index) => {
     const env = envs[index % envs.length] ?? 'dev';
     const team = teams[Math.floor(index / envs.length) % teams.length] ?? 'core';
@@ -247,7 +260,9 @@ export const createMemoryCore = (seed: MemoryCoreSeed = {}): MemoryCore => {
       return {
         role,
         region: chosenRegion,
-        ...(shell === 'web' ? { url: `http://127.0.0.1:9/console?account=${role.accountId}&role=${role.roleName}&region=${chosenRegion}` } : {}),
+        ...(shell === 'web'
+          ? { url: `http://127.0.0.1:9/console?account=${role.accountId}&role=${role.roleName}&region=${chosenRegion}` }
+          : {}),
       };
     },
     'favorites:toggle': async ({ role }) => {

@@ -22,7 +22,10 @@ export const naiveStrategy: Strategy = {
       for (const accountId of ids) {
         try {
           const names: string[] = [];
-          for await (const page of paginateListAccountRoles({ client, pageSize: context.pageSize }, { accessToken: context.accessToken, accountId })) {
+          for await (const page of paginateListAccountRoles(
+            { client, pageSize: context.pageSize },
+            { accessToken: context.accessToken, accountId },
+          )) {
             for (const role of page.roleList ?? []) if (role.roleName) names.push(role.roleName);
           }
           roles.set(accountId, names);

@@ -19,7 +19,9 @@ export const rolecallStrategy: Strategy = {
       });
       const failed = [...directory.failedAccounts.map(({ accountId }) => accountId), ...dropped];
       const skipped = new Set(failed);
-      const roles = new Map(directory.accounts.filter(({ accountId }) => !skipped.has(accountId)).map((account) => [account.accountId, account.roles] as const));
+      const roles = new Map(
+        directory.accounts.filter(({ accountId }) => !skipped.has(accountId)).map((account) => [account.accountId, account.roles] as const),
+      );
       return { roles, failed };
     } finally {
       client.destroy();

@@ -37,7 +37,9 @@ export const listAccountIds = async (client: SSOClient, context: StrategyContext
   let nextToken: string | undefined;
   // Bounded by the directory: the emulator's tokens only move forward.
   for (let page = 0; page < 100_000; page += 1) {
-    const answer = await policy(() => client.send(new ListAccountsCommand({ accessToken: context.accessToken, maxResults: context.pageSize, nextToken })));
+    const answer = await policy(() =>
+      client.send(new ListAccountsCommand({ accessToken: context.accessToken, maxResults: context.pageSize, nextToken })),
+    );
     for (const account of answer.accountList ?? []) if (account.accountId) ids.push(account.accountId);
     nextToken = answer.nextToken || undefined;
     if (!nextToken) break;
@@ -46,7 +48,12 @@ export const listAccountIds = async (client: SSOClient, context: StrategyContext
 };
 
 /** Every role name of one account, page by page, each call through `policy`. */
-export const listRoleNames = async (client: SSOClient, context: StrategyContext, accountId: string, policy: CallPolicy): Promise<string[]> => {
+export const listRoleNames = async (
+  client: SSOClient,
+  context: StrategyContext,
+  accountId: string,
+  policy: CallPolicy,
+): Promise<string[]> => {
   const names: string[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < 100_000; page += 1) {
@@ -61,7 +68,8 @@ export const listRoleNames = async (client: SSOClient, context: StrategyContext,
 };
 
 export const isTooManyRequests = (error: unknown): boolean =>
-  (error as { name?: string } | null)?.name === 'TooManyRequestsException' || (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode === 429;
+  (error as { name?: string } | null)?.name === 'TooManyRequestsException' ||
+  (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode === 429;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 

@@ -18,7 +18,17 @@ const parameters = (sts: boolean) => ({
   UseDualStack: { builtIn: 'AWS::UseDualStack', required: true, default: false, documentation: 'Dual-stack.', type: 'Boolean' },
   UseFIPS: { builtIn: 'AWS::UseFIPS', required: true, default: false, documentation: 'FIPS.', type: 'Boolean' },
   Endpoint: { builtIn: 'SDK::Endpoint', required: false, documentation: 'Override the endpoint used to send this request', type: 'String' },
-  ...(sts ? { UseGlobalEndpoint: { builtIn: 'AWS::STS::UseGlobalEndpoint', required: true, default: false, documentation: 'Global endpoint.', type: 'Boolean' } } : {}),
+  ...(sts
+    ? {
+        UseGlobalEndpoint: {
+          builtIn: 'AWS::STS::UseGlobalEndpoint',
+          required: true,
+          default: false,
+          documentation: 'Global endpoint.',
+          type: 'Boolean',
+        },
+      }
+    : {}),
 });
 
 /**
@@ -26,9 +36,17 @@ const parameters = (sts: boolean) => ({
  * sets for sso-oidc, sso and sts whose only rule answers the emulator's URL.
  */
 export const writeEndpointRuleSets = async (dir: string, url: string): Promise<void> => {
-  for (const [service, apiVersion] of [['sso-oidc', '2019-06-10'], ['sso', '2019-06-10'], ['sts', '2011-06-15']] as const) {
+  for (const [service, apiVersion] of [
+    ['sso-oidc', '2019-06-10'],
+    ['sso', '2019-06-10'],
+    ['sts', '2011-06-15'],
+  ] as const) {
     await mkdir(join(dir, service, apiVersion), { recursive: true });
-    const ruleSet = { version: '1.0', parameters: parameters(service === 'sts'), rules: [{ conditions: [], endpoint: { url, properties: {}, headers: {} }, type: 'endpoint' }] };
+    const ruleSet = {
+      version: '1.0',
+      parameters: parameters(service === 'sts'),
+      rules: [{ conditions: [], endpoint: { url, properties: {}, headers: {} }, type: 'endpoint' }],
+    };
     await writeFile(join(dir, service, apiVersion, 'endpoint-rule-set-1.json'), JSON.stringify(ruleSet));
   }
 };

@@ -20,7 +20,8 @@ export const realClientsMissing = (): string | undefined => {
   const python = probePython();
   if ('unavailable' in python) return python.unavailable;
   const boto3 = spawnSync(python.executable, ['-c', 'import boto3'], { encoding: 'utf8' });
-  if (boto3.status !== 0) return `python3 cannot import boto3 (${(boto3.stderr || boto3.error?.message || 'unknown').trim().split('\n').pop() ?? ''})`;
+  if (boto3.status !== 0)
+    return `python3 cannot import boto3 (${(boto3.stderr || boto3.error?.message || 'unknown').trim().split('\n').pop() ?? ''})`;
   return undefined;
 };
 
@@ -33,7 +34,8 @@ export const isolatedUser = async (emu: RunningEmulator): Promise<{ home: string
   const home = await mkdtemp(join(tmpdir(), 'rolecall-interop-'));
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key.startsWith('AWS_') || key === 'DISPLAY' || key === 'WAYLAND_DISPLAY' || key.startsWith('ROLECALL_')) continue;
+    if (value === undefined || key.startsWith('AWS_') || key === 'DISPLAY' || key === 'WAYLAND_DISPLAY' || key.startsWith('ROLECALL_'))
+      continue;
     env[key] = value;
   }
   Object.assign(env, {
@@ -61,7 +63,12 @@ export const isolatedUser = async (emu: RunningEmulator): Promise<{ home: string
 export const rolecallOnPath = (home: string): string => join(home, 'bin', 'rolecall');
 
 /** Runs a program asynchronously (the emulator answers from this same process, so never spawnSync). */
-export const run = (command: string, args: readonly string[], env: Record<string, string>, options: { input?: string; onTick?: () => void } = {}): Promise<Run> =>
+export const run = (
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { input?: string; onTick?: () => void } = {},
+): Promise<Run> =>
   new Promise((resolveRun, reject) => {
     const started = performance.now();
     const child = spawn(command, [...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -116,4 +123,5 @@ export const awsCliPath = (): string | undefined => {
 export const counters = async (emu: RunningEmulator): Promise<Record<string, OperationCounters>> =>
   (await (await fetch(`${emu.url}/_emulator/counters`)).json()) as Record<string, OperationCounters>;
 
-export const requestsOf = async (emu: RunningEmulator, operation: string): Promise<number> => (await counters(emu))[operation]?.requests ?? 0;
+export const requestsOf = async (emu: RunningEmulator, operation: string): Promise<number> =>
+  (await counters(emu))[operation]?.requests ?? 0;
