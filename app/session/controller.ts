@@ -100,8 +100,9 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       state.changed();
       if (options.watchExpiry) watcher.start();
       if (options.autoSync) {
+        // Only lists that are missing or old: the cache painted above is the list otherwise.
         for (const runtime of state.runtimes.values()) {
-          if (liveToken(runtime, ports.clock.now())) syncs.inBackground(runtime);
+          if (liveToken(runtime, ports.clock.now())) syncs.whenDue(runtime);
         }
       }
     })();

@@ -3,6 +3,7 @@ import { syncDirectory } from '../directory/sync';
 import { toRolecallError } from '../identity-center/error-mapping';
 import type { Directory } from '../model/roles';
 import type { CoreState } from './core-state';
+import { directoryResyncDue } from './expiry-rules';
 import type { InstanceClients } from './instance-clients';
 import type { InstanceRuntime } from './runtime';
 import type { SessionTokens } from './session-tokens';
@@ -36,6 +37,17 @@ export class DirectorySyncRunner {
   /** Syncs without anyone waiting: failures are in the snapshot (sync.error), not thrown. */
   inBackground(runtime: InstanceRuntime): void {
     this.run(runtime).catch(() => undefined);
+  }
+
+  /**
+   * Syncs in the background only when the account list is missing or as old as the
+   * background re-sync rule says (expiry-rules.ts): a start with a fresh disk cache paints
+   * it and calls no API. Returns whether a sync was started (or was already under way).
+   */
+  whenDue(runtime: InstanceRuntime): boolean {
+    if (!runtime.syncing && !directoryResyncDue(runtime.directory?.syncedAt, this.state.ports.clock.now())) return false;
+    this.inBackground(runtime);
+    return true;
   }
 
   private async sync(runtime: InstanceRuntime, signal: AbortSignal): Promise<Directory> {

@@ -10,6 +10,10 @@ export const TOKEN_REFRESH_WINDOW_MS = 10 * 60_000;
 export const CREDENTIALS_REFRESH_WINDOW_MS = 5 * 60_000;
 /** A signed-in instance's account list is re-synced in the background once it is this old. */
 export const DIRECTORY_RESYNC_AFTER_MS = 12 * 60 * 60_000;
+
+/** Whether an account list synced at `syncedAt` (none: never synced) is due for a sync now. */
+export const directoryResyncDue = (syncedAt: number | undefined, now: number): boolean =>
+  syncedAt === undefined || now - syncedAt >= DIRECTORY_RESYNC_AFTER_MS;
 /** Never sleep longer than this, so clock jumps (suspend/resume) are noticed soon. */
 export const MAX_TICK_MS = 60_000;
 

@@ -2,7 +2,7 @@ import type { RoleCredentialsCache } from '../credentials/role-credentials';
 import { toRolecallError } from '../identity-center/error-mapping';
 import { roleKey } from '../model/roles';
 import type { CoreState } from './core-state';
-import { DIRECTORY_RESYNC_AFTER_MS, credentialsDue, nextWakeDelay, sessionActionAt } from './expiry-rules';
+import { DIRECTORY_RESYNC_AFTER_MS, credentialsDue, directoryResyncDue, nextWakeDelay, sessionActionAt } from './expiry-rules';
 import type { SessionTiming } from './expiry-rules';
 import type { RoleAccess } from './role-access';
 import type { InstanceRuntime } from './runtime';
@@ -100,7 +100,7 @@ export class ExpiryWatcher {
     const now = this.state.ports.clock.now();
     for (const runtime of this.state.runtimes.values()) {
       if (!liveToken(runtime, now) || runtime.syncing || runtime.sync.status === 'error') continue;
-      if (runtime.directory && now - runtime.directory.syncedAt >= DIRECTORY_RESYNC_AFTER_MS) this.resync(runtime);
+      if (runtime.directory && directoryResyncDue(runtime.directory.syncedAt, now)) this.resync(runtime);
     }
   }
 
