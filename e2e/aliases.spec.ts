@@ -102,7 +102,7 @@ describe('account aliases and sso-session renames in Chromium, against the emula
     await page.keyboard.press('Enter');
     await page
       .getByRole('status')
-      .getByText(/^Copied export lines for prod-payments \/ AdministratorAccess \(expires in (59m|1h)\)$/)
+      .getByText(/^Copied export lines for prod-payments \/ AdministratorAccess \(expires in (59m|1h 0m)\)$/)
       .waitFor();
     const text = await page.evaluate(() => navigator.clipboard.readText());
     const vars = await evaluatePosixExports(text, ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);

@@ -76,7 +76,7 @@ describe('rolecall web in Chromium, against the emulator', () => {
     await page.keyboard.press('Enter');
     await page
       .getByRole('status')
-      .getByText(/^Copied export lines for prod-payments \/ AdministratorAccess \(expires in (59m|1h)\)$/)
+      .getByText(/^Copied export lines for prod-payments \/ AdministratorAccess \(expires in (59m|1h 0m)\)$/)
       .waitFor();
 
     const text = await page.evaluate(() => navigator.clipboard.readText());

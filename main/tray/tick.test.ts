@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptySnapshot, instanceView } from '../testing/snapshot-fixture';
-import { formatUntil } from './countdown';
+import { formatUntil } from '../../app/model/countdown';
 import { nextTickDelay } from './tick';
 
 const now = 1_700_000_000_000;

@@ -1,5 +1,5 @@
 import type { AppSnapshot } from '../../app/model/snapshot';
-import { msUntilTextChanges } from './countdown';
+import { msUntilTextChanges } from '../../app/model/countdown';
 
 /**
  * Milliseconds until the tray (icon, title or menu) next reads differently: a countdown's

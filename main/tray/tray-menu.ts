@@ -3,7 +3,7 @@ import type { RoleRef } from '../../app/model/roles';
 import { copyFormatLabels, copyFormats } from '../../app/model/settings';
 import type { CopyFormat } from '../../app/model/settings';
 import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
-import { formatUntil } from './countdown';
+import { formatUntil } from '../../app/model/countdown';
 
 /**
  * Stable ids of the tray menu's items. Role items append the role key

@@ -1,6 +1,6 @@
 import { sameRole } from '../../app/model/roles';
 import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
-import { formatUntil } from './countdown';
+import { formatUntil } from '../../app/model/countdown';
 
 /** The tray's named states; each has its own icon, tooltip and menu emphasis. */
 export const trayStates = ['signed-out', 'awaiting-code', 'signed-in', 'expiring', 'error'] as const;

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { InstanceView } from '../../app/model/snapshot';
-import { formatRemaining } from '../format/countdown';
+import { formatRemaining } from '../../app/model/countdown';
 import { useActions, useRemaining, useRolecall } from '../store/hooks';
 import { selectNeedsSignIn, selectSigningIn } from '../store/selectors';
 

@@ -1,7 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ActiveCredentialView, InstanceView } from '../../app/model/snapshot';
 import { roleKey } from '../../app/model/roles';
-import { formatRemaining, urgencyOf } from '../format/countdown';
+import { formatRemaining } from '../../app/model/countdown';
+import { urgencyOf } from '../format/time';
 import { useRemaining, useRolecall } from '../store/hooks';
 import { selectActiveCredentials, selectInstances, selectPreferences } from '../store/selectors';
 import { statusWords } from './sign-in';

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { formatAgo } from '../format/countdown';
+import { formatAgo } from '../format/time';
 import { useActions, useNow, useRolecall, useStoreApi } from '../store/hooks';
 import { selectInstances, selectSyncProgress } from '../store/selectors';
 

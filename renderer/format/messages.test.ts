@@ -15,7 +15,7 @@ describe('copiedMessage', () => {
   });
   it('falls back to the account id and mentions the clipboard clearing', () => {
     expect(copiedMessage({ format: 'powershell', role, expiresAt: 3_600_000, clearsAfterSeconds: 30 }, 0)).toBe(
-      'Copied PowerShell $Env: lines for 111111111111 / AdministratorAccess (expires in 1h); the clipboard clears in 30s',
+      'Copied PowerShell $Env: lines for 111111111111 / AdministratorAccess (expires in 1h 0m); the clipboard clears in 30s',
     );
   });
 });

@@ -1,7 +1,7 @@
 import type { CopyFormat } from '../../app/model/settings';
 import type { CopyResult } from '../../app/model/snapshot';
 import type { AwsConfigResult } from '../../app/ipc/contract';
-import { formatRemaining } from './countdown';
+import { formatRemaining } from '../../app/model/countdown';
 
 /** What a copy put on the clipboard, as a noun: "Copied export lines for …". */
 export const copiedNoun: Readonly<Record<CopyFormat, string>> = {

@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import { nextTickIn } from '../format/countdown';
+import { msUntilTextChanges } from '../../app/model/countdown';
 import type { Actions } from './actions';
 import type { RolecallState, RolecallStore } from './store';
 
@@ -32,7 +32,8 @@ const maxWaitMs = 60_000;
 
 /**
  * Milliseconds left until `expiresAt`, re-rendering only when the formatted countdown
- * changes: once a minute, each second in the last minute.
+ * changes (see msUntilTextChanges): each hour above a day, each minute below, each second
+ * in the last minute.
  */
 export const useRemaining = (expiresAt: number | undefined): number | undefined => {
   const [now, setNow] = useState(() => Date.now());
@@ -40,8 +41,8 @@ export const useRemaining = (expiresAt: number | undefined): number | undefined 
     if (expiresAt === undefined) return undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const schedule = (): void => {
-      const wait = nextTickIn(expiresAt - Date.now());
-      if (!Number.isFinite(wait)) return;
+      const wait = msUntilTextChanges(expiresAt, Date.now());
+      if (wait === undefined) return;
       timer = setTimeout(
         () => {
           setNow(Date.now());
