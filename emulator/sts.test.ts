@@ -5,7 +5,7 @@ import { generateDirectory } from './directory-seed';
 import type { DirectoryFile, DirectorySeed, RunningEmulator } from './options';
 import { reservedSsoRoleName } from './sts/identity';
 import { canonicalQuery, canonicalUri, signingKey, signatureOf } from './sts/sigv4';
-import { signedStsCall, xmlValue, type SigningCredentials } from './sts/test-signer';
+import { signedStsCall, xmlValue, type SigningCredentials } from './test-support/sts-signer';
 import { adminCall, isolateHome, manualClock, portalClient, quietEmulator, signIn } from './test-support/test-helpers';
 
 const seed: DirectorySeed = { accounts: 5, rolesPerAccount: 3, seed: 7 };
