@@ -6,6 +6,7 @@ import { configPopulate } from './commands/config-populate';
 import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
 import { exec } from './commands/exec';
+import { importSetups } from './commands/import';
 import { login } from './commands/login';
 import { serve } from './commands/serve';
 import { status } from './commands/status';
@@ -189,6 +190,27 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
       ].join('\n'),
     )
     .action(run(async (options) => agent(options, output)));
+
+  program
+    .command('import')
+    .description('add the IAM Identity Center set-ups of ~/.aws/config (sso-sessions, legacy sso_start_url profiles) as instances')
+    .option('--yes', 'add them without asking')
+    .option('--dry-run', 'only list what would be added')
+    .option('--json', 'print a JSON object: path, setups, skipped, imported')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Reads AWS_CONFIG_FILE (or ~/.aws/config) and never changes it. A set-up whose start URL and region',
+        'an instance already has is not added again; one whose AWS CLI sign-in (~/.aws/sso/cache) is still',
+        'valid arrives signed in.',
+        '',
+        'Example:',
+        '  rolecall import --dry-run',
+        '  rolecall import --yes',
+      ].join('\n'),
+    )
+    .action(run(async (options) => importSetups(options, output)));
 
   program
     .command('status')

@@ -23,6 +23,8 @@ const requestChannelSet = {
   'notices:dismiss': true,
   'aws-config:add-profile': true,
   'aws-config:add-all': true,
+  'aws-config:find-setups': true,
+  'aws-config:import-setups': true,
   'instance:update': true,
   'aliases:set': true,
 } as const satisfies Record<RequestChannel, true>;

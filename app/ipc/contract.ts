@@ -6,6 +6,7 @@ import { copyFormatSchema, preferencesPatchSchema } from '../model/settings';
 import type { Preferences } from '../model/settings';
 import { newInstanceSchema, ssoSessionNameSchema } from '../model/instances';
 import type { AppSnapshot, CopyResult } from '../model/snapshot';
+import type { SetupDiscovery, SetupImportResult } from '../model/setups';
 
 /**
  * The one IPC contract between views (Electron renderer, tray, `rolecall web` page) and the
@@ -58,6 +59,13 @@ export const requestSchemas = {
   'aws-config:add-profile': rolePayload,
   /** Adds profiles for every role of an instance. */
   'aws-config:add-all': instanceIdPayload,
+  /** Lists the Identity Center set-ups in ~/.aws/config (sso-sessions, legacy profiles); reads only. */
+  'aws-config:find-setups': z.undefined(),
+  /** Adds those set-ups as instances (all new ones, or the named ones); never edits ~/.aws/config. */
+  'aws-config:import-setups': z
+    .object({ names: z.array(z.string().min(1).max(100)).max(100).optional() })
+    .strict()
+    .default({}),
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -99,6 +107,8 @@ export interface ResponseTypes {
   'notices:dismiss': void;
   'aws-config:add-profile': AwsConfigResult;
   'aws-config:add-all': AwsConfigResult;
+  'aws-config:find-setups': SetupDiscovery;
+  'aws-config:import-setups': SetupImportResult;
 }
 
 /** Events the core pushes to every view. */

@@ -10,6 +10,7 @@ import type { DirectorySyncRunner } from './directory-sync-runner';
 import type { InstanceLifecycle } from './instance-lifecycle';
 import type { RoleAccess } from './role-access';
 import type { SignInRunner } from './sign-in-runner';
+import type { SetupImporter } from './setup-import';
 import { heldToken, liveToken } from './session-state';
 
 export interface ApiServices {
@@ -18,6 +19,7 @@ export interface ApiServices {
   readonly signIns: SignInRunner;
   readonly syncs: DirectorySyncRunner;
   readonly roles: RoleAccess;
+  readonly setups: SetupImporter;
   /** Resolves once settings are loaded (the first `state:get` waits for it). */
   readonly started: () => Promise<void>;
   /** Aborted at shutdown: pending clipboard clears stop with it. */
@@ -30,7 +32,17 @@ export interface ApiServices {
  * shell ran parseRequest); what goes back holds no secret, except the copied text or console
  * URL a web page needs for the one action it asked for.
  */
-export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, started, shutdown, autoSync }: ApiServices): RolecallApi => {
+export const createApiHandlers = ({
+  state,
+  lifecycle,
+  signIns,
+  syncs,
+  roles,
+  setups,
+  started,
+  shutdown,
+  autoSync,
+}: ApiServices): RolecallApi => {
   const { ports } = state;
   const env = ports.env ?? process.env;
   // The desktop shell puts text on the clipboard and opens URLs itself; web and CLI views do.
@@ -153,6 +165,14 @@ export const createApiHandlers = ({ state, lifecycle, signIns, syncs, roles, sta
       );
       if (all.length === 0) throw new RolecallError('not-found', `The ${runtime.instance.label} account list is empty; refresh it first.`);
       return addProfilesToAwsConfig({ env, instance: runtime.instance, roles: all });
+    },
+    'aws-config:find-setups': async () => {
+      await started();
+      return setups.find();
+    },
+    'aws-config:import-setups': async ({ names }) => {
+      await started();
+      return setups.import(names);
     },
   };
 };

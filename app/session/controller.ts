@@ -16,6 +16,7 @@ import { InstanceLifecycle } from './instance-lifecycle';
 import { RoleAccess } from './role-access';
 import { SessionTokens } from './session-tokens';
 import { SignInRunner } from './sign-in-runner';
+import { SetupImporter } from './setup-import';
 import { TokenVault } from './token-vault';
 import { liveToken } from './session-state';
 
@@ -84,6 +85,9 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     (runtime) => void signIns.start(runtime, 'device').catch(() => undefined),
     options.autoSync ? (runtime) => syncs.inBackground(runtime) : undefined,
   );
+  const setups = new SetupImporter(state, lifecycle, vault, (runtime) => {
+    if (options.autoSync) syncs.inBackground(runtime);
+  });
   const shutdown = new AbortController();
   let started: Promise<void> | undefined;
 
@@ -127,6 +131,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       signIns,
       syncs,
       roles,
+      setups,
       started: start,
       shutdown: shutdown.signal,
       autoSync: Boolean(options.autoSync),

@@ -30,7 +30,7 @@ const uniqueName = (base: string, taken: ReadonlySet<string>): string => {
 
 const endpointsFromBase = (base: string): NonNullable<Instance['endpoints']> => {
   const trimmed = base.replace(/\/+$/, '');
-  return { oidc: trimmed, portal: trimmed, federation: `${trimmed}/federation` };
+  return { oidc: trimmed, portal: trimmed, federation: `${trimmed}/federation`, sts: trimmed };
 };
 
 /** Builds a new Instance; rejects a start URL + region pair that is already configured. */
@@ -64,7 +64,7 @@ export const selectInstance = (instances: readonly Instance[], selector?: string
   if (instances.length === 0) {
     throw new RolecallError(
       'not-found',
-      'No Identity Center instance is configured; run `rolecall login --start-url URL --region REGION` first.',
+      'No Identity Center instance is configured; run `rolecall login --start-url URL --region REGION` (or `rolecall import` to use those of ~/.aws/config) first.',
     );
   }
   if (!selector) {

@@ -296,6 +296,15 @@ export const createMemoryCore = (seed: MemoryCoreSeed = {}): MemoryCore => {
       const state = stateOf(instanceId);
       return { path: '/home/user/.aws/config', profiles: state.accounts.flatMap((a) => a.roles.map((r) => `${a.accountName}-${r}`)) };
     },
+    // The memory core has no AWS config file: nothing to import.
+    'aws-config:find-setups': async () => {
+      calls.push('aws-config:find-setups');
+      return { path: '/home/user/.aws/config', exists: false, setups: [], skipped: [] };
+    },
+    'aws-config:import-setups': async () => {
+      calls.push('aws-config:import-setups');
+      return { imported: [], skipped: [] };
+    },
   };
 
   return {
