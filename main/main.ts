@@ -13,13 +13,12 @@ import {
   shell,
   Tray,
 } from 'electron';
-import { startOwner } from '../app/agent/agent-server';
-import type { OwnerStart } from '../app/agent/agent-server';
 import { parseRequest } from '../app/ipc/contract';
 import { systemClock } from '../app/ports/clock';
 import type { Preferences } from '../app/model/settings';
 import { createRolecallCore } from '../app/session/controller';
 import type { RolecallController } from '../app/session/controller';
+import type { SessionSource } from '../app/ports/session-source';
 import { resolveConfigDir } from '../app/storage/config-dir';
 import { createClipboard, createNotifier, createOpener } from './adapters/desktop-ports';
 import { electronStorePath, openElectronStore } from './adapters/electron-stores';
@@ -29,6 +28,7 @@ import { APP_INDEX_URL, handleAppProtocol, installCspHeader, isAppUrl, registerA
 import { resolveAppPaths, secretStorageModeFromEnv } from './app-paths';
 import { applicationMenuTemplate } from './application-menu';
 import { applyDesktopPreferences } from './desktop-preferences';
+import { openDesktopSession } from './desktop-session';
 import { forwardCoreEvents } from './ipc/core-events';
 import { installIpcHandlers } from './ipc/electron-ipc';
 import { TrustedSenders } from './ipc/trusted-senders';
@@ -46,7 +46,7 @@ const log = createLog();
 // The bundle is <root>/dist/main/main.cjs.
 const paths = resolveAppPaths(join(__dirname, '..', '..'), process.resourcesPath, app.isPackaged);
 let quitting = false;
-let core: RolecallController | undefined;
+let core: SessionSource | undefined;
 
 // Before `ready`: the renderer's scheme and the lock-down of every future webContents.
 registerAppScheme(protocol);
@@ -83,29 +83,51 @@ const start = async (): Promise<void> => {
       notifier.notify({ title: 'Rolecall settings were reset', body: report.message });
     },
   });
-  const secrets = new SafeStorageSecretStore({
-    safeStorage,
-    store: openElectronStore(configDir, 'secrets-safe-storage'),
-    platform: process.platform,
-    mode: secretStorageModeFromEnv(process.env.ROLECALL_SECRET_STORAGE),
-    log,
-  });
-
-  const controller = createRolecallCore(
-    {
-      settings,
-      secrets,
-      secretStorage: secrets.status,
-      clipboard: createClipboard({ clipboard }, log),
-      notifier,
-      opener,
-      clock: systemClock,
-      cacheDir: join(configDir, 'cache'),
-      env: process.env,
-      shell: 'desktop',
+  const desktopClipboard = createClipboard({ clipboard }, log);
+  // Built only when this process owns the sessions (now, or after the owner it deferred to exits).
+  const openCore = async (): Promise<RolecallController> => {
+    const secrets = new SafeStorageSecretStore({
+      safeStorage,
+      store: openElectronStore(configDir, 'secrets-safe-storage'),
+      platform: process.platform,
+      mode: secretStorageModeFromEnv(process.env.ROLECALL_SECRET_STORAGE),
+      log,
+    });
+    const own = createRolecallCore(
+      {
+        settings,
+        secrets,
+        secretStorage: secrets.status,
+        clipboard: desktopClipboard,
+        notifier,
+        opener,
+        clock: systemClock,
+        cacheDir: join(configDir, 'cache'),
+        env: process.env,
+        shell: 'desktop',
+      },
+      { autoSync: true, watchExpiry: true, openVerification: true },
+    );
+    await own.start();
+    return own;
+  };
+  // Set once the tray and window are wired: a take-over before then needs no extra work.
+  let started = false;
+  const desktop = await openDesktopSession({
+    configDir,
+    openCore,
+    clipboard: desktopClipboard,
+    opener,
+    clock: systemClock,
+    notifier,
+    version: app.getVersion(),
+    log: (line) => log.info(line),
+    onRoleChanged: (role) => {
+      // A new source (the app's own core after a take-over): its directories are new too.
+      if (role.kind !== 'client' && started) for (const instance of controller.snapshot().instances) refreshNames(instance.id);
     },
-    { autoSync: true, watchExpiry: true, openVerification: true },
-  );
+  });
+  const controller = desktop.source;
   core = controller;
 
   const senders = new TrustedSenders();
@@ -142,10 +164,7 @@ const start = async (): Promise<void> => {
   app.on('second-instance', () => mainWindow.show());
   app.on('activate', () => mainWindow.show());
 
-  await controller.start();
   await addDemoInstance(controller);
-  // Not awaited: the tray need not wait for the socket.
-  const owner = becomeSessionOwner(controller, configDir, notifier);
 
   const names = new DirectoryNames();
   const trayController = createTrayController({
@@ -202,6 +221,7 @@ const start = async (): Promise<void> => {
     } else if (event.channel === 'directory:changed') refreshNames(event.payload.instanceId);
   });
   for (const instance of controller.snapshot().instances) refreshNames(instance.id);
+  started = true;
   applyPreferences(controller.snapshot().preferences);
   trayController.render();
   mainWindow.ensure();
@@ -212,40 +232,12 @@ const start = async (): Promise<void> => {
   app.on('will-quit', () => {
     globalShortcut.unregisterAll();
     trayController.dispose();
-    void owner.then((started) => (started?.status === 'owner' ? started.close() : undefined)).finally(() => void controller.stop());
+    void desktop.close();
   });
 };
 
-/**
- * The desktop app is the session owner while it runs: `rolecall` commands ask it over the
- * agent socket instead of refreshing on their own. When another owner (a `rolecall agent` or
- * `rolecall web` started first) holds the lock, the app keeps its own core, which the
- * cross-process locks keep safe; making main a client of that owner is left for later.
- */
-const becomeSessionOwner = async (
-  controller: RolecallController,
-  configDir: string,
-  notifier: ReturnType<typeof createNotifier>,
-): Promise<OwnerStart<RolecallController> | undefined> => {
-  try {
-    const owner = await startOwner({
-      configDir,
-      openCore: async () => controller,
-      notifier,
-      version: app.getVersion(),
-      log: (line) => log.info(line),
-    });
-    if (owner.status === 'deferred')
-      log.info(`Another Rolecall owner${owner.pid ? ` (pid ${owner.pid})` : ''} serves this config dir; the app works alongside it.`);
-    return owner;
-  } catch (error) {
-    log.warn(`Could not serve the agent socket: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  }
-};
-
 /** `npm run demo` hands the emulator's instance in ROLECALL_DEMO_INSTANCE; add it once. */
-const addDemoInstance = async (controller: RolecallController): Promise<void> => {
+const addDemoInstance = async (controller: SessionSource): Promise<void> => {
   const raw = process.env.ROLECALL_DEMO_INSTANCE;
   if (!raw) return;
   try {

@@ -36,6 +36,11 @@ export interface ConnectOptions {
   readonly env?: Env;
   /** The owner speaks another protocol: the one sentence saying which (the caller works alone). */
   readonly onIncompatible?: (message: string) => void;
+  /**
+   * The connected owner went away (it stopped, crashed or closed the socket); not called when
+   * this client stops. A long-lived client (the desktop app) takes over ownership here.
+   */
+  readonly onGone?: () => void;
 }
 
 export const ownerGone = (): RolecallError =>
@@ -87,6 +92,7 @@ export const connectToOwner = async (configDir: string, options: ConnectOptions 
   const listeners = new Set<(event: CoreEvent) => void>();
   let nextId = 1;
   let gone = false;
+  let connected = false;
   let snapshot: AppSnapshot | undefined;
   let settings: Settings | undefined;
 
@@ -96,6 +102,7 @@ export const connectToOwner = async (configDir: string, options: ConnectOptions 
     for (const call of pending.values()) call.reject(ownerGone());
     pending.clear();
     socket.destroy();
+    if (connected) options.onGone?.();
   };
   socket.on('error', fail);
   socket.on('close', fail);
@@ -168,6 +175,7 @@ export const connectToOwner = async (configDir: string, options: ConnectOptions 
     fail();
     return undefined;
   }
+  connected = true;
 
   const api = Object.fromEntries(
     requestChannels.map((channel) => [

@@ -19,7 +19,15 @@ const isOwnerGone = (error: unknown): boolean => isRolecallError(error) && error
  * by `openLocal` on first need): the CLI falls back to working alone without the command
  * noticing.
  */
-export const fallBackWhenOwnerGone = (remote: SessionSource, openLocal: () => Promise<SessionSource>): SessionSource => {
+export interface FallbackSource extends SessionSource {
+  /**
+   * Switches to the local source now instead of on the next failed call (the desktop app
+   * does when its owner goes away, so the tray keeps working); resolves with it.
+   */
+  takeOver(): Promise<SessionSource>;
+}
+
+export const fallBackWhenOwnerGone = (remote: SessionSource, openLocal: () => Promise<SessionSource>): FallbackSource => {
   let local: Promise<SessionSource> | undefined;
   let current: SessionSource = remote;
   const listeners = new Set<(event: CoreEvent) => void>();
@@ -35,6 +43,8 @@ export const fallBackWhenOwnerGone = (remote: SessionSource, openLocal: () => Pr
       const core = await openLocal();
       current = core;
       unsubscribeCurrent = listeners.size > 0 ? core.subscribe(forward) : undefined;
+      // The new source's state may differ from the owner's last word: listeners see it at once.
+      if (listeners.size > 0) forward({ channel: 'state:changed', payload: core.snapshot() });
       return core;
     })();
     return local;
@@ -61,6 +71,7 @@ export const fallBackWhenOwnerGone = (remote: SessionSource, openLocal: () => Pr
   ) as unknown as RolecallApi;
 
   return {
+    takeOver: switchToLocal,
     api,
     snapshot: () => current.snapshot(),
     subscribe: (listener) => {
