@@ -1,27 +1,24 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequest } from '../../app/ipc/contract';
 import type { EventChannel, EventPayloads, RequestChannel, RolecallBridge } from '../../app/ipc/contract';
-import { createMemoryCore, generateAccounts } from '../../app/session/test-support/memory-core';
-import type { MemoryCore } from '../../app/session/test-support/memory-core';
+import { startEmulatedCore, startTestEmulator, waitUntil } from '../../app/session/test-support/emulated-core';
+import type { EmulatedCore, TestEmulator } from '../../app/session/test-support/emulated-core';
+import type { RolecallCore } from '../../app/session/core';
 import { BridgeError } from '../bridge/bridge-error';
 import { createActions } from './actions';
 import type { Platform } from './actions';
 import { selectActiveRow, selectResultList } from './selectors';
 import { createRolecallStore } from './store';
 
-const instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
-const accounts = generateAccounts(20);
-const now = 1_700_000_000_000;
+/**
+ * The store and its actions over the real core (signed in to the emulator), behind the
+ * contract in-process: what the views see is what the core really does.
+ */
 
-/** The core behind the contract in-process: validation and error codes as over IPC. */
-const inProcessBridge = (core: MemoryCore): RolecallBridge => ({
+/** The core behind the contract in-process: validation and error codes as over IPC; `calls` records what was asked. */
+const inProcessBridge = (core: RolecallCore, calls: RequestChannel[] = []): RolecallBridge => ({
   invoke: async (channel, payload) => {
+    calls.push(channel as RequestChannel);
     try {
       const valid = parseRequest(channel, payload);
       return (await (core.api[channel as RequestChannel] as (input: unknown) => Promise<unknown>)(valid)) as never;
@@ -34,6 +31,18 @@ const inProcessBridge = (core: MemoryCore): RolecallBridge => ({
     core.subscribe((event) => event.channel === (channel as EventChannel) && (listener as (p: unknown) => void)(event.payload)),
 });
 
+let emu: TestEmulator;
+const cores: EmulatedCore[] = [];
+
+beforeAll(async () => {
+  // 20 accounts of 4 roles: 80 rows, account 0 is prod-payments (AdministratorAccess first).
+  emu = await startTestEmulator({ directory: { accounts: 20, rolesPerAccount: 4, seed: 3, manyRolesEvery: 0 } });
+});
+afterEach(async () => {
+  await Promise.all(cores.splice(0).map((core) => core.close()));
+});
+afterAll(async () => emu.close());
+
 const fakePlatform = () => {
   const clipboard: string[] = [];
   const opened: string[] = [];
@@ -42,7 +51,7 @@ const fakePlatform = () => {
     writeClipboard: async (text) => void clipboard.push(text),
     readClipboard: async () => clipboard.at(-1) ?? '',
     openUrl: (url) => void opened.push(url),
-    now: () => now,
+    now: () => emu.clock.now(),
     setTimer: (run, ms) => void timers.push({ run, ms }),
   };
   return { platform, clipboard, opened, timers };
@@ -50,71 +59,98 @@ const fakePlatform = () => {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-const setup = (shell: 'web' | 'desktop' = 'web') => {
-  const core = createMemoryCore({ now: () => now, shell, signedIn: [{ instance, accounts, sessionEndsAt: now + 8 * 3600_000 }] });
+/** A signed-in core of its own (fresh settings), the store connected to it, the directory fetched. */
+const setup = async (shell: 'web' | 'desktop' = 'web') => {
+  const h = await startEmulatedCore(emu, { shell });
+  cores.push(h);
+  const calls: RequestChannel[] = [];
   const store = createRolecallStore();
   const fake = fakePlatform();
-  const actions = createActions(store, inProcessBridge(core), fake.platform);
+  const actions = createActions(store, inProcessBridge(h.core, calls), fake.platform);
   const disconnect = actions.connect();
-  return { core, store, actions, disconnect, ...fake };
+  await waitUntil(() => store.getState().entries.length > 0 || undefined, 'the directory in the store');
+  return {
+    h,
+    core: h.core,
+    id: h.instanceId,
+    accounts: h.accounts(),
+    roleOf: (index: number) => h.role(index),
+    calls,
+    store,
+    actions,
+    disconnect,
+    ...fake,
+  };
 };
 
-const roleOf = (index: number, roleName?: string) => {
-  const account = accounts[index]!;
-  return { instanceId: 'acme', accountId: account.accountId, roleName: roleName ?? account.roles[0]! };
-};
+/** The access key id in copied export lines. */
+const keyIdOf = (text: string | undefined) => /AWS_ACCESS_KEY_ID='?(ASIA[A-Z0-9]+)/.exec(text ?? '')?.[1] ?? '';
 
 describe('store + actions over the bridge', () => {
   it('mirrors the snapshot and fetches the directory of each instance', async () => {
-    const { store } = setup();
-    await settle();
-    await settle();
-    expect(store.getState().snapshot?.instances.map((i) => i.id)).toEqual(['acme']);
+    const { store, id } = await setup();
+    expect(store.getState().snapshot?.instances.map((i) => i.id)).toEqual([id]);
     expect(store.getState().entries).toHaveLength(80);
     expect(selectResultList(store.getState()).optionRows).toHaveLength(80);
   });
 
-  it('refetches a directory on directory:changed', async () => {
-    const { core, store } = setup();
-    await settle();
-    await settle();
-    const calls = core.calls.filter((c) => c === 'directory:get').length;
-    await core.api['directory:refresh']({ instanceId: 'acme' });
-    await settle();
-    expect(core.calls.filter((c) => c === 'directory:get').length).toBe(calls + 1);
-    expect(store.getState().directories.acme?.accounts).toHaveLength(20);
+  it('keeps the directory current after a sync (directory:changed)', async () => {
+    const { core, store, id } = await setup();
+    const before = store.getState().directories[id]?.syncedAt ?? 0;
+    emu.clock.advance(60_000);
+    await core.api['directory:refresh']({ instanceId: id });
+    const synced = await waitUntil(async () => {
+      const current = await core.api['directory:get']({ instanceId: id });
+      return current && current.syncedAt > before ? current : undefined;
+    }, 'the new sync');
+    await waitUntil(() => store.getState().directories[id]?.syncedAt === synced.syncedAt || undefined, 'the store to follow');
+    expect(store.getState().directories[id]?.accounts).toEqual(synced.accounts);
+    expect(store.getState().entries).toHaveLength(80);
+  });
+
+  it('refetches the directory on a directory:changed without a diff (a role AWS no longer assigns)', async () => {
+    const { actions, store, calls, id, accounts } = await setup();
+    const fetches = () => calls.filter((c) => c === 'directory:get').length;
+    const before = fetches();
+    // GetRoleCredentials answers "not assigned": the core drops the role and says the directory changed.
+    await actions.copy({ instanceId: id, accountId: accounts[0]!.accountId, roleName: 'Ghost' });
+    await waitUntil(() => fetches() > before || undefined, 'a directory:get after the change');
+    expect(store.getState().directories[id]?.accounts).toHaveLength(20);
+    await waitUntil(() => store.getState().snapshot?.notices.length || undefined, 'the notice');
+    expect(store.getState().snapshot?.notices.at(0)?.message).toContain('Ghost');
   });
 
   it('searches from the store and clamps the active option', async () => {
-    const { store } = setup();
-    await settle();
-    await settle();
+    const { store } = await setup();
     store.getState().setQuery('prod adm');
     const list = selectResultList(store.getState());
     expect(list.matchCount).toBeGreaterThan(0);
+    expect(selectActiveRow(store.getState())?.entry).toMatchObject({ accountName: 'prod-payments', roleName: 'AdministratorAccess' });
     store.getState().setActiveIndex(10_000);
     expect(selectActiveRow(store.getState())?.optionIndex).toBe(list.optionRows.length - 1);
-    expect(selectActiveRow(store.getState())?.entry.accountName).toMatch(/^prod-/);
   });
 
   it('web mode: copy writes clipboardText with the page clipboard and says what was copied', async () => {
-    const { actions, store, clipboard, core } = setup('web');
-    await settle();
+    const { actions, store, clipboard, calls, accounts, roleOf, h } = await setup('web');
     const role = roleOf(0);
     await actions.copy(role);
-    expect(clipboard).toEqual([`export AWS_ACCESS_KEY_ID=ASIAMEMORYCORE${role.accountId}`]);
-    expect(store.getState().toasts.at(-1)).toMatchObject({
-      kind: 'success',
-      message: `Copied export lines for ${accounts[0]!.accountName} / ${role.roleName} (expires in 1h)`,
-    });
-    expect(core.calls).toContain('credentials:copy');
+    expect(clipboard).toHaveLength(1);
+    expect(clipboard[0]).toMatch(/^export AWS_ACCESS_KEY_ID='?ASIA/);
+    // Credentials the emulator issued for exactly this role; the core itself wrote no clipboard.
+    expect(h.emulator.credentialsOwner(keyIdOf(clipboard[0]))).toMatchObject({ accountId: role.accountId, roleName: role.roleName });
+    expect(h.clipboard).toEqual([]);
+    expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'success' });
+    expect(store.getState().toasts.at(-1)?.message).toMatch(
+      new RegExp(`^Copied export lines for ${accounts[0]!.accountName} / ${role.roleName} \\(expires in (59m|1h)\\)$`),
+    );
+    expect(calls).toContain('credentials:copy');
   });
 
   it('web mode: clears the clipboard later only if it still holds the copy', async () => {
-    const { actions, clipboard, timers, core } = setup('web');
-    await settle();
+    const { actions, clipboard, timers, core, roleOf } = await setup('web');
     await core.api['preferences:update']({ clipboardClearSeconds: 30 });
     await actions.copy(roleOf(1), 'fish');
+    expect(clipboard.at(-1)).toContain('set -gx AWS_ACCESS_KEY_ID');
     const clear = timers.find((t) => t.ms === 30_000);
     expect(clear).toBeDefined();
     clear!.run();
@@ -128,75 +164,77 @@ describe('store + actions over the bridge', () => {
     expect(clipboard.at(-1)).toBe('something the user copied since');
   });
 
-  it('desktop mode: nothing touches the page clipboard or opens windows', async () => {
-    const { actions, clipboard, opened } = setup('desktop');
-    await settle();
+  it('desktop mode: nothing touches the page clipboard or opens windows (the core does both itself)', async () => {
+    const { actions, clipboard, opened, roleOf, h, store } = await setup('desktop');
     await actions.copy(roleOf(0));
     await actions.openConsole(roleOf(0));
+    expect(store.getState().toasts.filter((t) => t.kind === 'error')).toEqual([]);
     expect(clipboard).toEqual([]);
     expect(opened).toEqual([]);
+    expect(h.clipboard).toHaveLength(1);
+    expect(h.clipboard[0]).toMatch(/^export AWS_ACCESS_KEY_ID='?ASIA/);
+    expect(h.opened).toHaveLength(1);
+    expect(h.opened[0]?.startsWith(h.emulator.federationEndpoint)).toBe(true);
   });
 
   it('web mode: console:open opens the returned URL', async () => {
-    const { actions, opened, store } = setup('web');
-    await settle();
-    await settle();
+    const { actions, opened, store, accounts, roleOf, h } = await setup('web');
     await actions.openConsole(roleOf(3));
     expect(opened).toHaveLength(1);
-    expect(opened[0]).toContain(`account=${accounts[3]!.accountId}`);
+    // The emulator's federation sign-in URL, carrying a sign-in token for that role.
+    const url = new URL(opened[0]!);
+    expect(`${url.origin}${url.pathname}`.startsWith(h.emulator.federationEndpoint)).toBe(true);
+    expect(url.searchParams.get('Action')).toBe('login');
+    expect(url.searchParams.get('SigninToken')).toBeTruthy();
+    expect(h.opened).toEqual([]);
     expect(store.getState().toasts.at(-1)?.message).toBe(
-      `Opened the console for ${accounts[3]!.accountName} / ${roleOf(3).roleName} in eu-west-1`,
+      `Opened the console for ${accounts[3]!.accountName} / ${roleOf(3).roleName} in ${h.emulator.region}`,
     );
   });
 
   it('shows core errors as a toast in plain words and auto-dismisses it', async () => {
-    const { actions, store, timers } = setup('web');
-    await settle();
-    await actions.copy({ instanceId: 'acme', accountId: '999999999999', roleName: 'Ghost' });
+    const { actions, store, timers, id } = await setup('web');
+    await actions.copy({ instanceId: id, accountId: '999999999999', roleName: 'Ghost' });
     const toast = store.getState().toasts.at(-1);
-    expect(toast).toMatchObject({ kind: 'error', message: 'Ghost in 999999999999 is no longer assigned to you.' });
+    expect(toast).toMatchObject({ kind: 'error', message: 'That account or role is no longer assigned to you; refresh the account list.' });
     timers.at(-1)!.run();
     expect(store.getState().toasts.find((t) => t.id === toast!.id)).toBeUndefined();
   });
 
   it('returns add-instance errors to the form instead of a toast', async () => {
-    const { actions, store } = setup('web');
-    await settle();
-    const duplicate = await actions.addInstance({ startUrl: instance.startUrl, region: instance.region });
+    const { actions, store, h } = await setup('web');
+    const duplicate = await actions.addInstance({ startUrl: h.emulator.startUrl, region: h.emulator.region });
     expect(duplicate).toEqual({ ok: false, message: expect.stringContaining('is already configured as "Acme"') });
     expect(store.getState().toasts).toEqual([]);
     expect(await actions.addInstance({ startUrl: 'https://d-9999999999.awsapps.com/start', region: 'us-east-1' })).toEqual({ ok: true });
-    await settle();
-    expect(store.getState().snapshot?.instances).toHaveLength(2);
+    await waitUntil(() => store.getState().snapshot?.instances.length === 2 || undefined, 'the second instance');
   });
 
   it('pins through the core and reflects it in the empty-search sections', async () => {
-    const { actions, store } = setup('web');
-    await settle();
-    await settle();
+    const { actions, store, accounts, roleOf } = await setup('web');
     await actions.toggleFavorite(roleOf(5));
+    await waitUntil(() => store.getState().snapshot?.favorites.length || undefined, 'the pinned role in the snapshot');
     const list = selectResultList(store.getState());
     expect(list.rows[0]).toMatchObject({ kind: 'section', title: 'Pinned' });
     expect(list.rows[1]).toMatchObject({ kind: 'role', section: 'pinned', entry: { accountId: accounts[5]!.accountId } });
   });
 
   it('drops the directory of a removed instance', async () => {
-    const { actions, store } = setup('web');
-    await settle();
-    await settle();
-    await actions.removeInstance('acme');
+    const { actions, store, id } = await setup('web');
+    await actions.removeInstance(id);
+    await waitUntil(() => store.getState().snapshot?.instances.length === 0 || undefined, 'the instance gone');
     expect(store.getState().entries).toEqual([]);
     expect(store.getState().directories).toEqual({});
   });
 
   it('aliases: setting one re-indexes the search, so the alias finds the account first; empty removes it', async () => {
-    const { actions, store, core } = setup('web');
-    await settle();
-    await settle();
+    const { actions, store, calls, accounts, id } = await setup('web');
     const target = accounts[7]!;
-    expect(await actions.setAlias('acme', target.accountId, '  zz9  ')).toEqual({ ok: true });
-    expect(core.calls).toContain('aliases:set');
-    expect(store.getState().snapshot?.aliases).toEqual({ [`acme/${target.accountId}`]: 'zz9' });
+    expect(await actions.setAlias(id, target.accountId, '  zz9  ')).toEqual({ ok: true });
+    expect(calls).toContain('aliases:set');
+    // The core pushes its snapshot on the next tick (coalesced), not before the request answers.
+    await waitUntil(() => Object.keys(store.getState().snapshot?.aliases ?? {}).length || undefined, 'the alias in the snapshot');
+    expect(store.getState().snapshot?.aliases).toEqual({ [`${id}/${target.accountId}`]: 'zz9' });
     expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'success', message: `Alias “zz9” set for ${target.accountName}` });
     expect(store.getState().entries.filter((entry) => entry.alias === 'zz9')).toHaveLength(target.roles.length);
 
@@ -205,7 +243,8 @@ describe('store + actions over the bridge', () => {
     expect(list.rows[0]).toMatchObject({ kind: 'account', accountId: target.accountId, alias: 'zz9' });
     expect(selectActiveRow(store.getState())?.entry.accountId).toBe(target.accountId);
 
-    expect(await actions.setAlias('acme', target.accountId, '')).toEqual({ ok: true });
+    expect(await actions.setAlias(id, target.accountId, '')).toEqual({ ok: true });
+    await waitUntil(() => Object.keys(store.getState().snapshot?.aliases ?? {}).length === 0 || undefined, 'the alias gone');
     expect(store.getState().snapshot?.aliases).toEqual({});
     expect(store.getState().entries.some((entry) => entry.alias !== '')).toBe(false);
     expect(selectResultList(store.getState()).matchCount).toBe(0);
@@ -213,53 +252,52 @@ describe('store + actions over the bridge', () => {
   });
 
   it('aliases: a refusal comes back to the editor in words, not as a toast', async () => {
-    const { actions, store } = setup('web');
-    await settle();
+    const { actions, store, accounts } = await setup('web');
     const result = await actions.setAlias('nope', accounts[0]!.accountId, 'x');
-    expect(result).toEqual({ ok: false, message: 'There is no instance "nope".' });
+    expect(result).toEqual({ ok: false, message: 'No instance "nope" is configured; add it first.' });
     expect(store.getState().toasts).toEqual([]);
   });
 
   it('keeps the search entries when a snapshot changes neither labels nor aliases', async () => {
-    const { core, store } = setup('web');
-    await settle();
-    await settle();
+    const { core, store } = await setup('web');
     const before = store.getState().entries;
     await core.api['preferences:update']({ notificationLeadMinutes: 20 });
-    expect(store.getState().snapshot?.preferences.notificationLeadMinutes).toBe(20);
+    await waitUntil(() => store.getState().snapshot?.preferences.notificationLeadMinutes === 20 || undefined, 'the new preference');
     expect(store.getState().entries).toBe(before);
   });
 
   it('instance:update renames the instance (search labels follow) and returns refusals to the form', async () => {
-    const { actions, store, core } = setup('web');
-    await settle();
-    await settle();
-    expect(await actions.updateInstance('acme', { label: 'Acme Corp', ssoSessionName: 'acme-corp' })).toEqual({ ok: true });
-    expect(core.calls).toContain('instance:update');
+    const { actions, store, calls, id } = await setup('web');
+    expect(await actions.updateInstance(id, { label: 'Acme Corp', ssoSessionName: 'acme-corp' })).toEqual({ ok: true });
+    expect(calls).toContain('instance:update');
+    await waitUntil(() => store.getState().snapshot?.instances[0]?.label === 'Acme Corp' || undefined, 'the new label');
     expect(store.getState().snapshot?.instances[0]).toMatchObject({ label: 'Acme Corp', ssoSessionName: 'acme-corp' });
     expect(store.getState().entries[0]?.instanceLabel).toBe('Acme Corp');
-    expect(await actions.updateInstance('gone', { label: 'X' })).toEqual({ ok: false, message: 'There is no instance "gone".' });
+    expect(await actions.updateInstance('gone', { label: 'X' })).toEqual({
+      ok: false,
+      message: 'No instance "gone" is configured; add it first.',
+    });
     expect(store.getState().toasts).toEqual([]);
   });
 
   it('signs in with the device flow by default and with PKCE when asked', async () => {
     const calls: unknown[] = [];
-    const { store } = setup('web');
+    const { store, id } = await setup('web');
     const bridge: RolecallBridge = {
       invoke: async (channel, payload) => void calls.push({ channel, payload }) as never,
       on: () => () => undefined,
     };
     const actions = createActions(store, bridge, fakePlatform().platform);
-    await actions.signIn('acme');
-    await actions.signIn('acme', 'pkce');
+    await actions.signIn(id);
+    await actions.signIn(id, 'pkce');
     expect(calls).toEqual([
-      { channel: 'session:sign-in', payload: { instanceId: 'acme', flow: 'device' } },
-      { channel: 'session:sign-in', payload: { instanceId: 'acme', flow: 'pkce' } },
+      { channel: 'session:sign-in', payload: { instanceId: id, flow: 'device' } },
+      { channel: 'session:sign-in', payload: { instanceId: id, flow: 'pkce' } },
     ]);
   });
 
   it('view:open from the shell switches the screen (preferences, then back to roles)', async () => {
-    const core = createMemoryCore({ now: () => now, signedIn: [{ instance, accounts, sessionEndsAt: now + 3600_000 }] });
+    const { core } = await setup('web');
     const shell = new Set<(payload: EventPayloads['view:open']) => void>();
     const inner = inProcessBridge(core);
     const bridge: RolecallBridge = {
@@ -284,10 +322,11 @@ describe('store + actions over the bridge', () => {
   });
 
   it('stops listening after disconnect', async () => {
-    const { core, store, disconnect } = setup('web');
-    await settle();
+    const { core, store, disconnect, roleOf } = await setup('web');
     disconnect();
     await core.api['favorites:toggle']({ role: roleOf(0) });
+    expect(core.snapshot().favorites).toEqual([roleOf(0)]);
+    await settle();
     expect(store.getState().snapshot?.favorites).toEqual([]);
   });
 });
