@@ -2,28 +2,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { AppSnapshot } from '../../app/model/snapshot';
 import { startWebServer } from '../../web/server';
 import type { WebServer } from '../../web/server';
-import { createMemoryCore, generateAccounts } from '../../app/session/test-support/memory-core';
-import type { MemoryCore } from '../../app/session/test-support/memory-core';
+import { startEmulatedCore, startTestEmulator } from '../../app/session/test-support/emulated-core';
+import type { EmulatedCore, TestEmulator } from '../../app/session/test-support/emulated-core';
 import { BridgeError } from './bridge-error';
 import { webBridge } from './web-bridge';
 import type { ConnectionState, SocketLike, WebBridge } from './web-bridge';
 
-const instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
-const accounts = generateAccounts(4);
-
+/** The real core, signed in to the emulator (one of each per file), behind a new server per test. */
+let emu: TestEmulator;
+let h: EmulatedCore;
 let dir: string;
-let core: MemoryCore;
 let server: WebServer;
 let bridge: WebBridge | undefined;
 
@@ -68,11 +61,20 @@ const until = async (check: () => boolean, hangGuardMs = 20_000): Promise<void> 
   }
 };
 
+beforeAll(async () => {
+  emu = await startTestEmulator({ directory: { accounts: 4, rolesPerAccount: 2, seed: 5, manyRolesEvery: 0 } });
+  h = await startEmulatedCore(emu);
+});
+
+afterAll(async () => {
+  await h?.close();
+  await emu?.close();
+});
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rolecall-bridge-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html>');
-  core = createMemoryCore({ signedIn: [{ instance, accounts, sessionEndsAt: Date.now() + 3600_000 }] });
-  server = await startWebServer({ core, staticDir: dir });
+  server = await startWebServer({ core: h.core, staticDir: dir });
 });
 
 afterEach(async () => {
@@ -86,9 +88,11 @@ describe('webBridge against startWebServer', () => {
   it('invokes channels and resolves with the core value', async () => {
     bridge = await connectBridge(server);
     const snapshot = await bridge.invoke('state:get', undefined);
-    expect(snapshot.instances.map((i) => i.id)).toEqual(['acme']);
-    const directory = await bridge.invoke('directory:get', { instanceId: 'acme' });
-    expect(directory?.accounts.map((a) => a.accountId)).toEqual(accounts.map((a) => a.accountId));
+    expect(snapshot.instances.map((i) => i.id)).toEqual([h.instanceId]);
+    expect(snapshot.instances[0]?.session.status).toBe('signed-in');
+    const directory = await bridge.invoke('directory:get', { instanceId: h.instanceId });
+    expect(directory?.accounts.map((a) => a.accountId)).toEqual(h.accounts().map((a) => a.accountId));
+    expect(directory?.accounts).toHaveLength(4);
     expect(bridge.connection()).toBe('open');
   });
 
@@ -100,7 +104,7 @@ describe('webBridge against startWebServer', () => {
     expect((error as BridgeError).code).toBe('invalid-input');
     expect((error as BridgeError).message).toContain('must use https');
     const missing = (await bridge.invoke('session:sign-out', { instanceId: 'ghost' }).catch((e: unknown) => e)) as BridgeError;
-    expect([missing.code, missing.message]).toEqual(['not-found', 'There is no instance "ghost".']);
+    expect([missing.code, missing.message]).toEqual(['not-found', 'No instance "ghost" is configured; add it first.']);
   });
 
   it('delivers pushed events to listeners until they unsubscribe', async () => {
@@ -108,7 +112,7 @@ describe('webBridge against startWebServer', () => {
     const favorites: number[] = [];
     const off = bridge.on('state:changed', (snapshot: AppSnapshot) => favorites.push(snapshot.favorites.length));
     await until(() => favorites.length > 0);
-    const role = { instanceId: 'acme', accountId: accounts[0]!.accountId, roleName: accounts[0]!.roles[0]! };
+    const role = h.role(0);
     await bridge.invoke('favorites:toggle', { role });
     await until(() => favorites.at(-1) === 1);
     off();
@@ -129,12 +133,13 @@ describe('webBridge against startWebServer', () => {
     const states: ConnectionState[] = [];
     bridge.onConnectionChange((state) => states.push(state));
     await bridge.invoke('state:get', undefined);
-    const hanging = new Promise<never>(() => undefined);
-    core.api['directory:refresh'] = () => hanging;
-    const inFlight = bridge.invoke('directory:refresh', {}).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A copy the emulator takes a minute to answer: still in flight when the server goes.
+    emu.emulator.setFaults({ operations: { GetRoleCredentials: { latencyMs: 60_000 } } });
+    const inFlight = bridge.invoke('credentials:copy', { role: h.role(3, 1) }).catch((error: unknown) => error);
+    await expect.poll(() => emu.emulator.counters().GetRoleCredentials?.requests ?? 0).toBeGreaterThan(0);
     await server.close();
     expect(await inFlight).toMatchObject({ code: 'disconnected' });
+    emu.emulator.setFaults({});
     await until(() => states.includes('reconnecting'));
     // "At once" without a stopwatch: the call has failed before the event loop runs anything
     // else (no timer, no reconnect attempt, no socket event), while the server is still down.
