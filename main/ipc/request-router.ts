@@ -1,6 +1,6 @@
-import { isRequestChannel, parseRequest, requestChannels } from '../../app/ipc/contract';
+import { isRequestChannel, requestChannels } from '../../app/ipc/contract';
 import type { IpcResult, RequestChannel, RolecallApi } from '../../app/ipc/contract';
-import { isRolecallError } from '../../app/model/errors';
+import { dispatchRequest } from '../../app/ipc/dispatch';
 
 /** What the router reads from an invoke event: who sent it, from which page. */
 export interface InvokeSource {
@@ -32,9 +32,11 @@ export interface RouterDeps {
 const failure = (code: string, message: string): IpcResult<never> => ({ ok: false, error: { code, message } });
 
 /**
- * Handles one invoke: checks the sender and its frame, validates the payload against the
- * contract, calls the core, and wraps the outcome in an IpcResult. Logs name the channel
- * and the sender, never the payload (it may hold a start URL or a role the user typed).
+ * Handles one invoke: the Electron-only part (the channel is ours, the sender is our window
+ * and its frame our page) is checked here, then the one dispatcher (app/ipc/dispatch)
+ * validates the payload, calls the core and shapes the outcome, as for every transport.
+ * Logs name the channel and the sender, never the payload (it may hold a start URL or a
+ * role the user typed).
  */
 export const routeRequest = async (
   channel: string,
@@ -52,26 +54,13 @@ export const routeRequest = async (
     deps.log.warn(`IPC: refused "${channel}" from untrusted webContents ${senderId}.`);
     return failure('forbidden', 'This page may not talk to Rolecall.');
   }
-  let parsed: unknown;
-  try {
-    parsed = parseRequest(channel, payload);
-  } catch (error) {
-    deps.log.warn(`IPC: rejected a malformed "${channel}" request from webContents ${senderId}.`);
-    return isRolecallError(error)
-      ? failure(error.code, error.userMessage)
-      : failure('invalid-input', `Rejected a malformed "${channel}" request.`);
-  }
-  try {
-    const handler = deps.api[channel] as (payload: unknown) => Promise<unknown>;
-    const value = await handler(parsed);
-    if (channel === 'state:get') deps.onRendererReady(senderId);
-    return { ok: true, value };
-  } catch (error) {
-    if (isRolecallError(error)) return failure(error.code, error.userMessage);
-    // An unexpected failure: the view gets a plain sentence, the log the error's kind.
-    deps.log.error(`IPC: "${channel}" failed unexpectedly: ${error instanceof Error ? error.name : typeof error}.`);
-    return failure('internal', 'Something went wrong inside Rolecall; the log has details.');
-  }
+  const result = await dispatchRequest(deps.api, channel, payload, {
+    malformed: () => deps.log.warn(`IPC: rejected a malformed "${channel}" request from webContents ${senderId}.`),
+    // The error's kind only: an unexpected error's message may quote what the user typed.
+    failed: (_, error) => deps.log.error(`IPC: "${channel}" failed unexpectedly: ${error instanceof Error ? error.name : typeof error}.`),
+  });
+  if (result.ok && channel === 'state:get') deps.onRendererReady(senderId);
+  return result;
 };
 
 /**
