@@ -50,6 +50,12 @@ export const federationRoutes = (ctx: EmulatorContext): Route[] => [
           return;
         }
         const session = parseSession(query.get('Session'));
+        // As at AWS: a session reached by role chaining keeps its own expiry; asking for another is refused.
+        const chained = typeof session?.sessionId === 'string' && ctx.credentials.lookup(session.sessionId)?.session.kind === 'assumed';
+        if (duration !== null && chained) {
+          sendText(res, 400, 'SessionDuration cannot be used with credentials obtained by role chaining.');
+          return;
+        }
         const token = session && ctx.credentials.signinToken(session);
         if (!token) {
           sendText(res, 400, 'The Session parameter is missing, malformed, or holds credentials that are invalid or expired.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceEndpointsFromBase, oidcEndpointFor, portalEndpointFor } from './endpoints';
+import { instanceEndpointsFromBase, oidcEndpointFor, portalEndpointFor, stsEndpointFor } from './endpoints';
 
 describe('endpoints', () => {
   it('derives the regional endpoints of each partition', () => {
@@ -28,6 +28,13 @@ describe('endpoints', () => {
       oidc: 'http://127.0.0.1:5555',
       portal: 'http://127.0.0.1:5555',
       federation: 'http://127.0.0.1:5555/federation',
+      sts: 'http://127.0.0.1:5555',
     });
+  });
+
+  it('calls STS in the chosen region of the partition, or at the override', () => {
+    expect(stsEndpointFor({}, 'eu-west-1')).toBe('https://sts.eu-west-1.amazonaws.com');
+    expect(stsEndpointFor({}, 'cn-north-1')).toBe('https://sts.cn-north-1.amazonaws.com.cn');
+    expect(stsEndpointFor({ endpoints: { sts: 'http://127.0.0.1:5555/' } }, 'eu-west-1')).toBe('http://127.0.0.1:5555');
   });
 });

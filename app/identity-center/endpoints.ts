@@ -28,10 +28,17 @@ export const portalEndpointFor = (instance: EndpointSource): string =>
     ? trimSlash(instance.endpoints.portal)
     : `https://portal.sso.${instance.region}.${dnsSuffixFor(instance.region)}`;
 
+/**
+ * The STS endpoint for calls in `region` (role chaining, GetCallerIdentity): the instance's
+ * override, or STS's regional endpoint (the SDK's default; the global one is legacy).
+ */
+export const stsEndpointFor = (instance: Pick<Instance, 'endpoints'>, region: string): string =>
+  instance.endpoints?.sts ? trimSlash(instance.endpoints.sts) : `https://sts.${region}.${dnsSuffixFor(region)}`;
+
 /** Endpoint overrides for a server that answers every API on one base URL (the local emulator). */
 export const instanceEndpointsFromBase = (
   base: string,
-): { readonly oidc: string; readonly portal: string; readonly federation: string } => {
+): { readonly oidc: string; readonly portal: string; readonly federation: string; readonly sts: string } => {
   const root = trimSlash(base);
-  return { oidc: root, portal: root, federation: `${root}/federation` };
+  return { oidc: root, portal: root, federation: `${root}/federation`, sts: root };
 };

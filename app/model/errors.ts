@@ -18,6 +18,9 @@ export type RolecallErrorCode =
   | 'throttled'
   | 'not-assigned'
   | 'invalid-request'
+  // STS (role chaining)
+  /** STS refused AssumeRole: the target role does not trust the caller (or wants another ExternalId). */
+  | 'access-denied'
   // transport / service
   | 'network'
   | 'service-unavailable'

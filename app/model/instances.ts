@@ -72,6 +72,8 @@ export const instanceSchema = z.object({
       oidc: endpointUrlSchema.optional(),
       portal: endpointUrlSchema.optional(),
       federation: endpointUrlSchema.optional(),
+      /** STS (role chaining, whoami); default: the regional endpoint of the partition. */
+      sts: endpointUrlSchema.optional(),
     })
     .optional(),
 });

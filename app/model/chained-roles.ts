@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { regionSchema } from './instances';
+import { roleKey, roleRefSchema } from './roles';
+
+/** `arn:{partition}:iam::{account}:role/{path/}{name}`: the roles STS AssumeRole accepts. */
+export const roleArnSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\u0021-\u007e]*\/)?[\w+=,.@-]{1,64}$/,
+    'an IAM role ARN looks like arn:aws:iam::123456789012:role/Name',
+  );
+
+/** STS's limits for RoleSessionName and ExternalId. */
+export const roleSessionNameSchema = z
+  .string()
+  .regex(/^[\w+=,.@-]{2,64}$/, 'a role session name is 2–64 characters of letters, digits and +=,.@_-');
+export const externalIdSchema = z
+  .string()
+  .regex(/^[\w+=,.@:/-]{2,1224}$/, 'an external id is 2–1224 characters of letters, digits and +=,.@:/_-');
+
+/** AWS caps a session assumed with role credentials (role chaining) at one hour. */
+export const CHAINED_SESSION_MAX_SECONDS = 3600;
+
+/**
+ * A role reached by role chaining: Identity Center role credentials (the source) call STS
+ * AssumeRole for a role in any account that trusts them.
+ */
+export const chainedRoleSchema = z.object({
+  source: roleRefSchema,
+  roleArn: roleArnSchema,
+  externalId: externalIdSchema.optional(),
+  sessionName: roleSessionNameSchema.optional(),
+  durationSeconds: z.number().int().min(900).max(CHAINED_SESSION_MAX_SECONDS).optional(),
+  /** The STS region (and the profile's region); default: the instance's region. */
+  region: regionSchema.optional(),
+  /** The user's name for it: the AWS CLI profile `config populate` writes. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@+=,-]{1,64}$/, 'a profile name is letters, digits and _.@+=,-')
+    .optional(),
+});
+export type ChainedRole = Readonly<z.infer<typeof chainedRoleSchema>>;
+
+/** The session name used when none is given: AWS requires one, and it shows in CloudTrail. */
+export const DEFAULT_ROLE_SESSION_NAME = 'rolecall';
+
+/** One cache entry per source role, target, external id, session name and duration. */
+export const chainedRoleKey = (chain: ChainedRole): string =>
+  JSON.stringify([
+    roleKey(chain.source),
+    chain.roleArn,
+    chain.externalId ?? '',
+    chain.sessionName ?? DEFAULT_ROLE_SESSION_NAME,
+    chain.durationSeconds ?? CHAINED_SESSION_MAX_SECONDS,
+    chain.region ?? '',
+  ]);
+
+/** The account and role name in a role ARN. */
+export const roleArnParts = (arn: string): { readonly accountId: string; readonly roleName: string } => {
+  const [, , , , accountId = '', resource = ''] = arn.split(':');
+  return { accountId, roleName: resource.slice(resource.lastIndexOf('/') + 1) };
+};
