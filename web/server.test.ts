@@ -4,10 +4,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createMemoryCore, generateAccounts } from '../app/session/test-support/memory-core';
-import type { MemoryCore } from '../app/session/test-support/memory-core';
+import type { RequestChannel } from '../app/ipc/contract';
+import type { RolecallCore } from '../app/session/core';
+import { recordingCalls, startEmulatedCore, startTestEmulator } from '../app/session/test-support/emulated-core';
+import type { EmulatedCore, TestEmulator } from '../app/session/test-support/emulated-core';
 import { startWebServer } from './server';
 import type { WebServer } from './server';
 
@@ -28,20 +30,28 @@ const get = (port: number, path: string, headers: Record<string, string> = {}): 
     req.end();
   });
 
-const instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
-
+/** The real core signed in to the emulator (one of each per file); a new server per test. */
+let emu: TestEmulator;
+let h: EmulatedCore;
+/** The same core, recording which requests reached it. */
+let core: RolecallCore;
+let calls: RequestChannel[];
 let dir: string;
-let core: MemoryCore;
 let server: WebServer;
 let port: number;
 let secret: string;
 const logs: string[] = [];
+
+beforeAll(async () => {
+  emu = await startTestEmulator({ directory: { accounts: 3, rolesPerAccount: 2, seed: 9, manyRolesEvery: 0 } });
+  h = await startEmulatedCore(emu);
+  ({ core, calls } = recordingCalls(h.core));
+});
+
+afterAll(async () => {
+  await h?.close();
+  await emu?.close();
+});
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rolecall-web-'));
@@ -49,7 +59,6 @@ beforeEach(async () => {
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Rolecall</title><script type="module" src="./assets/app.js"></script>');
   await writeFile(join(dir, 'assets', 'app.js'), 'console.log("app")');
   await writeFile(join(tmpdir(), 'rolecall-outside.txt'), 'outside');
-  core = createMemoryCore({ signedIn: [{ instance, accounts: generateAccounts(3), sessionEndsAt: Date.now() + 8 * 3600_000 }] });
   logs.length = 0;
   server = await startWebServer({ core, staticDir: dir, log: (line) => logs.push(line) });
   const url = new URL(server.url);
@@ -225,30 +234,32 @@ describe('startWebServer access control', () => {
 });
 
 describe('startWebServer bridge', () => {
-  it('greets a new page with the snapshot and the directories to fetch', async () => {
+  it('greets a new page with the snapshot, which names the directory (and its syncedAt) to fetch', async () => {
     const page = await connect(pageHeaders(await signIn()));
     const state = await page.next((m) => m.event === 'state:changed');
-    expect((state.payload as { instances: { id: string }[] }).instances.map((i) => i.id)).toEqual(['acme']);
-    expect(await page.next((m) => m.event === 'directory:changed')).toEqual({
-      event: 'directory:changed',
-      payload: { instanceId: 'acme' },
-    });
+    const instances = (state.payload as { instances: { id: string; sync: { syncedAt?: number } }[] }).instances;
+    expect(instances.map((i) => i.id)).toEqual([h.instanceId]);
+    const directory = await core.api['directory:get']({ instanceId: h.instanceId });
+    expect(instances[0]?.sync.syncedAt).toBe(directory?.syncedAt);
     page.ws.close();
   });
 
   it('answers requests with an IpcResult carrying the core value', async () => {
     const page = await connect(pageHeaders(await signIn()));
-    page.ws.send(JSON.stringify({ id: 1, channel: 'directory:get', payload: { instanceId: 'acme' } }));
+    page.ws.send(JSON.stringify({ id: 1, channel: 'directory:get', payload: { instanceId: h.instanceId } }));
     const reply = await page.next((m) => m.id === 1);
     const result = reply.result as { ok: true; value: { accounts: unknown[] } };
     expect(result.ok).toBe(true);
     expect(result.value.accounts).toHaveLength(3);
 
-    const role = { instanceId: 'acme', accountId: generateAccounts(1)[0]?.accountId, roleName: 'AdministratorAccess' };
+    const role = h.role(0);
     page.ws.send(JSON.stringify({ id: 2, channel: 'credentials:copy', payload: { role } }));
     const copied = (await page.next((m) => m.id === 2)).result as { ok: true; value: { clipboardText: string; format: string } };
     expect(copied.value.format).toBe('posix');
-    expect(copied.value.clipboardText).toContain('AWS_ACCESS_KEY_ID');
+    // Credentials the emulator issued for that role, handed to the page (web mode) and not to the process clipboard.
+    const keyId = /AWS_ACCESS_KEY_ID='?(ASIA[A-Z0-9]+)/.exec(copied.value.clipboardText)?.[1] ?? '';
+    expect(emu.emulator.credentialsOwner(keyId)).toMatchObject({ accountId: role.accountId, roleName: role.roleName });
+    expect(h.clipboard).toEqual([]);
     page.ws.close();
   });
 
@@ -257,7 +268,7 @@ describe('startWebServer bridge', () => {
     page.ws.send(JSON.stringify({ id: 3, channel: 'instance:remove', payload: { instanceId: 'nope' } }));
     expect((await page.next((m) => m.id === 3)).result).toEqual({
       ok: false,
-      error: { code: 'not-found', message: 'There is no instance "nope".' },
+      error: { code: 'not-found', message: 'No instance "nope" is configured; add it first.' },
     });
     page.ws.close();
   });
@@ -281,7 +292,8 @@ describe('startWebServer bridge', () => {
 
     page.ws.send(JSON.stringify({ id: 7, channel: 'state:get' }));
     expect(((await page.next((m) => m.id === 7)).result as { ok: boolean }).ok).toBe(true);
-    expect(core.calls).not.toContain('instance:add');
+    expect(calls).toContain('state:get');
+    expect(calls).not.toContain('instance:add');
     expect(logs.some((line) => line.includes('malformed "instance:add"'))).toBe(true);
     page.ws.close();
   });
@@ -297,10 +309,10 @@ describe('startWebServer bridge', () => {
     const cookie = await signIn();
     const [a, b] = await Promise.all([connect(pageHeaders(cookie)), connect(pageHeaders(cookie))]);
     if (!a || !b) throw new Error('no sockets');
-    await Promise.all([a.next((m) => m.event === 'directory:changed'), b.next((m) => m.event === 'directory:changed')]);
+    await Promise.all([a.next((m) => m.event === 'state:changed'), b.next((m) => m.event === 'state:changed')]);
     a.messages.length = 0;
     b.messages.length = 0;
-    const role = { instanceId: 'acme', accountId: generateAccounts(1)[0]?.accountId ?? '', roleName: 'AdministratorAccess' };
+    const role = h.role(0);
     await core.api['favorites:toggle']({ role });
     for (const page of [a, b]) {
       const event = await page.next((m) => m.event === 'state:changed');
