@@ -27,6 +27,8 @@ import { ElectronSettingsStore } from './adapters/settings-store';
 import { APP_INDEX_URL, handleAppProtocol, installCspHeader, isAppUrl, registerAppScheme } from './app-protocol';
 import { resolveAppPaths, secretStorageModeFromEnv } from './app-paths';
 import { applicationMenuTemplate } from './application-menu';
+import { launcherPath } from './cli-install';
+import { installCliCommand } from './cli-install-run';
 import { applyDesktopPreferences } from './desktop-preferences';
 import { openDesktopSession } from './desktop-session';
 import { forwardCoreEvents } from './ipc/core-events';
@@ -159,7 +161,13 @@ const start = async (): Promise<void> => {
     mainWindow.show();
     senders.broadcast('view:open', { view: 'preferences' });
   };
-  const menuTemplate = applicationMenuTemplate(process.platform, { openPreferences });
+  const installCommand = () =>
+    void (
+      app.isPackaged
+        ? installCliCommand({ platform: process.platform, launcher: launcherPath(process.platform, process.resourcesPath) })
+        : Promise.resolve({ ok: false, message: 'Only the installed app ships the rolecall command; in a checkout run npm link.' })
+    ).then((outcome) => notifier.notify({ title: 'Rolecall command', body: outcome.message }));
+  const menuTemplate = applicationMenuTemplate(process.platform, { openPreferences, installCommand });
   Menu.setApplicationMenu(menuTemplate ? Menu.buildFromTemplate(menuTemplate) : null);
   app.on('second-instance', () => mainWindow.show());
   app.on('activate', () => mainWindow.show());
