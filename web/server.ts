@@ -155,11 +155,10 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
       const { id, channel, payload } = parsed.request;
       void dispatchRequest(core.api, channel, payload, (line) => log(`rolecall web: ${line}`)).then((result) => send(ws, { id, result }));
     });
-    // A page that (re)connects may have missed events: give it the state, and tell it
-    // which directories to fetch.
-    const snapshot = core.snapshot();
-    send(ws, { event: 'state:changed', payload: snapshot });
-    for (const instance of snapshot.instances) send(ws, { event: 'directory:changed', payload: { instanceId: instance.id } });
+    // A page that (re)connects may have missed events: give it the state. Its directories
+    // it fetches itself, once, for each instance whose syncedAt it does not hold (the
+    // snapshot names it), so a reload with the page's stored copy transfers none.
+    send(ws, { event: 'state:changed', payload: core.snapshot() });
   });
 
   const unsubscribe = core.subscribe((event: CoreEvent) => {

@@ -6,6 +6,7 @@ import { copyFormatSchema, preferencesPatchSchema } from '../model/settings';
 import type { Preferences } from '../model/settings';
 import { newInstanceSchema, ssoSessionNameSchema } from '../model/instances';
 import type { AppSnapshot, CopyResult } from '../model/snapshot';
+import type { DirectoryDiff } from './directory-diff';
 import type { SetupDiscovery, SetupImportResult } from '../model/setups';
 
 /**
@@ -23,7 +24,7 @@ const rolePayload = z.object({ role: roleRefSchema }).strict();
 export const requestSchemas = {
   /** The current snapshot (views also get every change through `state:changed`). */
   'state:get': z.undefined(),
-  /** The full directory of one instance (large: fetched on `directory:changed`, not pushed). */
+  /** The full directory of one instance (large: fetched once per view, then kept current by `directory:changed` diffs). */
   'directory:get': instanceIdPayload,
   'instance:add': newInstanceSchema.strict(),
   'instance:remove': instanceIdPayload,
@@ -114,7 +115,11 @@ export interface ResponseTypes {
 /** Events the core pushes to every view. */
 export interface EventPayloads {
   'state:changed': AppSnapshot;
-  'directory:changed': { instanceId: string };
+  /**
+   * A directory changed. With `diff` (after a sync), a view holding the directory at
+   * `diff.fromSyncedAt` applies it; any other view, or one given no diff, fetches `directory:get`.
+   */
+  'directory:changed': { instanceId: string; diff?: DirectoryDiff };
   /** The shell asks the view to focus the search (global shortcut, tray). */
   'quick-switcher:open': undefined;
   /** The shell asks the view to show a screen (the tray's "Preferences…"). */

@@ -1,5 +1,6 @@
 import type { DirectoryCache } from '../directory/directory-cache';
 import { syncDirectory } from '../directory/sync';
+import { diffDirectories } from '../ipc/directory-diff';
 import { toRolecallError } from '../identity-center/error-mapping';
 import type { Directory } from '../model/roles';
 import type { CoreState } from './core-state';
@@ -69,7 +70,14 @@ export class DirectorySyncRunner {
           },
         }),
       );
+      const previous = runtime.directory;
       runtime.directory = result.directory;
+      // Views get what changed, before any snapshot names the new syncedAt (a view seeing a
+      // syncedAt it does not hold fetches the whole directory).
+      this.state.emit({
+        channel: 'directory:changed',
+        payload: { instanceId: instance.id, diff: diffDirectories(previous, result.directory) },
+      });
       runtime.sync = { status: 'idle', done: result.directory.accounts.length, total: result.directory.accounts.length };
       for (const accountId of result.dropped) {
         this.state.notice('info', `Account ${accountId} is no longer assigned to you in ${instance.label}; it was removed from the list.`);
@@ -81,7 +89,6 @@ export class DirectorySyncRunner {
         );
       }
       await this.cache.save(result.directory);
-      this.state.emit({ channel: 'directory:changed', payload: { instanceId: instance.id } });
       this.state.changed();
       return result.directory;
     } catch (error) {

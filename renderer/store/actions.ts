@@ -1,4 +1,4 @@
-import type { RolecallBridge } from '../../app/ipc/contract';
+import type { EventPayloads, RolecallBridge } from '../../app/ipc/contract';
 import type { NewInstance } from '../../app/model/instances';
 import type { RoleRef } from '../../app/model/roles';
 import type { CopyFormat, Preferences } from '../../app/model/settings';
@@ -100,12 +100,22 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
     }
   };
 
+  // A directory is fetched only when the snapshot names a syncedAt the view does not hold:
+  // once when a view connects, never again for a sync (its diff arrives first), and not at
+  // all on a reload that painted the same directory from the page's storage.
   const receiveSnapshot = (snapshot: AppSnapshot): void => {
-    const before = new Set(store.getState().snapshot?.instances.map((instance) => instance.id) ?? []);
     store.getState().receiveSnapshot(snapshot);
     for (const instance of snapshot.instances) {
-      if (!before.has(instance.id) && !(instance.id in store.getState().directories)) void fetchDirectory(instance.id);
+      const held = store.getState().directories[instance.id];
+      if (fetching.has(instance.id) || held?.syncedAt === instance.sync.syncedAt) continue;
+      if (instance.sync.syncedAt === undefined) store.getState().receiveDirectory(instance.id, null);
+      else void fetchDirectory(instance.id);
     }
+  };
+
+  const receiveDirectoryChange = ({ instanceId, diff }: EventPayloads['directory:changed']): void => {
+    if (diff && !fetching.has(instanceId) && store.getState().receiveDiff(instanceId, diff)) return;
+    void fetchDirectory(instanceId);
   };
 
   const accountNameOf = (role: RoleRef): string =>
@@ -127,7 +137,7 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
     connect: () => {
       const offs = [
         bridge.on('state:changed', receiveSnapshot),
-        bridge.on('directory:changed', ({ instanceId }) => void fetchDirectory(instanceId)),
+        bridge.on('directory:changed', receiveDirectoryChange),
         bridge.on('quick-switcher:open', () => store.getState().requestSearchFocus()),
         bridge.on('view:open', ({ view }) => store.getState().showView(viewOf(view))),
       ];

@@ -1,5 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { DirectoryView } from '../../app/ipc/contract';
+import { applyDirectoryDiff } from '../../app/ipc/directory-diff';
+import type { DirectoryDiff } from '../../app/ipc/directory-diff';
 import { buildRoleEntries } from '../search/role-entries';
 import type { RoleEntry } from '../search/role-entries';
 import type { RolecallState } from './store';
@@ -10,6 +12,8 @@ export interface DirectorySlice {
   /** Every role of every instance, flattened for search. */
   readonly entries: readonly RoleEntry[];
   receiveDirectory(instanceId: string, directory: DirectoryView | null): void;
+  /** Applies a sync's diff; false (and nothing changed) when the held directory is not its base. */
+  receiveDiff(instanceId: string, diff: DirectoryDiff): boolean;
   /** Rebuilds the entries (after instances were renamed, added or removed, or aliases changed). */
   reindexDirectories(): void;
 }
@@ -32,6 +36,12 @@ export const createDirectorySlice: StateCreator<RolecallState, [], [], Directory
       if (directory) next[instanceId] = directory;
       else delete next[instanceId];
       set(rebuild(next));
+    },
+    receiveDiff: (instanceId, diff) => {
+      const held = get().directories[instanceId];
+      if ((held?.syncedAt ?? null) !== diff.fromSyncedAt) return false;
+      get().receiveDirectory(instanceId, applyDirectoryDiff(held ?? null, instanceId, diff));
+      return true;
     },
     reindexDirectories: () => set(rebuild(get().directories)),
   };
