@@ -2,14 +2,15 @@ import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/p
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RolecallError } from '../model/errors';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RequestChannel } from '../ipc/contract';
+import type { RolecallError } from '../model/errors';
 import type { RoleRef } from '../model/roles';
-import { defaultSettings } from '../model/settings';
+import type { RoleCredentials } from '../model/tokens';
 import type { Notification } from '../ports/desktop';
 import type { SessionSource } from '../ports/session-source';
-import { createMemoryCore, generateAccounts } from '../session/test-support/memory-core';
-import type { MemoryCore } from '../session/test-support/memory-core';
+import { recordingCalls, startEmulatedCore, startTestEmulator } from '../session/test-support/emulated-core';
+import type { EmulatedCore, TestEmulator } from '../session/test-support/emulated-core';
 import { connectToOwner } from './agent-client';
 import { startAgentServer, startOwner } from './agent-server';
 import type { AgentServer } from './agent-server';
@@ -18,57 +19,42 @@ import { fallBackWhenOwnerGone } from './fallback-source';
 import { tryBecomeOwner } from './owner-lock';
 import { AGENT_PROTOCOL_VERSION, MAX_REQUEST_FRAME_BYTES } from './protocol';
 
-const instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
-const accounts = generateAccounts(3);
-const ref: RoleRef = { instanceId: 'acme', accountId: accounts[0]!.accountId, roleName: accounts[0]!.roles[0]! };
-const fakeCredentials = { accessKeyId: 'ASIAOWNER', secretAccessKey: 'secret', sessionToken: 'token', expiration: Date.now() + 3_600_000 };
-
 interface TestCore extends SessionSource {
-  readonly memory: MemoryCore;
-  /** How many privileged calls reached the core. */
+  /** The real core underneath, signed in to the emulator. */
+  readonly h: EmulatedCore;
+  /** Which API requests reached the core. */
+  readonly calls: RequestChannel[];
+  /** Which privileged calls (directory, credentials) reached the core. */
   readonly privilegedCalls: string[];
-  credentialsImpl: (ref: RoleRef) => Promise<typeof fakeCredentials>;
 }
 
-/** The memory core of the web tests plus the privileged calls the CLI needs. */
-const testCore = (): TestCore => {
-  const memory = createMemoryCore({ shell: 'web', signedIn: [{ instance, accounts, sessionEndsAt: Date.now() + 8 * 3600_000 }] });
+let emu: TestEmulator;
+const extraCores: EmulatedCore[] = [];
+
+/** A real core signed in to the emulator, recording (only watching) what reaches it. */
+const testCore = async (): Promise<TestCore> => {
+  const h = await startEmulatedCore(emu);
+  const { core: recorded, calls } = recordingCalls(h.core);
   const privilegedCalls: string[] = [];
-  const core: TestCore = {
-    memory,
+  return {
+    ...recorded,
+    h,
+    calls,
     privilegedCalls,
-    api: memory.api,
-    snapshot: () => memory.snapshot(),
-    subscribe: (listener) => memory.subscribe(listener),
-    start: () => memory.start(),
-    stop: () => memory.stop(),
-    credentialsImpl: async () => fakeCredentials,
-    signIn: async () => undefined,
-    sync: async (instanceId) => ({ instanceId, accounts, syncedAt: Date.now(), failedAccounts: [] }),
-    directory: async (instanceId) => {
+    directory: (instanceId) => {
       privilegedCalls.push('directory');
-      return { instanceId, accounts, syncedAt: Date.now(), failedAccounts: [] };
+      return h.core.directory(instanceId);
     },
     credentials: (wanted) => {
       privilegedCalls.push('credentials');
-      return core.credentialsImpl(wanted);
+      return h.core.credentials(wanted);
     },
-    formattedCredentials: async (wanted) => ({
-      text: `export AWS_ACCESS_KEY_ID=${fakeCredentials.accessKeyId}`,
-      credentials: await core.credentials(wanted),
-    }),
-    consoleUrl: async () => ({ url: 'https://signin.aws.amazon.com/federation?x', region: 'eu-west-1' }),
-    settings: () => ({ ...defaultSettings(), instances: [instance] }),
-    instances: () => [instance],
   };
-  return core;
 };
+
+/** Credentials the emulator issued for exactly that role. */
+const issuedFor = (credentials: RoleCredentials, role: RoleRef) =>
+  expect(emu.emulator.credentialsOwner(credentials.accessKeyId)).toMatchObject({ accountId: role.accountId, roleName: role.roleName });
 
 /** A raw connection: send lines, read the frames that come back. */
 const rawClient = async (socketPath: string) => {
@@ -95,17 +81,31 @@ const rawClient = async (socketPath: string) => {
 
 let dir: string;
 let configDir: string;
+/** The owner's core: one per file, signed in; each test gets its own socket and config dir. */
 let core: TestCore;
+let ref: RoleRef;
 let server: AgentServer;
 let secret: string;
 const notifications: Notification[] = [];
 const logs: string[] = [];
 
+beforeAll(async () => {
+  emu = await startTestEmulator({ directory: { accounts: 3, rolesPerAccount: 3, seed: 2, manyRolesEvery: 0 } });
+  core = await testCore();
+  ref = core.h.role(0);
+});
+
+afterAll(async () => {
+  await Promise.all([core?.h, ...extraCores].map((c) => c?.close()));
+  await emu?.close();
+});
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rolecall-agent-'));
   configDir = join(dir, 'rolecall');
   await mkdir(configDir, { mode: 0o700 });
-  core = testCore();
+  core.calls.length = 0;
+  core.privilegedCalls.length = 0;
   notifications.length = 0;
   logs.length = 0;
   server = await startAgentServer({
@@ -119,6 +119,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  emu.emulator.setFaults({});
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -142,12 +143,15 @@ describe('the agent socket', () => {
   it("serves the IPC contract and the privileged calls through a client with the core's shape", async () => {
     const client = (await connectToOwner(configDir))!;
     expect(client.pid).toBe(process.pid);
-    expect(client.instances()).toEqual([instance]);
-    expect(client.snapshot().instances[0]).toMatchObject({ id: 'acme', session: { status: 'signed-in' } });
-    expect(await client.credentials(ref)).toEqual(fakeCredentials);
-    expect((await client.formattedCredentials(ref, 'posix')).text).toContain('ASIAOWNER');
-    expect((await client.directory('acme')).accounts).toHaveLength(3);
-    expect(await client.api['directory:get']({ instanceId: 'acme' })).toMatchObject({ instanceId: 'acme' });
+    expect(client.instances()).toEqual(core.h.core.instances());
+    expect(client.instances().map((i) => i.label)).toEqual(['Acme']);
+    expect(client.snapshot().instances[0]).toMatchObject({ id: core.h.instanceId, session: { status: 'signed-in' } });
+    const credentials = await client.credentials(ref);
+    issuedFor(credentials, ref);
+    expect((await client.formattedCredentials(ref, 'posix')).text).toContain(credentials.accessKeyId);
+    expect((await client.directory(core.h.instanceId)).accounts).toEqual(core.h.accounts());
+    expect(core.h.accounts()).toHaveLength(3);
+    expect(await client.api['directory:get']({ instanceId: core.h.instanceId })).toMatchObject({ instanceId: core.h.instanceId });
     const events: string[] = [];
     client.subscribe((event) => events.push(event.channel));
     await client.api['favorites:toggle']({ role: ref });
@@ -178,7 +182,7 @@ describe('the agent socket', () => {
     noSecret.socket.destroy();
     // The owner stays up for everyone else.
     const client = (await connectToOwner(configDir))!;
-    expect(await client.credentials(ref)).toEqual(fakeCredentials);
+    issuedFor(await client.credentials(ref), ref);
     await client.stop();
   });
 
@@ -217,8 +221,9 @@ describe('the agent socket', () => {
         .map((reply) => reply.id)
         .sort(),
     ).toEqual([3, 4, 5, 6]);
-    expect(replies[5]).toMatchObject({ id: 8, ok: true, result: fakeCredentials });
-    expect(core.memory.calls).not.toContain('instance:add');
+    expect(replies[5]).toMatchObject({ id: 8, ok: true, result: { accessKeyId: expect.stringMatching(/^ASIA/) } });
+    issuedFor(replies[5]!.result as RoleCredentials, ref);
+    expect(core.calls).not.toContain('instance:add');
     expect(core.privilegedCalls).toEqual(['credentials']);
     raw.socket.destroy();
   });
@@ -239,41 +244,58 @@ describe('the agent socket', () => {
   });
 
   it('rejects pending calls with owner-gone when the owner dies mid-request, and the fallback finishes them alone', async () => {
-    let started!: () => void;
-    const inFlight = new Promise<void>((resolve) => (started = resolve));
-    core.credentialsImpl = () => {
-      started();
-      return new Promise(() => undefined);
-    };
+    // A role no other test asks for, whose credentials the emulator takes a minute to give.
+    const slow = core.h.role(1, 1);
+    emu.emulator.setFaults({ operations: { GetRoleCredentials: { latencyMs: 60_000 } } });
+    const asked = () => emu.emulator.counters().GetRoleCredentials?.requests ?? 0;
+    const before = asked();
     const client = (await connectToOwner(configDir))!;
-    const pending = client.credentials(ref);
-    await inFlight;
+    const pending = client.credentials(slow);
+    await expect.poll(asked).toBeGreaterThan(before);
     // Handled before the owner goes: the client may reject it while close() is still running.
     const rejected = expect(pending).rejects.toMatchObject({ code: 'owner-gone' });
     await server.close();
     await rejected;
-    await expect(client.credentials(ref)).rejects.toMatchObject({ code: 'owner-gone' });
+    await expect(client.credentials(slow)).rejects.toMatchObject({ code: 'owner-gone' });
 
     server = await startAgentServer({ core, configDir });
     const again = (await connectToOwner(configDir))!;
-    const local = testCore();
+    const local = await testCore();
+    extraCores.push(local.h);
     const source = fallBackWhenOwnerGone(again, async () => local);
-    const call = source.credentials(ref);
+    const reachedOwner = core.privilegedCalls.length;
+    const call = source.credentials(slow);
+    // The owner joins its GetRoleCredentials for that role, still held by the emulator; the
+    // fallback's own request (made after the owner goes) is answered at once.
+    await expect.poll(() => core.privilegedCalls.length).toBeGreaterThan(reachedOwner);
+    emu.emulator.setFaults({});
     await server.close();
-    expect(await call).toEqual(fakeCredentials);
+    issuedFor(await call, slow);
     expect(local.privilegedCalls).toEqual(['credentials']);
   });
 
   it('raises one "Sign in to continue" for any number of signed-out callers, and again only after a new sign-in', async () => {
-    core.credentialsImpl = () => Promise.reject(new RolecallError('signed-out', 'You are signed out of Acme; sign in again.'));
+    await core.h.core.api['session:sign-out']({ instanceId: core.h.instanceId });
     const clients = await Promise.all(Array.from({ length: 10 }, () => connectToOwner(configDir)));
     const results = await Promise.allSettled(clients.map((client) => client!.credentials(ref)));
     expect(results.every((result) => result.status === 'rejected' && (result.reason as RolecallError).code === 'signed-out')).toBe(true);
     expect(notifications).toEqual([{ title: 'Sign in to continue', body: expect.stringContaining('Acme') }]);
-    core.memory.approveSignIn('acme', accounts, Date.now() + 3_600_000);
+    // A real sign-in, seen by the agent server (it subscribed before this listener), then signed out again.
+    const signedInSeen = new Promise<void>((resolve) => {
+      const off = core.h.core.subscribe((event) => {
+        if (event.channel !== 'state:changed' || !event.payload.instances.some((i) => i.session.status === 'signed-in')) return;
+        off();
+        resolve();
+      });
+    });
+    await core.h.signIn();
+    await signedInSeen;
+    await core.h.core.api['session:sign-out']({ instanceId: core.h.instanceId });
     await expect(clients[0]!.credentials(ref)).rejects.toMatchObject({ code: 'signed-out' });
     expect(notifications).toHaveLength(2);
     await Promise.all(clients.map((client) => client!.stop()));
+    // The owner is signed in again for the tests that follow.
+    await core.h.signIn();
   });
 });
 
@@ -310,7 +332,7 @@ describe('finding the owner', () => {
       expect((await readEndpoint(longDir))!.socketPath).toBe(path);
       expect((await stat(join(path, '..'))).mode & 0o777).toBe(0o700);
       const client = (await connectToOwner(longDir))!;
-      expect(await client.credentials(ref)).toEqual(fakeCredentials);
+      issuedFor(await client.credentials(ref), ref);
       await client.stop();
     } finally {
       await longServer.close();

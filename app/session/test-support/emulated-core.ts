@@ -149,7 +149,8 @@ export const startEmulatedCore = async (test: TestEmulator, options: EmulatedCor
     signIn,
     close: async () => {
       await core.stop();
-      await rm(home, { recursive: true, force: true });
+      // A request the core had in flight may still be writing its cache: retry, as rm -rf would.
+      await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
 };
