@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { dispatchRequest, toIpcError } from '../ipc/dispatch';
 import type { IpcResult, RequestChannel } from '../ipc/contract';
 import { isRolecallError } from '../model/errors';
+import { isSignedIn } from '../model/session-status';
 import type { Notifier } from '../ports/desktop';
 import type { SessionSource } from '../ports/session-source';
 import type { CoreEvent } from '../session/core';
@@ -90,7 +91,8 @@ export const startAgentServer = async (options: AgentServerOptions): Promise<Age
 
   const unsubscribe = core.subscribe((event: CoreEvent) => {
     if (event.channel === 'state:changed') {
-      for (const instance of event.payload.instances) if (instance.session.status === 'signed-in') needsSignIn.delete(instance.id);
+      const now = Date.now();
+      for (const instance of event.payload.instances) if (isSignedIn(instance.session, now)) needsSignIn.delete(instance.id);
     }
     if (subscribers.size === 0) return;
     const frame = encodeFrame({ event: event.channel, payload: event.payload });

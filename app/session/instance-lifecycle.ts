@@ -46,7 +46,7 @@ export class InstanceLifecycle {
     const loaded = await this.vault.load(instance, this.state.interop());
     if (loaded) {
       holdToken(runtime, loaded.token, loaded.source);
-      if (loaded.source === 'aws-cli-cache' && loaded.token.expiresAt > this.state.ports.clock.now()) {
+      if (loaded.source === 'aws-cli-cache' && liveToken(runtime, this.state.ports.clock.now())) {
         this.state.notice('info', `Using the AWS CLI sign-in found for ${instance.label} (aws sso login); no need to sign in again.`);
       }
     }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { isSignedIn, sessionStatusAt } from '../model/session-status';
+import { defaultSettings } from '../model/settings';
 import type { SsoToken } from '../model/tokens';
 import { newRuntime } from './runtime';
 import {
@@ -12,6 +14,7 @@ import {
   sessionStatus,
   startSigningIn,
 } from './session-state';
+import { buildSnapshot } from './snapshot-builder';
 
 const now = 1_000_000;
 const instance = {
@@ -63,5 +66,33 @@ describe('the session state machine', () => {
     startSigningIn(runtime, signIn);
     endSigningIn(runtime, { outcome: 'cancelled' });
     expect(sessionStatus(runtime, now)).toBe('signed-out');
+  });
+});
+
+describe('the one status, read from a snapshot later', () => {
+  const snapshotAt = (runtime: ReturnType<typeof newRuntime>, at: number) =>
+    buildSnapshot({
+      settings: defaultSettings(),
+      runtimes: [runtime],
+      activeCredentials: [],
+      secretStorage: { mode: 'memory-only' },
+      notices: [],
+      now: at,
+    }).instances[0]!.session;
+
+  it('agrees with the core at any later time, as the views tick between snapshots', () => {
+    const signedIn = newRuntime(instance);
+    holdToken(signedIn, token(now + 60_000), 'rolecall');
+    const revoked = newRuntime(instance);
+    holdToken(revoked, token(now + 60_000), 'rolecall');
+    markExpired(revoked, 'Your Acme session has ended; sign in again.');
+    const signedOut = newRuntime(instance);
+    for (const runtime of [signedIn, revoked, signedOut]) {
+      const session = snapshotAt(runtime, now);
+      for (const later of [now, now + 59_999, now + 60_000, now + 3_600_000]) {
+        expect(sessionStatusAt(session, later)).toBe(sessionStatus(runtime, later));
+        expect(isSignedIn(session, later)).toBe(liveToken(runtime, later) !== undefined);
+      }
+    }
   });
 });

@@ -86,7 +86,8 @@ export class SessionTokens {
    */
   refresh(runtime: InstanceRuntime): Promise<SsoToken> {
     if (runtime.refreshing) return runtime.refreshing;
-    const held = runtime.token;
+    // Not a session AWS already ended: its refresh token is dead too.
+    const held = heldToken(runtime);
     if (!held) return Promise.reject(this.signedOutError(runtime));
     const refreshing = withTokenLock(this.lockDir, runtime.instance.id, async () => {
       if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;

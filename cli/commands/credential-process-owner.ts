@@ -4,6 +4,7 @@ import { SIGN_IN_AGAIN_CODES } from '../../app/agent/protocol';
 import { RolecallError, isRolecallError } from '../../app/model/errors';
 import type { Instance } from '../../app/model/instances';
 import type { Directory, RoleRef } from '../../app/model/roles';
+import { isSignedIn } from '../../app/model/session-status';
 import type { RoleCredentials } from '../../app/model/tokens';
 
 export interface OwnerCredentialsRequest {
@@ -24,7 +25,10 @@ export interface OwnerCredentialsRequest {
 /** Resolves once the owner's snapshot shows the instance signed in; false after `ms`. */
 const signedIn = (owner: OwnerClient, instanceId: string, ms: number): Promise<boolean> =>
   new Promise((resolve) => {
-    const isSignedIn = () => owner.snapshot()?.instances.find((instance) => instance.id === instanceId)?.session.status === 'signed-in';
+    const isSignedInNow = () => {
+      const session = owner.snapshot()?.instances.find((instance) => instance.id === instanceId)?.session;
+      return session !== undefined && isSignedIn(session, Date.now());
+    };
     const done = (value: boolean) => {
       clearTimeout(timer);
       unsubscribe();
@@ -32,7 +36,7 @@ const signedIn = (owner: OwnerClient, instanceId: string, ms: number): Promise<b
     };
     const timer = setTimeout(() => done(false), ms);
     const unsubscribe = owner.subscribe((event) => {
-      if (event.channel === 'state:changed' && isSignedIn()) done(true);
+      if (event.channel === 'state:changed' && isSignedInNow()) done(true);
     });
   });
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { formatRemaining } from '../../app/model/countdown';
+import { isSignedIn, sessionStatusAt } from '../../app/model/session-status';
 import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
 import { openCliCore } from '../../app/node/open-core';
 import type { CliOutput } from '../../app/node/terminal-output';
@@ -18,6 +20,7 @@ export interface StatusReport {
     readonly region: string;
     readonly ssoSessionName: string;
     readonly status: InstanceView['session']['status'];
+    /** Signed in with an unexpired token (not while reconnecting: the token has run out). */
     readonly signedIn: boolean;
     readonly expiresAt?: string;
     readonly expiresInSeconds?: number;
@@ -56,8 +59,9 @@ export const statusReport = (snapshot: AppSnapshot, ownerPid: number | undefined
       startUrl: instance.startUrl,
       region: instance.region,
       ssoSessionName: instance.ssoSessionName,
-      status: session.status,
-      signedIn: session.status === 'signed-in' || session.status === 'reconnecting',
+      // Read at `now`: an owner's snapshot may be older than its session's expiry.
+      status: sessionStatusAt(session, now),
+      signedIn: isSignedIn(session, now),
       ...(session.expiresAt !== undefined
         ? { expiresAt: new Date(session.expiresAt).toISOString(), expiresInSeconds: seconds(session.expiresAt - now) }
         : {}),
@@ -85,15 +89,8 @@ export const statusReport = (snapshot: AppSnapshot, ownerPid: number | undefined
   })),
 });
 
-/** "2h 05m", "4m 10s", "12s". */
-export const countdown = (totalSeconds: number): string => {
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  const s = totalSeconds % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
-};
+/** Whole seconds as the one countdown text the tray and the window show ("2h 5m", "4m", "12s"). */
+const countdown = (totalSeconds: number): string => formatRemaining(Math.max(1, totalSeconds) * 1000);
 
 const STATUS_WORDS: Readonly<Record<InstanceView['session']['status'], string>> = {
   'signed-out': 'signed out',

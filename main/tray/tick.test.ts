@@ -21,6 +21,13 @@ describe('nextTickDelay', () => {
     expect(nextTickDelay(exactlyOnMinute, now)).toBeLessThanOrEqual(60_000);
   });
 
+  it('counts down a session only while it is signed in', () => {
+    const ended = emptySnapshot({ instances: [instanceView('acme', { status: 'expired', expiresAt: now + 3_600_000 })] });
+    expect(nextTickDelay(ended, now)).toBeUndefined();
+    const stale = emptySnapshot({ instances: [instanceView('acme', { status: 'signed-in', expiresAt: now - 1 })] });
+    expect(nextTickDelay(stale, now)).toBeUndefined();
+  });
+
   it('ticks every second in the last minute of a credential', () => {
     const snapshot = emptySnapshot({ activeCredentials: [{ role, expiresAt: now + 42_250 }] });
     expect(nextTickDelay(snapshot, now)).toBe(251);

@@ -1,3 +1,4 @@
+import { signedInUntil } from '../../app/model/session-status';
 import type { AppSnapshot } from '../../app/model/snapshot';
 import { msUntilTextChanges } from '../../app/model/countdown';
 
@@ -13,9 +14,10 @@ export const nextTickDelay = (snapshot: AppSnapshot, now: number): number | unde
   const thresholds: number[] = [];
   for (const instance of snapshot.instances) {
     const { session } = instance;
-    if (session.status === 'signed-in' && session.expiresAt !== undefined) {
-      countdowns.push(session.expiresAt);
-      thresholds.push(session.expiresAt - leadMs);
+    const sessionEnds = signedInUntil(session, now);
+    if (sessionEnds !== undefined) {
+      countdowns.push(sessionEnds);
+      thresholds.push(sessionEnds - leadMs);
     }
     if (session.status === 'signing-in' && session.signIn?.expiresAt !== undefined) countdowns.push(session.signIn.expiresAt);
   }

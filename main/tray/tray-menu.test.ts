@@ -53,6 +53,15 @@ describe('buildTrayMenu', () => {
     expect(find(signedOut, 'sign-in:beta')).toMatchObject({ label: 'Sign in beta…', action: { type: 'sign-in', instanceId: 'beta' } });
   });
 
+  it('reads a snapshot whose session ran past its expiry as ended: no "signed in · expired left", no Sign out', () => {
+    const stale = emptySnapshot({ instances: [instanceView('acme', { status: 'signed-in', expiresAt: now - 1 }, 'Acme')] });
+    const menu = buildTrayMenu(stale, now, lookup);
+    expect(labelOf(menu, 'status:acme')).toBe('Acme: session ended');
+    expect(find(menu, 'sign-out:acme')).toBeUndefined();
+    expect(find(menu, 'sign-in:acme')).toMatchObject({ action: { type: 'sign-in', instanceId: 'acme' } });
+    expect(find(menu, 'refresh')).toMatchObject({ enabled: false });
+  });
+
   it('shows the user code while signing in, with a way to cancel', () => {
     const snapshot = emptySnapshot({
       instances: [

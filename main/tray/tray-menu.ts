@@ -4,6 +4,7 @@ import { copyFormatLabels, copyFormats } from '../../app/model/settings';
 import type { CopyFormat } from '../../app/model/settings';
 import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
 import { formatUntil } from '../../app/model/countdown';
+import { isSignedIn, sessionStatusAt } from '../../app/model/session-status';
 
 /**
  * Stable ids of the tray menu's items. Role items append the role key
@@ -65,7 +66,7 @@ const separator = (after: string): MenuItemModel => ({ kind: 'separator', id: `$
 
 const sessionLabel = (instance: InstanceView, now: number): string => {
   const { session } = instance;
-  switch (session.status) {
+  switch (sessionStatusAt(session, now)) {
     case 'signed-in':
       return session.expiresAt === undefined
         ? `${instance.label}: signed in`
@@ -95,7 +96,7 @@ const sessionItems = (instances: readonly InstanceView[], now: number): MenuItem
     const suffix = `:${instance.id}`;
     const status = item(`${TrayMenuId.Status}${suffix}`, sessionLabel(instance, now));
     const instanceId = instance.id;
-    switch (instance.session.status) {
+    switch (sessionStatusAt(instance.session, now)) {
       case 'signed-in':
         return [status, item(`${TrayMenuId.SignOut}${suffix}`, named('Sign out', instance), { type: 'sign-out', instanceId })];
       case 'signing-in': {
@@ -195,7 +196,7 @@ export const buildTrayMenu = (snapshot: AppSnapshot, now: number, directoryLooku
     );
   }
 
-  const anySignedIn = snapshot.instances.some((instance) => instance.session.status === 'signed-in');
+  const anySignedIn = snapshot.instances.some((instance) => isSignedIn(instance.session, now));
   menu.push(
     separator(TrayMenuId.OpenWindow),
     item(TrayMenuId.OpenWindow, 'Open Rolecall', { type: 'open-window' }),

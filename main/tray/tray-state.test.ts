@@ -13,6 +13,11 @@ describe('deriveTrayStatus', () => {
     expect(deriveTrayStatus(expired, now)).toMatchObject({ state: 'signed-out', tooltip: 'Rolecall — session ended; sign in again' });
   });
 
+  it('says the session ended when the snapshot still calls it signed in but its expiry has passed', () => {
+    const stale = emptySnapshot({ instances: [instanceView('acme', { status: 'signed-in', expiresAt: now })] });
+    expect(deriveTrayStatus(stale, now)).toEqual({ state: 'signed-out', tooltip: 'Rolecall — session ended; sign in again' });
+  });
+
   it('is awaiting-code while a device code waits, and says the code', () => {
     const snapshot = emptySnapshot({
       instances: [

@@ -1,5 +1,6 @@
 import { sameRole } from '../../app/model/roles';
-import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
+import { sessionStatusAt, signedInUntil } from '../../app/model/session-status';
+import type { AppSnapshot } from '../../app/model/snapshot';
 import { formatUntil } from '../../app/model/countdown';
 
 /** The tray's named states; each has its own icon, tooltip and menu emphasis. */
@@ -12,11 +13,6 @@ export interface TrayStatus {
   /** The nearest expiry of a session or held credential (epoch ms), for the macOS title. */
   readonly nearestExpiry?: number;
 }
-
-const signedInExpiry = (instance: InstanceView, now: number): number | undefined =>
-  instance.session.status === 'signed-in' && instance.session.expiresAt !== undefined && instance.session.expiresAt > now
-    ? instance.session.expiresAt
-    : undefined;
 
 const minOf = (values: readonly (number | undefined)[]): number | undefined => {
   const defined = values.filter((value): value is number => value !== undefined);
@@ -31,7 +27,7 @@ const minOf = (values: readonly (number | undefined)[]): number | undefined => {
  */
 export const deriveTrayStatus = (snapshot: AppSnapshot, now: number): TrayStatus => {
   const leadMs = snapshot.preferences.notificationLeadMinutes * 60_000;
-  const sessionExpiries = snapshot.instances.map((instance) => signedInExpiry(instance, now));
+  const sessionExpiries = snapshot.instances.map((instance) => signedInUntil(instance.session, now));
   const liveCredentials = snapshot.activeCredentials.filter((credential) => credential.expiresAt > now);
   const nearestExpiry = minOf([...sessionExpiries, ...liveCredentials.map((credential) => credential.expiresAt)]);
   const withExpiry = (status: Omit<TrayStatus, 'nearestExpiry'>): TrayStatus =>
@@ -53,7 +49,7 @@ export const deriveTrayStatus = (snapshot: AppSnapshot, now: number): TrayStatus
 
   const nearestSession = minOf(sessionExpiries);
   if (nearestSession === undefined) {
-    const expired = snapshot.instances.some((instance) => instance.session.status === 'expired');
+    const expired = snapshot.instances.some((instance) => sessionStatusAt(instance.session, now) === 'expired');
     return withExpiry({ state: 'signed-out', tooltip: expired ? 'Rolecall — session ended; sign in again' : 'Rolecall — signed out' });
   }
 

@@ -4,12 +4,14 @@ import { ssoSessionNameSchema } from '../../app/model/instances';
 import { copyFormatLabels, copyFormats, preferencesSchema } from '../../app/model/settings';
 import type { CopyFormat, Preferences as PreferencesValue } from '../../app/model/settings';
 import { partitions } from '../../app/model/partitions';
+import { isSignedIn, sessionStatusAt } from '../../app/model/session-status';
 import type { InstanceView } from '../../app/model/snapshot';
 import { useFormFields } from './use-form-fields';
 import { useActions, useRolecall } from '../store/hooks';
 import { selectInstances, selectPreferences } from '../store/selectors';
 import { InstanceForm } from './instance-form';
 import { statusWords } from './sign-in';
+import { ImportFromAwsConfig } from './import-setups';
 
 type Key = keyof PreferencesValue;
 
@@ -233,7 +235,10 @@ const InstanceRow = ({ instance }: { instance: InstanceView }) => {
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
-  const signedIn = instance.session.status === 'signed-in';
+  // Read at render time: the snapshot may be older than the session's expiry.
+  const now = Date.now();
+  const signedIn = isSignedIn(instance.session, now);
+  const status = sessionStatusAt(instance.session, now);
   if (editing) {
     return (
       <li className="instance-row editing">
@@ -257,7 +262,7 @@ const InstanceRow = ({ instance }: { instance: InstanceView }) => {
         </span>
         {/* A line of its own: the URL above may be cut short; status and session name must not be. */}
         <span className="muted">
-          {statusWords[instance.session.status]} · sso-session {instance.ssoSessionName}
+          {statusWords[status]} · sso-session {instance.ssoSessionName}
         </span>
       </div>
       <div className="instance-actions">
@@ -273,7 +278,7 @@ const InstanceRow = ({ instance }: { instance: InstanceView }) => {
               Sign out
             </button>
           </>
-        ) : instance.session.status !== 'signing-in' ? (
+        ) : status !== 'signing-in' ? (
           <button type="button" onClick={() => void actions.signIn(instance.id)}>
             Sign in
           </button>
@@ -316,12 +321,13 @@ export const Preferences = () => {
         ))}
       </ul>
       {adding || instances.length === 0 ? (
-        <InstanceForm onAdded={() => setAdding(false)} />
+        <InstanceForm onAdded={() => setAdding(false)} offerImport={false} />
       ) : (
         <button type="button" onClick={() => setAdding(true)}>
           Add an instance…
         </button>
       )}
+      <ImportFromAwsConfig />
 
       <h2>Credentials</h2>
       <Row label="Default copy format" htmlFor={`${id}-format`} hint="What Enter copies; the … menu offers the others.">
