@@ -6,6 +6,7 @@ import { configPopulate } from './commands/config-populate';
 import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
 import { exec } from './commands/exec';
+import { whoami } from './commands/whoami';
 import { importSetups } from './commands/import';
 import { login } from './commands/login';
 import { serve } from './commands/serve';
@@ -41,15 +42,30 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
 
   program
     .command('login')
-    .description('sign in with the device code (or --pkce) and remember the instance')
+    .description('sign in (in the browser with PKCE where one opens here, else with a device code) and remember the instance')
     .option('--start-url <url>', 'the AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start')
     .option('--region <region>', 'the IAM Identity Center region, e.g. us-east-1')
     .option('--endpoint <url>', 'one base URL serving OIDC, portal and federation (the local emulator)')
     .option('--instance <name>', 'which configured instance to sign in to')
     .option('--label <label>', 'a name for a new instance')
     .option('--sso-session <name>', 'the [sso-session] name for ~/.aws/config and the AWS CLI cache')
-    .option('--no-browser', 'print the verification URL instead of opening the browser')
-    .option('--pkce', 'use the authorization code flow with PKCE instead of the device code')
+    .option('--no-browser', 'open no browser: sign in with a device code on any device')
+    .option('--pkce', 'use the authorization code flow with PKCE (the default where a browser opens here)')
+    .option('--device-code', 'use the device code even where a browser opens here')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Like the AWS CLI 2.22+, sign-in uses the authorization code flow with PKCE where a browser can be',
+        'opened on this machine, and the device code over SSH, in WSL without a browser, with --no-browser',
+        'or --device-code. Approve a device code only if you just ran rolecall login yourself.',
+        'With no instance yet, at a terminal, it offers the set-ups of ~/.aws/config first (see rolecall import).',
+        '',
+        'Example:',
+        '  rolecall login --start-url https://d-1234567890.awsapps.com/start --region us-east-1',
+        '  rolecall login --instance corp --device-code',
+      ].join('\n'),
+    )
     .action(run(async (options) => login(options, output)));
 
   program
@@ -74,8 +90,29 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
     .requiredOption('--account <id|name>', 'account id or name')
     .requiredOption('--role <name>', 'role name')
     .addOption(new Option('--format <format>', 'output format').choices(copyFormats).default('posix'))
+    .option('--verify', 'check them with STS GetCallerIdentity first (the ARN goes to stderr)')
+    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
+    .option('--external-id <id>', 'the ExternalId the assumed role requires (with --assume-role)')
+    .option('--role-session-name <name>', "the assumed role's session name (with --assume-role; default: rolecall)")
     .option('--instance <name>', 'which instance')
+    .addHelpText(
+      'after',
+      ['', 'Example:', '  rolecall creds --account prod --role ReadOnly --assume-role arn:aws:iam::210987654321:role/Deployer'].join('\n'),
+    )
     .action(run(async (options) => creds(options, output)));
+
+  program
+    .command('whoami')
+    .description("ask STS who a role's credentials are (GetCallerIdentity): prints the ARN")
+    .requiredOption('--account <id|name>', 'account id or name')
+    .requiredOption('--role <name>', 'role name')
+    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
+    .option('--external-id <id>', 'the ExternalId the assumed role requires (with --assume-role)')
+    .option('--role-session-name <name>', "the assumed role's session name (with --assume-role; default: rolecall)")
+    .option('--region <region>', "the STS region (default: the instance's)")
+    .option('--json', 'print UserId, Account and Arn as `aws sts get-caller-identity` does')
+    .option('--instance <name>', 'which instance')
+    .action(run(async (options) => whoami(options, output)));
 
   program
     .command('console')
@@ -85,6 +122,9 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
     .option('--region <region>', "console region (default: the instance's, or your preference)")
     .option('--destination <url>', 'console page to land on')
     .option('--print', 'print the URL instead of opening it')
+    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
+    .option('--external-id <id>', 'the ExternalId the assumed role requires (with --assume-role)')
+    .option('--role-session-name <name>', "the assumed role's session name (with --assume-role; default: rolecall)")
     .option('--instance <name>', 'which instance')
     .action(run(async (options) => consoleCommand(options, output)));
 
@@ -101,6 +141,9 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
       'give the command a container credentials endpoint (fresh credentials for its whole lifetime) instead of static keys',
     )
     .option('--force', 'run even inside another `rolecall exec` (ROLECALL_ROLE already set)')
+    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
+    .option('--external-id <id>', 'the ExternalId the assumed role requires (with --assume-role)')
+    .option('--role-session-name <name>', "the assumed role's session name (with --assume-role; default: rolecall)")
     .option('--instance <name>', 'which instance')
     .addHelpText(
       'after',

@@ -6,6 +6,7 @@ import { formatCredentials } from '../../app/credentials/formats';
 import { DirectoryCache } from '../../app/directory/directory-cache';
 import { RolecallError, isRolecallError } from '../../app/model/errors';
 import type { Instance } from '../../app/model/instances';
+import { externalIdSchema, roleArnSchema, roleSessionNameSchema } from '../../app/model/chained-roles';
 import { accountIdSchema, roleKey, roleNameSchema } from '../../app/model/roles';
 import type { Directory, RoleRef } from '../../app/model/roles';
 import type { RoleCredentials } from '../../app/model/tokens';
@@ -25,6 +26,9 @@ const credentialProcessSchema = z.object({
   role: roleNameSchema,
   instance: z.string().optional(),
   wait: z.coerce.number().min(0).max(3600).optional(),
+  assumeRole: roleArnSchema.optional(),
+  externalId: externalIdSchema.optional(),
+  roleSessionName: roleSessionNameSchema.optional(),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -88,6 +92,11 @@ const fetchThroughCore = async (
  */
 export const credentialProcess = async (raw: unknown, output: CliOutput, env: Env = process.env): Promise<void> => {
   const options = parseOptions(credentialProcessSchema, raw);
+  if (!options.assumeRole && (options.externalId || options.roleSessionName))
+    throw new RolecallError(
+      'invalid-input',
+      '--external-id and --role-session-name only apply with --assume-role ARN; add it or drop them.',
+    );
   const configDir = await resolveConfigDir(env);
   const settingsStore = new FileSettingsStore(configDir);
   const settings = await settingsStore.load();
@@ -113,7 +122,27 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
     waitSeconds: options.wait,
     resolve: (directory) => resolveRef(instance, directory, options.account, options.role),
   });
-  if (fromOwner) return output.out(formatCredentials(fromOwner, 'json'));
+  /**
+   * With --assume-role the role's credentials are the source of one AssumeRole (loaded only
+   * then: the plain path never loads the STS client). Chained credentials are not kept on
+   * disk; a profile that chains with `role_arn` + `source_profile` lets the AWS CLI cache them.
+   */
+  const print = async (source: RoleCredentials, sourceRef: RoleRef | undefined): Promise<void> => {
+    if (!options.assumeRole) return output.out(formatCredentials(source, 'json'));
+    const { assumeChainedRole, stsTargetFor } = await import('../../app/credentials/role-chaining');
+    const chained = await assumeChainedRole(
+      {
+        source: sourceRef ?? { instanceId: instance.id, accountId: options.account, roleName: options.role },
+        roleArn: options.assumeRole,
+        ...(options.externalId ? { externalId: options.externalId } : {}),
+        ...(options.roleSessionName ? { sessionName: options.roleSessionName } : {}),
+      },
+      source,
+      stsTargetFor(instance),
+    );
+    output.out(formatCredentials(chained, 'json'));
+  };
+  if (fromOwner) return print(fromOwner, ref);
   // Cached credentials are served only while Rolecall still holds a sign-in for the instance,
   // so `rolecall logout` stops them at once even though they are still valid at AWS.
   const session = await new TokenVault(secrets, env).load(instance, settings.preferences.awsCliInterop);
@@ -125,17 +154,14 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
     );
   }
   const cached = ref ? await cache.get(ref) : undefined;
-  if (cached) {
-    output.out(formatCredentials(cached, 'json'));
-    return;
-  }
+  if (cached) return print(cached, ref);
 
   // Terraform or a parallel script starts dozens of these for one role at once: one of them
   // asks AWS, the others wait on the role's lock and then find its answer in the cache.
   const roleLock = lockName('role', ref ? roleKey(ref) : `${instance.id}/${options.account}/${options.role}`.toLowerCase());
   const credentials = await withFileLock(cacheDir, roleLock, async () => {
     const again = ref ? await cache.get(ref) : undefined;
-    if (again) return again;
+    if (again && ref) return { ref, credentials: again };
     let fetched: { ref: RoleRef; credentials: RoleCredentials };
     try {
       fetched = await fetchThroughCore(env, instance, ref, options);
@@ -151,9 +177,9 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
     }
     // A cache that cannot be written costs an AWS call next time, never this answer.
     await cache.put(fetched.ref, fetched.credentials).catch(() => undefined);
-    return fetched.credentials;
+    return fetched;
   });
-  output.out(formatCredentials(credentials, 'json'));
+  await print(credentials.credentials, credentials.ref);
 };
 
 /** The command's options, shared by `rolecall --help` (program.ts) and the fast entry below. */
@@ -163,7 +189,10 @@ export const defineCredentialProcessOptions = (command: Command): Command =>
     .requiredOption('--account <id|name>', 'account id or name')
     .requiredOption('--role <name>', 'role name')
     .option('--instance <name>', 'which instance')
-    .option('--wait <seconds>', 'with a Rolecall owner running but signed out: wait this long for that sign-in instead of failing');
+    .option('--wait <seconds>', 'with a Rolecall owner running but signed out: wait this long for that sign-in instead of failing')
+    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
+    .option('--external-id <id>', 'the ExternalId the assumed role requires')
+    .option('--role-session-name <name>', 'the session name of the assumed role (default: rolecall)');
 
 /**
  * The entry bin/rolecall.mjs uses for `rolecall credential-process`: the same command without

@@ -10,6 +10,16 @@ import { filterRoles, resolveRole } from '../role-resolution';
 import { terminalSafe } from '../../app/node/terminal-text';
 import { canOpenBrowser, systemBrowser } from '../../app/node/system-browser';
 import { parseOptions } from '../../app/node/command-options';
+import { formatCredentials } from '../../app/credentials/formats';
+import { RoleChainer, callerIdentity, stsTargetFor } from '../../app/credentials/role-chaining';
+import type { CallerIdentity } from '../../app/credentials/role-chaining';
+import { consoleUrlFor } from '../../app/console/console-url';
+import { externalIdSchema, roleArnParts, roleArnSchema, roleSessionNameSchema } from '../../app/model/chained-roles';
+import type { ChainedRole } from '../../app/model/chained-roles';
+import type { Instance } from '../../app/model/instances';
+import type { RoleRef } from '../../app/model/roles';
+import type { RoleCredentials } from '../../app/model/tokens';
+import { systemClock } from '../../app/ports/clock';
 
 export const instanceOption = { instance: z.string().optional() };
 
@@ -87,20 +97,113 @@ export const roleSchema = z.object({
   role: z.string({ error: 'give the role name with --role' }).min(1),
 });
 
-const credsSchema = roleSchema.extend({ format: copyFormatSchema.default('posix') });
+/** `--assume-role ARN [--external-id …] [--role-session-name …]`: chain from the Identity Center role to another. */
+export const assumeRoleOptions = {
+  assumeRole: roleArnSchema.optional(),
+  externalId: externalIdSchema.optional(),
+  roleSessionName: roleSessionNameSchema.optional(),
+};
 
-/** `rolecall creds`: credentials for one role, printed in the chosen shell's format. */
+type AssumeRoleOptions = {
+  readonly assumeRole?: string | undefined;
+  readonly externalId?: string | undefined;
+  readonly roleSessionName?: string | undefined;
+};
+
+/** The chained role the options name, or undefined without --assume-role. */
+export const chainOf = (source: RoleRef, options: AssumeRoleOptions, region?: string): ChainedRole | undefined => {
+  if (!options.assumeRole) {
+    if (options.externalId || options.roleSessionName)
+      throw new RolecallError(
+        'invalid-input',
+        '--external-id and --role-session-name only apply with --assume-role ARN; add it or drop them.',
+      );
+    return undefined;
+  }
+  return {
+    source,
+    roleArn: options.assumeRole,
+    ...(options.externalId ? { externalId: options.externalId } : {}),
+    ...(options.roleSessionName ? { sessionName: options.roleSessionName } : {}),
+    ...(region ? { region } : {}),
+  };
+};
+
+/** Chains through the core's role credentials (the session owner's when one runs), held for this process. */
+export const chainerFor = (core: RolecallController, instance: Instance): RoleChainer =>
+  new RoleChainer({ clock: systemClock, sourceCredentials: (ref) => core.credentials(ref), instanceOf: () => instance });
+
+/** What a command works with: the Identity Center role's credentials, or the chained role's. */
+export interface ResolvedCredentials {
+  readonly instance: Instance;
+  readonly ref: RoleRef;
+  readonly chain: ChainedRole | undefined;
+  /** "prod/AdministratorAccess", or "prod/AdministratorAccess -> arn:aws:iam::…:role/Deployer". */
+  readonly label: string;
+  /** The ini profile name for `--format ini`. */
+  readonly profileName: string;
+  readonly accountName: string;
+  readonly credentials: () => Promise<RoleCredentials>;
+}
+
+export const resolveCredentials = async (
+  core: RolecallController,
+  options: { readonly instance?: string | undefined; readonly account: string; readonly role: string } & AssumeRoleOptions,
+  region?: string,
+): Promise<ResolvedCredentials> => {
+  const instance = selectInstance(core.instances(), options.instance);
+  const { account, roleName } = await findRole(core, instance.id, options.account, options.role);
+  const ref: RoleRef = { instanceId: instance.id, accountId: account.accountId, roleName };
+  const chain = chainOf(ref, options, region);
+  if (!chain) {
+    return {
+      instance,
+      ref,
+      chain,
+      label: `${account.accountName}/${roleName}`,
+      profileName: `${account.accountName}-${roleName}`,
+      accountName: account.accountName,
+      credentials: () => core.credentials(ref),
+    };
+  }
+  const chainer = chainerFor(core, instance);
+  const target = roleArnParts(chain.roleArn);
+  return {
+    instance,
+    ref,
+    chain,
+    label: `${account.accountName}/${roleName} -> ${chain.roleArn}`,
+    profileName: `${target.accountId}-${target.roleName}`,
+    accountName: target.accountId,
+    credentials: () => chainer.credentials(chain),
+  };
+};
+
+/** GetCallerIdentity for what a command resolved, through STS in the chain's (or the instance's) region. */
+export const identityOf = async (resolved: ResolvedCredentials, credentials: RoleCredentials, region?: string): Promise<CallerIdentity> => {
+  return callerIdentity(credentials, stsTargetFor(resolved.instance, resolved.chain?.region ?? region));
+};
+
+const credsSchema = roleSchema.extend({
+  ...assumeRoleOptions,
+  format: copyFormatSchema.default('posix'),
+  verify: z.boolean().default(false),
+});
+
+/** `rolecall creds`: credentials for one role (or the role it chains to), printed in the chosen shell's format. */
 export const creds = async (raw: unknown, output: CliOutput): Promise<void> => {
   const options = parseOptions(credsSchema, raw);
   await withCore(async (core) => {
-    const instance = selectInstance(core.instances(), options.instance);
-    const { account, roleName } = await findRole(core, instance.id, options.account, options.role);
-    const { text } = await core.formattedCredentials({ instanceId: instance.id, accountId: account.accountId, roleName }, options.format);
-    output.out(text);
+    const resolved = await resolveCredentials(core, options);
+    const credentials = await resolved.credentials();
+    // --verify asks STS before printing: credentials that do not work never reach a script.
+    if (options.verify) output.err(`Verified with STS: ${terminalSafe((await identityOf(resolved, credentials)).arn)}`);
+    output.out(formatCredentials(credentials, options.format, { profileName: resolved.profileName }));
   });
 };
 
 const consoleSchema = roleSchema.extend({
+  ...assumeRoleOptions,
   region: z.string().optional(),
   destination: z.string().url().optional(),
   print: z.boolean().default(false),
@@ -110,19 +213,28 @@ const consoleSchema = roleSchema.extend({
 export const consoleCommand = async (raw: unknown, output: CliOutput): Promise<void> => {
   const options = parseOptions(consoleSchema, raw);
   await withCore(async (core) => {
-    const instance = selectInstance(core.instances(), options.instance);
-    const { account, roleName } = await findRole(core, instance.id, options.account, options.role);
-    const { url, region } = await core.consoleUrl(
-      { instanceId: instance.id, accountId: account.accountId, roleName },
-      { ...(options.region ? { region: options.region } : {}), ...(options.destination ? { destination: options.destination } : {}) },
-    );
+    const resolved = await resolveCredentials(core, options);
+    const choice = {
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.destination ? { destination: options.destination } : {}),
+    };
+    // A chained role's console session comes from its own credentials (getSigninToken without SessionDuration).
+    const { url, region } = resolved.chain
+      ? await consoleUrlFor({
+          instance: resolved.instance,
+          preferences: core.settings().preferences,
+          credentials: await resolved.credentials(),
+          choice,
+        })
+      : await core.consoleUrl(resolved.ref, choice);
+    const roleName = resolved.chain ? roleArnParts(resolved.chain.roleArn).roleName : resolved.ref.roleName;
     if (options.print || !canOpenBrowser()) {
       output.out(url);
       if (!options.print) output.err('No browser here: open the URL above (valid for 15 minutes).');
       return;
     }
     await systemBrowser(core.settings().preferences.consoleBrowser).openExternal(url);
-    output.err(`Opened the console for ${account.accountName} / ${roleName} in ${region}.`);
+    output.err(`Opened the console for ${terminalSafe(resolved.accountName)} / ${terminalSafe(roleName)} in ${region}.`);
   });
 };
 

@@ -3,14 +3,11 @@ import { constants } from 'node:os';
 import { z } from 'zod';
 import { startContainerCredentialsServer } from '../../app/credentials/container-credentials-server';
 import type { RunningContainerCredentialsServer } from '../../app/credentials/container-credentials-server';
-import type { Instance } from '../../app/model/instances';
-import type { RoleRef } from '../../app/model/roles';
 import type { RoleCredentials } from '../../app/model/tokens';
-import { selectInstance } from '../../app/session/instance-registry';
 import type { RolecallController } from '../../app/session/controller';
 import { openCliCore } from '../../app/node/open-core';
 import type { CliOutput } from '../../app/node/terminal-output';
-import { findRole, roleSchema, withCore } from './directory-commands';
+import { assumeRoleOptions, resolveCredentials, roleSchema, withCore } from './directory-commands';
 import { parseOptions } from '../../app/node/command-options';
 
 /** The variable naming the role a child runs as: for shell prompts, and to stop a nested exec. */
@@ -34,6 +31,7 @@ const CREDENTIAL_VARIABLES = [
 ];
 
 const execSchema = roleSchema.extend({
+  ...assumeRoleOptions,
   region: z.string().min(1).optional(),
   force: z.boolean().default(false),
   server: z.boolean().default(false),
@@ -147,26 +145,22 @@ export const exec = async (command: readonly string[], raw: unknown, line: ExecC
 type ExecOptions = z.output<typeof execSchema>;
 
 interface ResolvedRole {
-  readonly ref: RoleRef;
   readonly label: string;
   readonly region: string;
+  /** The role's credentials, or the chained role's (--assume-role). */
+  readonly credentials: () => Promise<RoleCredentials>;
 }
 
 const resolve = async (core: RolecallController, options: ExecOptions): Promise<ResolvedRole> => {
-  const instance: Instance = selectInstance(core.instances(), options.instance);
-  const { account, roleName } = await findRole(core, instance.id, options.account, options.role);
-  return {
-    ref: { instanceId: instance.id, accountId: account.accountId, roleName },
-    label: `${account.accountName}/${roleName}`,
-    region: options.region ?? instance.region,
-  };
+  const resolved = await resolveCredentials(core, options);
+  return { label: resolved.label, region: options.region ?? resolved.instance.region, credentials: resolved.credentials };
 };
 
 /** Static keys: the core is stopped before the child starts (no timers or sockets held for its lifetime). */
 const execWithKeys = async (options: ExecOptions, file: string, args: readonly string[], output: CliOutput): Promise<number> => {
   const { role, keys } = await withCore(async (core) => {
     const found = await resolve(core, options);
-    return { role: found, keys: await core.credentials(found.ref) };
+    return { role: found, keys: await found.credentials() };
   });
   return runChild(file, args, childEnvironment(process.env, { keys }, role.region, role.label), output);
 };
@@ -176,8 +170,8 @@ const execWithServer = async (options: ExecOptions, file: string, args: readonly
   const { core } = await openCliCore();
   try {
     const role = await resolve(core, options);
-    await core.credentials(role.ref); // signed out: one sentence now, not an error inside the child
-    const server = await startContainerCredentialsServer({ credentials: () => core.credentials(role.ref) });
+    await role.credentials(); // signed out: one sentence now, not an error inside the child
+    const server = await startContainerCredentialsServer({ credentials: role.credentials });
     try {
       return await runChild(file, args, childEnvironment(process.env, { server }, role.region, role.label), output);
     } finally {

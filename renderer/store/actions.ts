@@ -7,6 +7,8 @@ import { toBridgeError } from '../bridge/bridge-error';
 import { consoleMessage, copiedMessage, profileMessage } from '../format/messages';
 import type { RolecallStore } from './store';
 import { viewOf } from './ui-slice';
+import { importMessage } from '../../app/model/setups';
+import type { SetupDiscovery } from '../../app/model/setups';
 
 /** What the page itself does in web mode: the Clipboard API and window.open. */
 export interface Platform {
@@ -47,8 +49,12 @@ export interface Actions {
   updateInstance(instanceId: string, change: { label?: string; ssoSessionName?: string }): Promise<ActionResult>;
   /** Sets the user's own name for an account ('' removes it); errors come back for the editor. */
   setAlias(instanceId: string, accountId: string, alias: string): Promise<ActionResult>;
-  /** Device flow unless asked otherwise (PKCE: the core opens the browser with a loopback redirect). */
+  /** The core's default flow (PKCE where it can open a browser) unless one is asked for. */
   signIn(instanceId: string, flow?: 'device' | 'pkce'): Promise<void>;
+  /** The Identity Center set-ups in ~/.aws/config; undefined after an error (shown as a toast). */
+  findSetups(): Promise<SetupDiscovery | undefined>;
+  /** Adds those set-ups as instances (all new ones, or the named ones); ~/.aws/config is only read. */
+  importSetups(names?: readonly string[]): Promise<void>;
   cancelSignIn(instanceId: string): Promise<void>;
   openVerification(instanceId: string): Promise<void>;
   signOut(instanceId: string): Promise<void>;
@@ -164,6 +170,16 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
     toggleFavorite: (role) => run(() => bridge.invoke('favorites:toggle', { role })),
     toggleKeepFresh: (role) => run(() => bridge.invoke('keep-fresh:toggle', { role })),
     addProfile: (role) => run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-profile', { role })))),
+    findSetups: async () => {
+      try {
+        return await bridge.invoke('aws-config:find-setups', undefined);
+      } catch (error) {
+        fail(error);
+        return undefined;
+      }
+    },
+    importSetups: (names) =>
+      run(async () => toast('success', importMessage(await bridge.invoke('aws-config:import-setups', names ? { names: [...names] } : {})))),
     addAllProfiles: (instanceId) =>
       run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-all', { instanceId })))),
     addInstance: async (input) => {
@@ -194,7 +210,8 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
       toast('success', name ? `Alias “${name}” set for ${account}` : `Removed the alias of ${account}`);
       return { ok: true };
     },
-    signIn: (instanceId, flow = 'device') => run(() => bridge.invoke('session:sign-in', { instanceId, flow })),
+    // Without a flow the core picks its default (PKCE where it can open a browser).
+    signIn: (instanceId, flow) => run(() => bridge.invoke('session:sign-in', { instanceId, ...(flow ? { flow } : {}) })),
     cancelSignIn: (instanceId) => run(() => bridge.invoke('session:cancel-sign-in', { instanceId })),
     openVerification: (instanceId) => run(() => bridge.invoke('session:open-verification', { instanceId })),
     signOut: (instanceId) => run(() => bridge.invoke('session:sign-out', { instanceId })),

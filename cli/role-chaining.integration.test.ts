@@ -1,0 +1,143 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../emulator/options';
+import { startEmulator } from '../emulator/server';
+import { reservedSsoRoleName } from '../emulator/sts/identity';
+import { isolatedCliEnv, loginThroughCli, runRolecall } from './test-support/run-cli';
+
+/**
+ * `--assume-role` on creds, whoami, console, exec and credential-process, through the real
+ * `rolecall` binary against the emulator's STS (real SigV4, the emulator's trust model).
+ */
+
+const PROD = '123456789012';
+const SHARED = '210987654321';
+const deployer = `arn:aws:iam::${SHARED}:role/Deployer`;
+const partner = `arn:aws:iam::${SHARED}:role/Partner`;
+
+let emulator: RunningEmulator;
+let home: string;
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => isolatedCliEnv(home, { ROLECALL_NO_AGENT: '1', ...extra });
+const admin = ['--account', 'prod', '--role', 'AdministratorAccess'];
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    deviceCodeIntervalSeconds: 0,
+    userName: 'jane.doe',
+    log: () => undefined,
+    directory: {
+      accounts: [
+        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess', 'ReadOnly'] },
+        {
+          accountId: SHARED,
+          accountName: 'shared',
+          emailAddress: 'shared@example.com',
+          roles: ['Developer'],
+          assumableRoles: [
+            { roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] },
+            { roleName: 'Partner', externalId: 'partner-7' },
+          ],
+        },
+      ],
+    },
+  });
+  home = await mkdtemp(join(tmpdir(), 'rolecall-chain-'));
+  const login = await loginThroughCli(emulator, env());
+  expect(login.code, login.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+describe('rolecall whoami', () => {
+  it("prints the Identity Center role session's ARN, and UserId/Account/Arn with --json", async () => {
+    const plain = await runRolecall(['whoami', ...admin], env());
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toBe(`arn:aws:sts::${PROD}:assumed-role/${reservedSsoRoleName('AdministratorAccess')}/jane.doe\n`);
+    const json = await runRolecall(['whoami', ...admin, '--assume-role', deployer, '--role-session-name', 'jane-ci', '--json'], env());
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      UserId: expect.stringMatching(/^AROA[A-Z2-7]{17}:jane-ci$/),
+      Account: SHARED,
+      Arn: `arn:aws:sts::${SHARED}:assumed-role/Deployer/jane-ci`,
+    });
+  });
+
+  it('says which role does not trust which, and what to do, when the trust policy refuses', async () => {
+    const refused = await runRolecall(['whoami', '--account', 'prod', '--role', 'ReadOnly', '--assume-role', deployer], env());
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trim()).toBe(
+      `The role ${deployer} does not trust ReadOnly in account ${PROD} ` +
+        `(arn:aws:sts::${PROD}:assumed-role/${reservedSsoRoleName('ReadOnly')}/jane.doe); ` +
+        'ask its owner to add that role to its trust policy, and pass --external-id if the policy requires one.',
+    );
+  });
+
+  it('refuses --external-id without --assume-role, and a malformed role ARN, in one sentence each', async () => {
+    const lone = await runRolecall(['whoami', ...admin, '--external-id', 'partner-7'], env());
+    expect(lone.code).toBe(1);
+    expect(lone.stderr).toContain('only apply with --assume-role');
+    const bad = await runRolecall(['whoami', ...admin, '--assume-role', 'Deployer'], env());
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('arn:aws:iam::123456789012:role/Name');
+  });
+});
+
+describe('--assume-role', () => {
+  it('creds: the chained role in the chosen format, checked with STS by --verify', async () => {
+    const run = await runRolecall(
+      ['creds', ...admin, '--assume-role', partner, '--external-id', 'partner-7', '--format', 'json', '--verify'],
+      env(),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { AccessKeyId: string; Expiration: string };
+    expect(emulator.credentialsOwner(json.AccessKeyId)).toMatchObject({
+      accountId: SHARED,
+      roleName: 'Partner',
+      roleSessionName: 'rolecall',
+    });
+    expect(run.stderr).toBe(`Verified with STS: arn:aws:sts::${SHARED}:assumed-role/Partner/rolecall\n`);
+    const ini = await runRolecall(['creds', ...admin, '--assume-role', deployer, '--format', 'ini'], env());
+    expect(ini.code, ini.stderr).toBe(0);
+    expect(ini.stdout).toMatch(new RegExp(`^\\[${SHARED}-Deployer\\]\\n`));
+  });
+
+  it('console --print: a sign-in URL that opens the console as the chained role', async () => {
+    const run = await runRolecall(['console', ...admin, '--assume-role', deployer, '--print', '--region', 'eu-west-3'], env());
+    expect(run.code, run.stderr).toBe(0);
+    const response = await fetch(run.stdout.trim());
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const field = (id: string): string => new RegExp(`id="${id}">([^<]*)<`).exec(html)?.[1] ?? '';
+    expect([field('account-id'), field('role-name'), field('region')]).toEqual([SHARED, 'Deployer', 'eu-west-3']);
+  });
+
+  it("exec: the command runs with the chained role's keys", async () => {
+    const run = await runRolecall(
+      ['exec', ...admin, '--assume-role', deployer, '--', process.execPath, '-e', 'process.stdout.write(process.env.AWS_ACCESS_KEY_ID)'],
+      env(),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(emulator.credentialsOwner(run.stdout)).toMatchObject({ accountId: SHARED, roleName: 'Deployer' });
+  });
+
+  it('credential-process: the chained role as credential_process JSON, a refusal as one line', async () => {
+    const run = await runRolecall(
+      ['credential-process', '--account', PROD, '--role', 'AdministratorAccess', '--assume-role', deployer],
+      env(),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { Version: number; AccessKeyId: string };
+    expect(json.Version).toBe(1);
+    expect(emulator.credentialsOwner(json.AccessKeyId)).toMatchObject({ accountId: SHARED, roleName: 'Deployer' });
+    const refused = await runRolecall(['credential-process', '--account', PROD, '--role', 'ReadOnly', '--assume-role', deployer], env());
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/^The role arn:aws:iam::210987654321:role\/Deployer does not trust ReadOnly in account 123456789012 /);
+  });
+});
