@@ -40,8 +40,11 @@ export const requestSchemas = {
   'aliases:set': z
     .object({ instanceId: z.string().min(1).max(100), accountId: accountIdSchema, alias: z.string().trim().max(60) })
     .strict(),
-  /** Starts a sign-in; its progress (user code, stage, errors) arrives in snapshots. */
-  'session:sign-in': z.object({ instanceId: z.string().min(1).max(100), flow: z.enum(['device', 'pkce']).default('device') }).strict(),
+  /**
+   * Starts a sign-in; its progress (user code, stage, errors) arrives in snapshots. Without a
+   * flow the core picks its default: PKCE where it can open a browser, else the device code.
+   */
+  'session:sign-in': z.object({ instanceId: z.string().min(1).max(100), flow: z.enum(['device', 'pkce']).optional() }).strict(),
   'session:cancel-sign-in': instanceIdPayload,
   /** Opens the verification page of the sign-in in progress again. */
   'session:open-verification': instanceIdPayload,

@@ -43,3 +43,18 @@ export interface SetupImportResult {
   /** Set-ups asked for that were not added (already configured, unknown name). */
   readonly skipped: readonly SkippedSetup[];
 }
+
+/** One sentence for a person about an import's outcome. */
+export const importMessage = (result: SetupImportResult): string => {
+  const added = result.imported.length;
+  if (added === 0) return result.skipped[0]?.reason ?? 'Nothing new to import.';
+  const signedIn = result.imported.filter((entry) => entry.signedIn).length;
+  const names = result.imported.map((entry) => entry.label).join(', ');
+  const state =
+    signedIn === added
+      ? ', signed in with your AWS CLI sign-in'
+      : signedIn > 0
+        ? `; ${signedIn} already signed in, sign in to the rest`
+        : '; sign in to use them';
+  return `Imported ${names}${state}.`;
+};

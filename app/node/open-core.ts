@@ -73,7 +73,8 @@ export const openLocalCore = async (configDir: string, env: Env, options: CliCor
       env,
       shell: options.shell ?? 'cli',
     },
-    { autoSync: false, watchExpiry: false, openVerification: browser, ...coreOptions },
+    // PKCE's loopback redirect needs a browser on this machine; elsewhere the device code.
+    { autoSync: false, watchExpiry: false, openVerification: browser, defaultSignInFlow: browser ? 'pkce' : 'device', ...coreOptions },
   );
   await core.start();
   // A settings or secrets file found unreadable was moved aside: the CLI has no notices

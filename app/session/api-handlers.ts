@@ -25,6 +25,8 @@ export interface ApiServices {
   /** Aborted at shutdown: pending clipboard clears stop with it. */
   readonly shutdown: AbortSignal;
   readonly autoSync: boolean;
+  /** The flow a sign-in uses when the view names none (see CoreOptions.defaultSignInFlow). */
+  readonly defaultSignInFlow: 'device' | 'pkce';
 }
 
 /**
@@ -42,6 +44,7 @@ export const createApiHandlers = ({
   started,
   shutdown,
   autoSync,
+  defaultSignInFlow,
 }: ApiServices): RolecallApi => {
   const { ports } = state;
   const env = ports.env ?? process.env;
@@ -83,7 +86,7 @@ export const createApiHandlers = ({
       });
     },
     'session:sign-in': async ({ instanceId, flow }) => {
-      void signIns.start(state.runtimeOf(instanceId), flow).catch(() => undefined);
+      void signIns.start(state.runtimeOf(instanceId), flow ?? defaultSignInFlow).catch(() => undefined);
     },
     'session:cancel-sign-in': async ({ instanceId }) => {
       state.runtimeOf(instanceId).signIn?.abort.abort();

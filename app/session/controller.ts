@@ -27,6 +27,12 @@ export interface CoreOptions {
   readonly watchExpiry?: boolean;
   /** Open the verification page in the browser as soon as a sign-in has a code. */
   readonly openVerification?: boolean;
+  /**
+   * The sign-in flow when none is named. PKCE (authorization code with a loopback redirect)
+   * needs a browser on this machine, as the AWS CLI 2.22+ defaults to; the device code works
+   * from anywhere. Default: PKCE in the desktop app, the device code elsewhere.
+   */
+  readonly defaultSignInFlow?: 'device' | 'pkce';
 }
 
 /** The core plus the awaitable operations the CLI needs (the views use the api only). */
@@ -88,6 +94,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   const setups = new SetupImporter(state, lifecycle, vault, (runtime) => {
     if (options.autoSync) syncs.inBackground(runtime);
   });
+  const defaultSignInFlow = options.defaultSignInFlow ?? (ports.shell === 'desktop' ? 'pkce' : 'device');
   const shutdown = new AbortController();
   let started: Promise<void> | undefined;
 
@@ -135,12 +142,13 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       started: start,
       shutdown: shutdown.signal,
       autoSync: Boolean(options.autoSync),
+      defaultSignInFlow,
     }),
     snapshot: () => state.snapshot(),
     subscribe: (listener) => state.subscribe(listener),
     start,
     stop,
-    signIn: async (instanceId, flow = 'device') => signIns.start(state.runtimeOf(instanceId), flow),
+    signIn: async (instanceId, flow = defaultSignInFlow) => signIns.start(state.runtimeOf(instanceId), flow),
     sync: async (instanceId) => syncs.run(state.runtimeOf(instanceId)),
     directory: async (instanceId) => {
       const runtime = state.runtimeOf(instanceId);

@@ -7,6 +7,21 @@ import { openCliCore } from '../../app/node/open-core';
 import type { CliOutput } from '../../app/node/terminal-output';
 import { canOpenBrowser } from '../../app/node/system-browser';
 import { invalidOptions } from '../../app/node/command-options';
+import { offerImport } from './import';
+
+/** Said next to every device code: a code someone else started is how device-code phishing works. */
+export const DEVICE_CODE_WARNING = 'Approve it only if you just ran this command yourself; never for a code someone sent you.';
+
+/**
+ * The flow, as the AWS CLI 2.22+ chooses it: authorization code with PKCE where a browser
+ * opens on this machine (its loopback redirect lands here), the device code over SSH, in WSL
+ * without a browser, with --no-browser or --device-code.
+ */
+export const chooseFlow = (options: { pkce: boolean; deviceCode: boolean }, browser: boolean): 'pkce' | 'device' => {
+  if (options.pkce && options.deviceCode) throw new RolecallError('invalid-input', 'Choose one of --pkce and --device-code.');
+  if (options.deviceCode) return 'device';
+  return options.pkce || browser ? 'pkce' : 'device';
+};
 
 export const loginOptionsSchema = z.object({
   startUrl: z.string().optional(),
@@ -17,6 +32,7 @@ export const loginOptionsSchema = z.object({
   ssoSession: z.string().optional(),
   browser: z.boolean().default(true),
   pkce: z.boolean().default(false),
+  deviceCode: z.boolean().default(false),
 });
 export type LoginOptions = z.input<typeof loginOptionsSchema>;
 
@@ -44,18 +60,22 @@ const chooseInstance = async (core: RolecallController, options: z.output<typeof
 };
 
 /**
- * `rolecall login`: the device flow (or PKCE) for one instance, printing the code to confirm.
+ * `rolecall login`: PKCE where a browser opens here, else the device flow for one instance, printing the code to confirm.
  * With a session owner running, the owner signs in (so every process shares that one
  * session) and this shows the owner's code and waits for it.
  */
 export const login = async (raw: LoginOptions, output: CliOutput): Promise<void> => {
   const options = loginOptionsSchema.parse(raw);
   const browser = options.browser && canOpenBrowser();
+  const flow = chooseFlow(options, browser);
   const { core, ownerPid } = await openCliCore(process.env, { browser });
   const waiting =
     ownerPid !== undefined ? `The Rolecall owner (pid ${ownerPid}) runs this sign-in. Waiting for approval; Ctrl+C cancels.` : undefined;
   try {
-    const instanceId = await chooseInstance(core, options);
+    // A first start at a terminal: offer what ~/.aws/config already has instead of asking for it.
+    const imported = !options.startUrl && !options.instance ? await offerImport(core, output) : undefined;
+    if (imported && imported.imported.length > 0 && imported.imported.every((added) => added.signedIn)) return;
+    const instanceId = imported?.imported.find((added) => !added.signedIn)?.instanceId ?? (await chooseInstance(core, options));
     let shownCode = false;
     const unsubscribe = core.subscribe((event) => {
       if (event.channel !== 'state:changed' || shownCode) return;
@@ -64,6 +84,7 @@ export const login = async (raw: LoginOptions, output: CliOutput): Promise<void>
         shownCode = true;
         output.err(`To sign in, open ${signIn.verificationUriComplete ?? signIn.verificationUri}`);
         output.err(`and check that it shows the code: ${signIn.userCode}`);
+        output.err(DEVICE_CODE_WARNING);
         output.err(
           waiting
             ? `(${waiting})`
@@ -79,7 +100,7 @@ export const login = async (raw: LoginOptions, output: CliOutput): Promise<void>
     const cancel = () => void core.api['session:cancel-sign-in']({ instanceId });
     process.once('SIGINT', cancel);
     try {
-      await core.signIn(instanceId, options.pkce ? 'pkce' : 'device');
+      await core.signIn(instanceId, flow);
     } finally {
       process.off('SIGINT', cancel);
       unsubscribe();

@@ -56,11 +56,11 @@ export const runProgram = (
 export const runRolecall = (args: readonly string[], env: NodeJS.ProcessEnv, onStderr?: (stderr: string) => void): Promise<CliRun> =>
   runProgram(process.execPath, [ROLECALL_BIN, ...args], { env, ...(onStderr ? { onStderr } : {}) });
 
-/** `rolecall login` against an emulator, approving the device code as soon as the CLI prints it. */
+/** `rolecall login --device-code` against an emulator, approving the device code as soon as the CLI prints it. */
 export const loginThroughCli = (emulator: RunningEmulator, env: NodeJS.ProcessEnv, startUrl = emulator.startUrl): Promise<CliRun> => {
   let approved = false;
   return runRolecall(
-    ['login', '--start-url', startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--no-browser'],
+    ['login', '--start-url', startUrl, '--region', emulator.region, '--endpoint', emulator.url, '--device-code', '--no-browser'],
     env,
     (stderr) => {
       const code = /code: ([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];

@@ -24,12 +24,13 @@ export interface DeviceSignIn {
 }
 
 /**
- * Clicks "Sign in", reads the user code and the verification link off the app, opens that
+ * Clicks "Sign in with a device code", reads the user code and the verification link off the app, opens that
  * link in a second tab of the same browser, confirms on the emulator's page with Allow, and
  * waits until the app has left the code screen.
  */
 export const signInThroughVerificationPage = async (page: Page, context: BrowserContext): Promise<DeviceSignIn> => {
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  // The device code by name: "Sign in" is PKCE wherever the core can open a browser.
+  await page.getByRole('button', { name: 'Sign in with a device code', exact: true }).click();
   const code = page.getByLabel('User code');
   await code.waitFor();
   const appCode = ((await code.textContent()) ?? '').trim();

@@ -3,15 +3,21 @@ import type { FormEvent } from 'react';
 import { newInstanceSchema } from '../../app/model/instances';
 import { partitions } from '../../app/model/partitions';
 import { useFormFields } from './use-form-fields';
-import { useActions } from '../store/hooks';
+import { useActions, useRolecall } from '../store/hooks';
+import { selectInstances } from '../store/selectors';
+import { FirstStartImport } from './import-setups';
 
 type Field = 'startUrl' | 'region' | 'label' | 'endpoint';
 
 const allRegions = partitions.flatMap((partition) => partition.regions);
 
-/** Adds an Identity Center instance; checks it with the core's own schema before sending. */
-export const InstanceForm = ({ onAdded }: { onAdded?: () => void }) => {
+/**
+ * Adds an Identity Center instance; checks it with the core's own schema before sending. With
+ * no instance yet it first offers the set-ups of ~/.aws/config (unless `offerImport` is false).
+ */
+export const InstanceForm = ({ onAdded, offerImport = true }: { onAdded?: () => void; offerImport?: boolean }) => {
   const actions = useActions();
+  const firstStart = useRolecall((s) => selectInstances(s).length === 0);
   const id = useId();
   const { values, setValues, set, problems, setProblems, serverError, setServerError, busy, setBusy } = useFormFields<Field>({
     startUrl: '',
@@ -77,34 +83,37 @@ export const InstanceForm = ({ onAdded }: { onAdded?: () => void }) => {
   );
 
   return (
-    <form className="instance-form" aria-label="Add an IAM Identity Center instance" noValidate onSubmit={(event) => void submit(event)}>
-      {field('startUrl', 'AWS access portal URL', { placeholder: 'https://d-1234567890.awsapps.com/start', type: 'url' })}
-      <div className="field-row">
-        {field('region', 'Region', { placeholder: 'us-east-1', list: `${id}-regions` })}
-        {field('label', 'Name (optional)', { placeholder: 'Work' })}
-      </div>
-      <datalist id={`${id}-regions`}>
-        {allRegions.map((region) => (
-          <option key={region} value={region} />
-        ))}
-      </datalist>
-      <details className="advanced">
-        <summary>Advanced</summary>
-        {field('endpoint', 'Endpoint override', {
-          placeholder: 'http://127.0.0.1:4510',
-          hint: 'One base URL for OIDC, portal and federation — the local emulator.',
-        })}
-      </details>
-      {serverError ? (
-        <p className="form-error" role="alert">
-          {serverError}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add instance'}
-        </button>
-      </div>
-    </form>
+    <>
+      {offerImport && firstStart ? <FirstStartImport /> : null}
+      <form className="instance-form" aria-label="Add an IAM Identity Center instance" noValidate onSubmit={(event) => void submit(event)}>
+        {field('startUrl', 'AWS access portal URL', { placeholder: 'https://d-1234567890.awsapps.com/start', type: 'url' })}
+        <div className="field-row">
+          {field('region', 'Region', { placeholder: 'us-east-1', list: `${id}-regions` })}
+          {field('label', 'Name (optional)', { placeholder: 'Work' })}
+        </div>
+        <datalist id={`${id}-regions`}>
+          {allRegions.map((region) => (
+            <option key={region} value={region} />
+          ))}
+        </datalist>
+        <details className="advanced">
+          <summary>Advanced</summary>
+          {field('endpoint', 'Endpoint override', {
+            placeholder: 'http://127.0.0.1:4510',
+            hint: 'One base URL for OIDC, portal and federation — the local emulator.',
+          })}
+        </details>
+        {serverError ? (
+          <p className="form-error" role="alert">
+            {serverError}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Adding…' : 'Add instance'}
+          </button>
+        </div>
+      </form>
+    </>
   );
 };

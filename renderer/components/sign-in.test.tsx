@@ -51,10 +51,20 @@ const render = (shell: 'electron' | 'web', session: InstanceView['session']): st
 const pkce = { status: 'signing-in', signIn: { flow: 'pkce', stage: 'awaiting-user', verificationUri: authorizeUrl } } as const;
 
 describe('SignInArea', () => {
-  it('offers the device flow as "Sign in" and PKCE as the second choice', () => {
+  it('offers "Sign in" (the core\'s default flow) and both flows by name as quiet second choices', () => {
     const html = render('electron', { status: 'signed-out' });
     expect(html).toContain('>Sign in</button>');
     expect(html).toContain('>Sign in with browser redirect (PKCE)</button>');
+    expect(html).toContain('>Sign in with a device code</button>');
+  });
+
+  it('says next to a device code to approve it only when the user just asked for it', () => {
+    const html = render('web', {
+      status: 'signing-in',
+      signIn: { flow: 'device', stage: 'polling', userCode: 'WDJB-MJHT', verificationUri: 'http://127.0.0.1:9/device' },
+    });
+    expect(html).toContain('WDJB-MJHT');
+    expect(html).toContain('Approve it only if you just asked Rolecall to sign in; never for a code someone sent you.');
   });
 
   it('desktop PKCE wait: the browser window opened by the core, the link to open it again, Cancel; no user code', () => {

@@ -33,6 +33,9 @@ const DeviceCode = ({ instance }: { instance: InstanceView }) => {
       ) : (
         <>
           <p>Confirm this code on the AWS verification page in your browser:</p>
+          <p className="device-code-warning" role="note">
+            Approve it only if you just asked Rolecall to sign in; never for a code someone sent you.
+          </p>
           <div className="user-code-row">
             <output className="user-code mono" aria-label="User code">
               {signIn?.userCode}
@@ -74,10 +77,25 @@ const DeviceCode = ({ instance }: { instance: InstanceView }) => {
 };
 
 /**
- * The secondary way to sign in, a quiet button so the device flow stays the obvious one:
- * authorization code + PKCE with a loopback redirect, as newer AWS tooling does (the core
- * opens the browser and catches the redirect itself).
+ * "Sign in" leaves the flow to the core: authorization code + PKCE with a loopback redirect
+ * where it can open a browser (as the AWS CLI 2.22+ does), else the device code. These quiet
+ * buttons ask for one flow: PKCE explicitly, or the device code (another device, a browser
+ * the redirect cannot reach).
  */
+export const DeviceCodeSignInButton = ({ instance }: { instance: InstanceView }) => {
+  const actions = useActions();
+  return (
+    <button
+      type="button"
+      className="ghost"
+      title="Device code: open the link on any device and confirm the code shown here"
+      onClick={() => void actions.signIn(instance.id, 'device')}
+    >
+      Sign in with a device code
+    </button>
+  );
+};
+
 export const PkceSignInButton = ({ instance }: { instance: InstanceView }) => {
   const actions = useActions();
   return (
@@ -118,6 +136,7 @@ const SignInPrompt = ({ instance }: { instance: InstanceView }) => {
           Sign in
         </button>
         <PkceSignInButton instance={instance} />
+        <DeviceCodeSignInButton instance={instance} />
       </div>
     </section>
   );

@@ -280,7 +280,7 @@ describe('store + actions over the bridge', () => {
     expect(store.getState().toasts).toEqual([]);
   });
 
-  it('signs in with the device flow by default and with PKCE when asked', async () => {
+  it("leaves the flow to the core's default unless one is asked for", async () => {
     const calls: unknown[] = [];
     const { store, id } = await setup('web');
     const bridge: RolecallBridge = {
@@ -290,9 +290,11 @@ describe('store + actions over the bridge', () => {
     const actions = createActions(store, bridge, fakePlatform().platform);
     await actions.signIn(id);
     await actions.signIn(id, 'pkce');
+    await actions.signIn(id, 'device');
     expect(calls).toEqual([
-      { channel: 'session:sign-in', payload: { instanceId: id, flow: 'device' } },
+      { channel: 'session:sign-in', payload: { instanceId: id } },
       { channel: 'session:sign-in', payload: { instanceId: id, flow: 'pkce' } },
+      { channel: 'session:sign-in', payload: { instanceId: id, flow: 'device' } },
     ]);
   });
 

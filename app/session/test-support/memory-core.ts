@@ -202,7 +202,8 @@ export const createMemoryCore = (seed: MemoryCoreSeed = {}): MemoryCore => {
       state.session = {
         status: 'signing-in',
         signIn: {
-          flow,
+          // Like a core with no browser to open: the device code unless PKCE is asked for.
+          flow: flow ?? 'device',
           stage: 'awaiting-user',
           userCode: 'WDJB-MJHT',
           verificationUri: 'http://127.0.0.1:9/device',
