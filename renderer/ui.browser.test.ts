@@ -8,27 +8,31 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildRenderer } from '../web/renderer-build';
 import { startWebServer } from '../web/server';
 import type { WebServer } from '../web/server';
-import { createMemoryCore, generateAccounts } from '../app/session/test-support/memory-core';
-import type { MemoryCore } from '../app/session/test-support/memory-core';
+import type { RequestChannel } from '../app/ipc/contract';
+import type { AccountWithRoles } from '../app/model/roles';
+import type { RolecallCore } from '../app/session/core';
+import { recordingCalls, startEmulatedCore, startTestEmulator } from '../app/session/test-support/emulated-core';
+import type { EmulatedCore, TestEmulator } from '../app/session/test-support/emulated-core';
 
 /**
- * The renderer in a real browser, through `rolecall web`'s server and an in-memory core
- * holding 10,000 roles: the accessibility contract the e2e suite relies on, keyboard paths,
- * the page's own clipboard and window.open in web mode.
+ * The renderer in a real browser, through `rolecall web`'s server and the real core signed
+ * in to the emulator with 10,000 roles: the accessibility contract the e2e suite relies on,
+ * keyboard paths, the page's own clipboard and window.open in web mode. A second emulator is
+ * the signed-out "Partner" instance the sign-in card talks to.
  */
 
 const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => path && existsSync(path));
-const accounts = generateAccounts(2500);
-const instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
+/** The session (the access token) lasts 7h 12m 30s from sign-in. */
+const SESSION_SECONDS = 7 * 3600 + 12 * 60 + 30;
 
 let parent: string;
-let core: MemoryCore;
+let emu: TestEmulator;
+let partner: TestEmulator;
+let h: EmulatedCore;
+let accounts: readonly AccountWithRoles[];
+/** The core the web server drives, recording which requests reached it. */
+let core: RolecallCore;
+let calls: RequestChannel[];
 let server: WebServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -38,8 +42,21 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
   beforeAll(async () => {
     parent = await mkdtemp(join(tmpdir(), 'rolecall-ui-'));
     const staticDir = await buildRenderer({ outDir: join(parent, 'renderer') });
-    core = createMemoryCore({ signedIn: [{ instance, accounts, sessionEndsAt: Date.now() + 7 * 3600_000 + 12 * 60_000 + 30_000 }] });
-    await core.api['instance:add']({ startUrl: 'https://d-2222222222.awsapps.com/start', region: 'us-east-1', label: 'Partner' });
+    // 2,500 accounts of 4 roles: 10,000 roles; account 0 is prod-payments (AdministratorAccess first).
+    emu = await startTestEmulator({
+      directory: { accounts: 2500, rolesPerAccount: 4, seed: 1, manyRolesEvery: 0 },
+      accessTokenTtlSeconds: SESSION_SECONDS,
+    });
+    partner = await startTestEmulator({ deviceCodeIntervalSeconds: 1 });
+    h = await startEmulatedCore(emu);
+    accounts = h.accounts();
+    await h.core.api['instance:add']({
+      startUrl: partner.emulator.startUrl,
+      region: partner.emulator.region,
+      endpoint: partner.emulator.url,
+      label: 'Partner',
+    });
+    ({ core, calls } = recordingCalls(h.core));
     server = await startWebServer({ core, staticDir });
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -54,10 +71,8 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     });
     context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-    // The memory core's console and verification URLs point at a closed port; answer them.
-    await context.route('http://127.0.0.1:9/**', (route) =>
-      route.fulfill({ contentType: 'text/html', body: '<title>Fake console</title>' }),
-    );
+    // Everything the page opens is on 127.0.0.1 (the server, the emulators' console and sign-in pages); nothing else is reached.
+    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => route.abort());
     page = await context.newPage();
     await page.goto(server.url);
     await page.getByRole('option').first().waitFor();
@@ -66,6 +81,9 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await h?.close();
+    await emu?.close();
+    await partner?.close();
     if (parent) await rm(parent, { recursive: true, force: true });
   });
 
@@ -79,6 +97,7 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
   });
 
   it('virtualises 10,000 roles: few options in the DOM, the last reachable by scrolling', async () => {
+    expect(accounts.reduce((sum, account) => sum + account.roles.length, 0)).toBe(10_000);
     const rendered = await page.getByRole('option').count();
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(100);
@@ -115,11 +134,15 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     expect(after).not.toBe(before);
     const label = (await page.locator(`[id="${after}"]`).getAttribute('aria-label')) ?? '';
     const account = accounts.find((a) => label.includes(a.accountId))!;
+    const roleName = [...account.roles].sort((a, b) => b.length - a.length).find((role) => label.includes(role))!;
     await page.keyboard.press('Enter');
-    await page
-      .getByText(new RegExp(`Copied export lines for ${account.accountName} / AdministratorAccess \\(expires in (59m|1h)\\)`))
-      .waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`export AWS_ACCESS_KEY_ID=ASIAMEMORYCORE${account.accountId}`);
+    await page.getByText(new RegExp(`Copied export lines for ${account.accountName} / ${roleName} \\(expires in (59m|1h)\\)`)).waitFor();
+    // Credentials the emulator issued for that role, in the page's own clipboard.
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toMatch(/^export AWS_ACCESS_KEY_ID='?ASIA/);
+    const keyId = /AWS_ACCESS_KEY_ID='?(ASIA[A-Z0-9]+)/.exec(copied)?.[1] ?? '';
+    expect(emu.emulator.credentialsOwner(keyId)).toMatchObject({ accountId: account.accountId, roleName });
+    expect(h.clipboard).toEqual([]);
     // Copying made the role recent; it stays the active option although the list reordered.
     expect(await activeOption().getAttribute('aria-label')).toBe(label);
   });
@@ -127,13 +150,19 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
   it('opens the console with Ctrl+Enter through window.open', async () => {
     const label = (await activeOption().getAttribute('aria-label')) ?? '';
     const account = accounts.find((a) => label.includes(a.accountId))!;
+    const roleName = [...account.roles].sort((a, b) => b.length - a.length).find((role) => label.includes(role))!;
     const popup = context.waitForEvent('page');
     await page.keyboard.press('Control+Enter');
     const opened = await popup;
-    expect(opened.url()).toContain(`account=${account.accountId}`);
+    // The federation sign-in lands on the emulator's console page, signed in as that role.
+    await opened.locator('#account-id').waitFor();
+    expect(await opened.locator('#account-id').textContent()).toBe(account.accountId);
+    expect(await opened.locator('#role-name').textContent()).toBe(roleName);
+    expect(new URL(opened.url()).origin).toBe(new URL(emu.emulator.url).origin);
     expect(await opened.evaluate(() => window.opener)).toBeNull();
     await opened.close();
-    await page.getByText(`Opened the console for ${account.accountName} / AdministratorAccess in eu-west-1`).waitFor();
+    await page.getByText(`Opened the console for ${account.accountName} / ${roleName} in ${emu.emulator.region}`).waitFor();
+    expect(h.opened).toEqual([]);
   });
 
   it('offers the other formats and actions in a keyboard menu (Shift+Enter)', async () => {
@@ -161,10 +190,11 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const code = page.getByLabel('User code');
     await code.waitFor();
-    expect(await code.textContent()).toBe('WDJB-MJHT');
+    // The code the Partner emulator issued for this sign-in.
+    expect(partner.emulator.pendingUserCodes()).toContain(await code.textContent());
     await page.getByText(/The code expires in (9m|10m)\./).waitFor();
     await page.getByRole('button', { name: 'Open browser again' }).click();
-    await expect.poll(() => core.calls.includes('session:open-verification')).toBe(true);
+    await expect.poll(() => calls.includes('session:open-verification')).toBe(true);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await code.waitFor({ state: 'detached' });
   });
@@ -173,7 +203,10 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     await page.getByRole('button', { name: 'Sign in with browser redirect (PKCE)' }).click();
     const card = page.getByRole('region', { name: 'Signing in to Partner' });
     await card.getByText('Open the sign-in page and approve the request there.').waitFor();
-    expect(await card.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')).toBe('http://127.0.0.1:9/device');
+    const href = (await card.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ?? '';
+    // The Partner emulator's authorize endpoint, with a PKCE challenge.
+    expect(href.startsWith(partner.emulator.url)).toBe(true);
+    expect(new URL(href).searchParams.get('code_challenge_method')).toBe('S256');
     expect(await card.getByLabel('User code').count()).toBe(0);
     await card.getByRole('button', { name: 'Cancel' }).click();
     await card.waitFor({ state: 'detached' });
@@ -182,7 +215,7 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
 
   it('validates a new instance with the core schema, and shows server errors in words', async () => {
     await page.getByRole('button', { name: 'Preferences' }).click();
-    const adds = () => core.calls.filter((call) => call === 'instance:add').length;
+    const adds = () => calls.filter((call) => call === 'instance:add').length;
     const addsBefore = adds();
     await page.getByRole('button', { name: 'Add an instance…' }).click();
     await page.getByLabel('AWS access portal URL').fill('http://sso.example.com/start');
@@ -192,8 +225,8 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     await page.getByText('not an AWS region name').waitFor();
     expect(adds()).toBe(addsBefore);
 
-    await page.getByLabel('AWS access portal URL').fill(instance.startUrl);
-    await page.getByLabel('Region', { exact: true }).fill(instance.region);
+    await page.getByLabel('AWS access portal URL').fill(emu.emulator.startUrl);
+    await page.getByLabel('Region', { exact: true }).fill(emu.emulator.region);
     await page.getByRole('button', { name: 'Add instance' }).click();
     await page.getByRole('alert').filter({ hasText: 'is already configured as "Acme"' }).waitFor();
   });
@@ -212,6 +245,14 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
   });
 
   it('shows the session countdown in the status bar', async () => {
-    expect(await page.locator('.status-bar').textContent()).toMatch(/Acme: Session 7h 1[12]m/);
+    // The token the emulator issued at sign-in, SESSION_SECONDS long; some minutes have passed since.
+    const expiresAt = h.view().session.expiresAt ?? 0;
+    const minutesLeft = Math.floor((expiresAt - h.clock.now()) / 60_000);
+    const shown = /Acme: Session (\d+)h (\d+)m/.exec((await page.locator('.status-bar').textContent()) ?? '');
+    expect(shown).not.toBeNull();
+    const shownMinutes = Number(shown![1]) * 60 + Number(shown![2]);
+    expect(shownMinutes).toBeGreaterThanOrEqual(minutesLeft - 1);
+    expect(shownMinutes).toBeLessThanOrEqual(minutesLeft + 1);
+    expect(shownMinutes).toBeLessThanOrEqual(7 * 60 + 12);
   });
 });
