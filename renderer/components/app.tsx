@@ -23,6 +23,8 @@ const Welcome = () => (
 /** The whole window: top bar, the current view, the status bar, toasts. */
 export const App = () => {
   const ready = useRolecall((s) => s.snapshot !== null);
+  // Roles painted from the page's storage show (and search) before the bridge answers.
+  const painted = useRolecall((s) => s.snapshot === null && s.entries.length > 0);
   const hasInstances = useRolecall((s) => selectInstances(s).length > 0);
   const view = useRolecall((s) => s.view);
   return (
@@ -30,7 +32,9 @@ export const App = () => {
       <TopBar />
       <main className="main">
         <Notices />
-        {!ready ? (
+        {painted ? (
+          <Directory />
+        ) : !ready ? (
           <p className="loading" role="status">
             <span className="spinner" aria-hidden="true" /> Connecting to Rolecall…
           </p>

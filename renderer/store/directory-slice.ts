@@ -4,6 +4,7 @@ import { applyDirectoryDiff } from '../../app/ipc/directory-diff';
 import type { DirectoryDiff } from '../../app/ipc/directory-diff';
 import { buildRoleEntries } from '../search/role-entries';
 import type { RoleEntry } from '../search/role-entries';
+import type { StoredDirectories } from '../../app/ipc/stored-directories';
 import type { RolecallState } from './store';
 
 export interface DirectorySlice {
@@ -14,19 +15,27 @@ export interface DirectorySlice {
   receiveDirectory(instanceId: string, directory: DirectoryView | null): void;
   /** Applies a sync's diff; false (and nothing changed) when the held directory is not its base. */
   receiveDiff(instanceId: string, diff: DirectoryDiff): boolean;
+  /**
+   * Paints directories the page stored on its last load, before the bridge answers (labels
+   * and aliases from then too); the first snapshot and the fetches it triggers reconcile them.
+   */
+  paintStored(stored: StoredDirectories): void;
   /** Rebuilds the entries (after instances were renamed, added or removed, or aliases changed). */
   reindexDirectories(): void;
 }
 
 export const createDirectorySlice: StateCreator<RolecallState, [], [], DirectorySlice> = (set, get) => {
+  // Labels and aliases of the stored paint, used only until the first snapshot.
+  let painted: Pick<StoredDirectories, 'labels' | 'aliases'> = { labels: {}, aliases: {} };
   const rebuild = (directories: Readonly<Record<string, DirectoryView>>): Pick<DirectorySlice, 'directories' | 'entries'> => {
     const snapshot = get().snapshot;
     const instances = snapshot?.instances ?? [];
     const known = new Set(instances.map((instance) => instance.id));
     // Before the first snapshot nothing is known to be gone.
     const kept = snapshot ? Object.fromEntries(Object.entries(directories).filter(([id]) => known.has(id))) : directories;
-    const labels = new Map(instances.map((instance) => [instance.id, instance.label]));
-    return { directories: kept, entries: buildRoleEntries(Object.values(kept), (id) => labels.get(id) ?? id, snapshot?.aliases) };
+    const labels = snapshot ? new Map(instances.map((instance) => [instance.id, instance.label])) : new Map(Object.entries(painted.labels));
+    const aliases = snapshot ? snapshot.aliases : painted.aliases;
+    return { directories: kept, entries: buildRoleEntries(Object.values(kept), (id) => labels.get(id) ?? id, aliases) };
   };
   return {
     directories: {},
@@ -42,6 +51,12 @@ export const createDirectorySlice: StateCreator<RolecallState, [], [], Directory
       if ((held?.syncedAt ?? null) !== diff.fromSyncedAt) return false;
       get().receiveDirectory(instanceId, applyDirectoryDiff(held ?? null, instanceId, diff));
       return true;
+    },
+    paintStored: (stored) => {
+      // The bridge was faster: what it gave is newer than anything stored.
+      if (get().snapshot || Object.keys(get().directories).length > 0) return;
+      painted = { labels: stored.labels, aliases: stored.aliases };
+      set(rebuild(Object.fromEntries(stored.directories.map((directory) => [directory.instanceId, directory]))));
     },
     reindexDirectories: () => set(rebuild(get().directories)),
   };
