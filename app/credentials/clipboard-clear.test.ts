@@ -1,38 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../ports/clock';
 import type { Clipboard } from '../ports/desktop';
+import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 import { scheduleClipboardClear } from './clipboard-clear';
 
-/** A clock whose sleeps resolve only when the test advances time past them. */
+/** Sleeps resolve only when the test advances time past them. */
 const manualClock = () => {
-  let now = 0;
-  const sleepers: { until: number; resolve: () => void }[] = [];
-  const clock: Clock = {
-    now: () => now,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const sleeper = { until: now + ms, resolve };
-        sleepers.push(sleeper);
-        signal?.addEventListener(
-          'abort',
-          () => {
-            sleepers.splice(sleepers.indexOf(sleeper), 1);
-            reject(signal.reason);
-          },
-          { once: true },
-        );
-      }),
-  };
-  const advance = async (ms: number) => {
-    now += ms;
-    for (const sleeper of sleepers.filter((s) => s.until <= now)) {
-      sleepers.splice(sleepers.indexOf(sleeper), 1);
-      sleeper.resolve();
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-  };
-  return { clock, advance, pending: () => sleepers.length };
+  const clock = new AdjustableClock({ start: 0, sleeps: 'manual' });
+  return { clock, advance: (ms: number) => clock.advanceAndSettle(ms), pending: () => clock.pending };
 };
 
 const memoryClipboard = (initial = ''): Clipboard & { writes: string[] } => {

@@ -4,12 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { RolecallError } from '../model/errors';
 import type { RoleRef } from '../model/roles';
 import type { Clock } from '../ports/clock';
+import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 import { RoleCredentialsCache } from './role-credentials';
 
-const manualClock = (start = Date.UTC(2025, 0, 1)): Clock & { advance(ms: number): void } => {
-  let now = start;
-  return { now: () => now, sleep: async () => undefined, advance: (ms) => void (now += ms) };
-};
+const manualClock = () => new AdjustableClock({ start: Date.UTC(2025, 0, 1), sleeps: 'manual' });
 
 type Answer = (input: GetRoleCredentialsCommand['input'], call: number) => Promise<unknown>;
 

@@ -23,7 +23,7 @@ import {
 } from './device-flow';
 import { registrationKey } from './registration';
 import { ScriptedSender, type ScriptStep } from './test-support/scripted-sender';
-import { SteppingClock } from './test-support/stepping-clock';
+import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 import { rejection } from './test-support/rejection';
 
 const instance: Instance = {
@@ -168,7 +168,7 @@ describe('nextPollDelayMs', () => {
 // The driver
 // ---------------------------------------------------------------------------------------
 
-const registered = (clientId = 'client-1', clock?: SteppingClock): ScriptStep => ({
+const registered = (clientId = 'client-1', clock?: AdjustableClock): ScriptStep => ({
   op: 'RegisterClient',
   reply: {
     clientId,
@@ -195,7 +195,7 @@ const issued = (expiresIn = 28_800): ScriptStep =>
   poll({ accessToken: 'access-1', tokenType: 'Bearer', expiresIn, refreshToken: 'refresh-1' });
 
 const setup = (steps: ScriptStep[]) => {
-  const clock = new SteppingClock();
+  const clock = new AdjustableClock({ start: Date.UTC(2025, 0, 1), sleeps: 'step' });
   const oidc = new ScriptedSender(steps, () => clock.now());
   const secrets = new MemorySecretStore();
   const states: DeviceFlowState[] = [];

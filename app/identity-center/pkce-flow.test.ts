@@ -7,7 +7,7 @@ import { MemorySecretStore } from '../ports/secret-store';
 import { buildAuthorizeUrl, createPkcePair, registeredRedirectUri, runPkceFlow } from './pkce-flow';
 import { registrationKey } from './registration';
 import { ScriptedSender, type ScriptStep } from './test-support/scripted-sender';
-import { SteppingClock } from './test-support/stepping-clock';
+import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 import { rejection } from './test-support/rejection';
 
 const instance: Instance = {
@@ -203,7 +203,7 @@ describe('runPkceFlow', () => {
 
   it('ends with sign-in-timeout and a plain message when the browser never comes back', async () => {
     const oidc = new ScriptedSender([registered()]);
-    const clock = new SteppingClock();
+    const clock = new AdjustableClock({ start: Date.UTC(2025, 0, 1), sleeps: 'step' });
     let redirectUri = '';
     const error = await rejection(
       runPkceFlow({

@@ -5,7 +5,7 @@ import type { Instance } from '../model/instances';
 import { MemorySecretStore, type SecretStore } from '../ports/secret-store';
 import { ensureClientRegistration, forgetClientRegistration, registrationKey, renewalMarginMs, type SignInFlow } from './registration';
 import { ScriptedSender, type ScriptStep } from './test-support/scripted-sender';
-import { SteppingClock } from './test-support/stepping-clock';
+import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 
 const instance: Instance = {
   id: 'acme',
@@ -29,7 +29,7 @@ const registered = (clientId: string, now: number, lifetimeMs = 90 * day, extra:
 });
 
 const setup = (steps: ScriptStep[] = []) => {
-  const clock = new SteppingClock();
+  const clock = new AdjustableClock({ start: Date.UTC(2025, 0, 1), sleeps: 'step' });
   const oidc = new ScriptedSender(steps);
   const secrets = new MemorySecretStore();
   const ensure = (flow: SignInFlow = 'device', more: { redirectUri?: string; instance?: Instance; secrets?: SecretStore } = {}) =>

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { SsoToken } from '../model/tokens';
 import { canRefresh, refreshSsoToken } from './token-refresh';
 import { ScriptedSender } from './test-support/scripted-sender';
-import { SteppingClock } from './test-support/stepping-clock';
+import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 
-const clock = new SteppingClock(Date.UTC(2025, 5, 1));
+const clock = new AdjustableClock({ start: Date.UTC(2025, 5, 1), sleeps: 'step' });
 const now = clock.now();
 
 const token: SsoToken = {
