@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startWebServer } from '../../web/server';
 import type { WebServer } from '../../web/server';
-import { createMemoryCore, generateAccounts } from '../../app/session/test-support/memory-core';
+import { startEmulatedCore, startTestEmulator } from '../../app/session/test-support/emulated-core';
 import { webBridge } from '../../renderer/bridge/web-bridge';
 import type { SocketLike, WebBridge } from '../../renderer/bridge/web-bridge';
 import { describeSpread, ratio, spread } from '../support/stats';
@@ -23,14 +23,6 @@ import { describeSpread, ratio, spread } from '../support/stats';
  */
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
-
-const instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
 
 /** Trades the launch link for the session cookie, as the browser does. */
 const cookieFor = (url: string): Promise<string> =>
@@ -70,8 +62,10 @@ const rawCall = (socket: WebSocket, id: number): Promise<void> =>
 const main = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rolecall-bench-bridge-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html>');
-  const core = createMemoryCore({ signedIn: [{ instance, accounts: generateAccounts(50), sessionEndsAt: Date.now() + 3600_000 }] });
-  let server: WebServer | undefined = await startWebServer({ core, staticDir: dir });
+  // The real core, signed in to the emulator with 50 accounts: the snapshot state:get returns is a real one.
+  const emu = await startTestEmulator({ directory: { accounts: 50, rolesPerAccount: 4, seed: 1, manyRolesEvery: 0 } });
+  const h = await startEmulatedCore(emu);
+  let server: WebServer | undefined = await startWebServer({ core: h.core, staticDir: dir });
   let bridge: WebBridge | undefined;
   let raw: WebSocket | undefined;
   try {
@@ -142,6 +136,8 @@ const main = async () => {
     bridge?.close();
     raw?.close();
     await server?.close();
+    await h.close();
+    await emu.close();
     await rm(dir, { recursive: true, force: true });
   }
 };
