@@ -70,7 +70,7 @@ const subsequenceScore = (term: string, lower: string): number => {
   return Math.max(0, best);
 };
 
-const isDigits = (term: string): boolean => /^\d+$/.test(term);
+export const isDigits = (term: string): boolean => /^\d+$/.test(term);
 
 /** The best score of one term against one entry; 0 = no match. */
 export const scoreTerm = (term: string, entry: RoleEntry, digits: boolean = isDigits(term)): number => {
@@ -125,7 +125,7 @@ export const searchEntries = (
  * Best score first, ties in the entries' alphabetical order. Scores take few distinct
  * values, so bucketing is linear where a comparison sort of 10,000 matches is not.
  */
-const sortByScore = (matches: readonly ScoredEntry[]): ScoredEntry[] => {
+export const sortByScore = (matches: readonly ScoredEntry[]): ScoredEntry[] => {
   const buckets = new Map<number, ScoredEntry[]>();
   for (const match of matches) {
     const bucket = buckets.get(match.score);

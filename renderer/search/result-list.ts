@@ -1,6 +1,8 @@
 import { roleKey } from '../../app/model/roles';
 import type { RoleRef } from '../../app/model/roles';
-import { groupByAccount, searchEntries } from './fuzzy-search';
+import { groupByAccount } from './fuzzy-search';
+import type { ScoredEntry } from './fuzzy-search';
+import { searchIndexFor } from './search-index';
 import type { RoleEntry } from './role-entries';
 
 export type ListSection = 'pinned' | 'recent' | 'accounts';
@@ -45,11 +47,17 @@ export const recentLimit = 5;
  * above every account; with one, the matches grouped by account (pinned and recent roles
  * win ties).
  */
+/** How the matches are found: searchEntries or an index giving the same (the bench compares them). */
+export type Search = (entries: readonly RoleEntry[], query: string, boost?: (entry: RoleEntry) => number) => readonly ScoredEntry[];
+
+const indexedSearch: Search = (entries, query, boost) => searchIndexFor(entries).search(query, boost);
+
 export const buildResultList = (
   entries: readonly RoleEntry[],
   query: string,
   favorites: readonly RoleRef[],
   recents: readonly RoleRef[],
+  search: Search = indexedSearch,
 ): ResultList => {
   const rows: ListRow[] = [];
   const optionRows: number[] = [];
@@ -89,7 +97,7 @@ export const buildResultList = (
   }
 
   const boost = (entry: RoleEntry): number => (favoriteKeys.has(entry.key) ? 2 : recentKeys.has(entry.key) ? 1 : 0);
-  const matches = searchEntries(entries, query, searching ? boost : undefined);
+  const matches = search(entries, query, searching ? boost : undefined);
   for (const group of groupByAccount(matches)) {
     rows.push({
       kind: 'account',
