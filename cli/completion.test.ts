@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,6 +58,28 @@ const complete = async (script: string, lines: readonly (readonly string[])[]): 
     .map((block) => block.split('\n').filter((line) => line !== ''));
 };
 
+/** Whether zsh is installed (the zsh test says so and skips where it is not). */
+const hasZsh = spawnSync('zsh', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** Sources the zsh script in a real zsh (compinit, then the script's bashcompinit) and prints COMPREPLY per command line. */
+const completeInZsh = async (script: string, lines: readonly (readonly string[])[]): Promise<string[][]> => {
+  const scriptFile = join(fixture.dir, '_rolecall');
+  await writeFile(scriptFile, script);
+  const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+  const driver = [
+    'autoload -U compinit && compinit -u -D',
+    `source ${quote(scriptFile)}`,
+    'try() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _rolecall; printf "%s\\n" "${COMPREPLY[@]}"; echo "@@"; }',
+    ...lines.map((words) => `try ${words.map(quote).join(' ')}`),
+  ].join('\n');
+  const result = await runProgram('zsh', ['-f', '-c', driver], { env: { ...env, ZDOTDIR: fixture.dir }, cwd: fixture.dir });
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout
+    .split('@@\n')
+    .slice(0, lines.length)
+    .map((block) => block.split('\n').filter((line) => line !== ''));
+};
+
 describe('rolecall completion', () => {
   it('completes commands, options, choices and cached account and role names in bash', async () => {
     const script = await runRolecall(['completion', 'bash'], env);
@@ -77,7 +100,7 @@ describe('rolecall completion', () => {
     expect(accounts).toEqual(expect.arrayContaining(['prod', '111111111111', 'dev\\ sandbox', '222222222222']));
     expect(roles).toEqual(['AdministratorAccess', 'ReadOnly']);
     expect(formats).toEqual(['posix', 'powershell']);
-    expect(shells).toEqual(['bash', 'zsh', 'fish', '--help']);
+    expect(shells).toEqual(['bash', 'zsh', 'fish', 'powershell', '--help']);
     expect(nested).toEqual(['populate']);
     expect(afterDashDash).toEqual([]);
     expect(ids).toEqual([fixture.instance.id]);
@@ -95,13 +118,37 @@ describe('rolecall completion', () => {
     expect(empty.stderr).toBe('');
   });
 
-  it('prints zsh and fish scripts, and refuses an unknown shell', async () => {
+  it.skipIf(!hasZsh)('completes the same candidates in a real zsh (skipped: zsh is not installed)', async () => {
+    const script = await runRolecall(['completion', 'zsh'], env);
+    expect(script.code, script.stderr).toBe(0);
+    const [commands, options, accounts, roles, formats, shells, nested] = await completeInZsh(script.stdout, [
+      ['rolecall', 'cre'],
+      ['rolecall', 'exec', '--f'],
+      ['rolecall', 'creds', '--account', ''],
+      ['rolecall', 'creds', '--account', 'prod', '--role', ''],
+      ['rolecall', 'creds', '--format', 'p'],
+      ['rolecall', 'completion', ''],
+      ['rolecall', 'config', 'p'],
+    ]);
+    expect(commands).toEqual(['creds', 'credential-process']);
+    expect(options).toEqual(['--force']);
+    expect(accounts).toEqual(expect.arrayContaining(['prod', '111111111111', '222222222222']));
+    expect(roles).toEqual(['AdministratorAccess', 'ReadOnly']);
+    expect(formats).toEqual(['posix', 'powershell']);
+    expect(shells).toEqual(['bash', 'zsh', 'fish', 'powershell', '--help']);
+    expect(nested).toEqual(['populate']);
+    expect(existsSync(join(fixture.dir, 'PWNED'))).toBe(false);
+  });
+
+  it('prints zsh, fish and PowerShell scripts, and refuses an unknown shell', async () => {
     const zsh = await runRolecall(['completion', 'zsh'], env);
     expect(zsh.stdout).toMatch(/^#compdef rolecall\n/);
     expect(zsh.stdout).toContain('bashcompinit');
     const fish = await runRolecall(['completion', 'fish'], env);
     expect(fish.stdout).toContain("complete -c rolecall -n '__fish_use_subcommand' -a creds");
     expect(fish.stdout).toContain('(rolecall completion --list accounts 2>/dev/null)');
+    const powershell = await runRolecall(['completion', 'powershell'], env);
+    expect(powershell.stdout).toContain('Register-ArgumentCompleter -Native -CommandName rolecall');
     const bad = await runRolecall(['completion', 'tcsh'], env);
     expect(bad.code).toBe(2);
   });

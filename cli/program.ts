@@ -263,8 +263,8 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
 
   program
     .command('completion')
-    .description('print a shell completion script (bash, zsh or fish)')
-    .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(completionShells))
+    .description('print a shell completion script (bash, zsh, fish or powershell)')
+    .addArgument(new Argument('[shell]', 'bash, zsh, fish or powershell').choices(completionShells))
     .addOption(new Option('--list <kind>', 'print cached candidates (what the scripts call)').choices(completionLists).hideHelp())
     .addOption(new Option('--account <id|name>').hideHelp())
     .addOption(new Option('--instance <name>').hideHelp())
@@ -278,6 +278,10 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
         '  bash: rolecall completion bash > ~/.local/share/bash-completion/completions/rolecall',
         '  zsh:  rolecall completion zsh > "${fpath[1]}/_rolecall"   (or: eval "$(rolecall completion zsh)" in ~/.zshrc)',
         '  fish: rolecall completion fish > ~/.config/fish/completions/rolecall.fish',
+        '  PowerShell: rolecall completion powershell | Out-String | Invoke-Expression   (in $PROFILE)',
+        '',
+        'Example:',
+        '  eval "$(rolecall completion bash)"',
       ].join('\n'),
     )
     .action(run(async (shell: string | undefined, options) => completion(shell, options, program, output)));

@@ -10,7 +10,7 @@ import { FileSettingsStore } from '../../app/storage/file-settings-store';
 import type { CliOutput } from '../../app/node/terminal-output';
 import { parseOptions } from '../../app/node/command-options';
 
-export const completionShells = ['bash', 'zsh', 'fish'] as const;
+export const completionShells = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type CompletionShell = (typeof completionShells)[number];
 export const completionLists = ['accounts', 'roles', 'instances'] as const;
 
@@ -108,9 +108,10 @@ _rolecall_filter() {
 }
 
 _rolecall() {
+  # zsh ties \`path\` to PATH, so the command path lives in \`cmdpath\`.
   [[ -n "\${ZSH_VERSION-}" ]] && setopt localoptions ksharrays
   COMPREPLY=()
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" path="" account="" instance="" word words i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" cmdpath="" account="" instance="" word words i
   (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
   for (( i = 1; i < COMP_CWORD; i++ )); do
     word="\${COMP_WORDS[i]}"
@@ -123,23 +124,27 @@ _rolecall() {
       --account) account="\${COMP_WORDS[i+1]}";;
       --instance) instance="\${COMP_WORDS[i+1]}";;
     esac
-    case "$path $word" in
-      ${paths.join('|')}) path="$path $word";;
+    case "$cmdpath $word" in
+      ${paths.join('|')}) cmdpath="$cmdpath $word";;
     esac
   done
   case "$prev" in
     --account|--role|--instance)
       local list="\${prev#--}s"
-      _rolecall_filter "$cur" < <("\${COMP_WORDS[0]}" completion --list "$list" \${account:+--account "$account"} \${instance:+--instance "$instance"} 2>/dev/null)
+      # The positional parameters carry the filters: zsh would pass \${account:+--account "$account"} as one word.
+      set --
+      [[ -n "$account" ]] && set -- "$@" --account "$account"
+      [[ -n "$instance" ]] && set -- "$@" --instance "$instance"
+      _rolecall_filter "$cur" < <("\${COMP_WORDS[0]}" completion --list "$list" "$@" 2>/dev/null)
       return 0;;
   esac
-  case "$path:$prev" in
+  case "$cmdpath:$prev" in
 ${choiceCases.join('\n')}
   esac
   case "$prev" in
     ${valueFlags.join('|')}) return 0;;
   esac
-  case "$path" in
+  case "$cmdpath" in
 ${wordCases.join('\n')}
   esac
   _rolecall_filter "$cur" <<< "$words"
@@ -192,8 +197,84 @@ const fishScript = (spec: CommandSpec): string => {
   return `${lines.join('\n')}\n`;
 };
 
+/** A PowerShell single-quoted string: only `'` is special (doubled). */
+const psQuote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+const psArray = (values: readonly string[]): string => `@(${values.map(psQuote).join(', ')})`;
+
+/**
+ * PowerShell (5.1 and 7): a native argument completer with the same candidates as the bash
+ * script: subcommands, options and choices from the command tree, account, role and instance
+ * names from `rolecall completion --list` (the cache only). Values with spaces or quotes come
+ * back single-quoted, so a hostile account name is text, never code.
+ */
+const powershellScript = (spec: CommandSpec): string => {
+  const nodes = walk(spec);
+  const paths = nodes.filter((node) => node.path !== '').map((node) => node.path);
+  const words = nodes.map(
+    (node) =>
+      `    ${psQuote(node.path)} = ${psArray([...node.spec.subcommands.map((sub) => sub.name), ...node.spec.argumentChoices, ...node.spec.options.map((option) => option.flag)])}`,
+  );
+  const choices = nodes.flatMap((node) =>
+    node.spec.options
+      .filter((option) => option.choices)
+      .map((option) => `    ${psQuote(`${node.path}:${option.flag}`)} = ${psArray(option.choices!)}`),
+  );
+  const valueFlags = [
+    ...new Set(
+      nodes.flatMap((node) =>
+        node.spec.options.filter((option) => option.takesValue && !DYNAMIC[option.flag]).map((option) => option.flag),
+      ),
+    ),
+  ];
+  return `# rolecall completion for PowerShell.
+# Install: rolecall completion powershell | Out-String | Invoke-Expression   (add that line to $PROFILE)
+# Account, role and instance names come from Rolecall's cache: no AWS call while you press Tab.
+Register-ArgumentCompleter -Native -CommandName rolecall -ScriptBlock {
+  param($wordToComplete, $commandAst, $cursorPosition)
+  $paths = ${psArray(paths)}
+  $words = @{
+${words.join('\n')}
+  }
+  $choices = @{
+${choices.join('\n')}
+  }
+  $valueFlags = ${psArray(valueFlags)}
+  $before = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -le $cursorPosition } | ForEach-Object { $_.ToString() })
+  # The word being completed is not one of those before it.
+  if ($wordToComplete -ne '' -and $before.Count -gt 0 -and $before[-1] -eq $wordToComplete) { $before = @($before | Select-Object -SkipLast 1) }
+  $path = ''; $account = ''; $instance = ''
+  for ($i = 1; $i -lt $before.Count; $i++) {
+    $word = $before[$i]
+    # After \`--\` (exec): the command and its arguments, completed as PowerShell would.
+    if ($word -eq '--') { return }
+    if ($word -eq '--account' -and $i + 1 -lt $before.Count) { $account = $before[$i + 1] }
+    if ($word -eq '--instance' -and $i + 1 -lt $before.Count) { $instance = $before[$i + 1] }
+    if ($paths -ccontains "$path $word") { $path = "$path $word" }
+  }
+  $prev = if ($before.Count -gt 1) { $before[-1] } else { '' }
+  if ($prev -ceq '--account' -or $prev -ceq '--role' -or $prev -ceq '--instance') {
+    $extra = @()
+    if ($account) { $extra += @('--account', $account) }
+    if ($instance) { $extra += @('--instance', $instance) }
+    $candidates = @(& rolecall completion --list ($prev.Substring(2) + 's') @extra 2>$null)
+  } elseif ($choices.ContainsKey("$($path):$prev")) {
+    $candidates = $choices["$($path):$prev"]
+  } elseif ($valueFlags -ccontains $prev) {
+    return
+  } else {
+    $candidates = $words[$path]
+  }
+  # Names with spaces or PowerShell's special characters come back single-quoted: text, never code.
+  $candidates | Where-Object { $_ -and $_.StartsWith($wordToComplete, [System.StringComparison]::Ordinal) } | ForEach-Object {
+    $text = if ($_ -match '[^\\w./:+=-]') { "'" + ($_ -replace "'", "''") + "'" } else { $_ }
+    [System.Management.Automation.CompletionResult]::new($text, $_, 'ParameterValue', $_)
+  }
+}
+`;
+};
+
 export const completionScript = (shell: CompletionShell, spec: CommandSpec): string =>
-  shell === 'bash' ? bashScript(spec) : shell === 'zsh' ? zshScript(spec) : fishScript(spec);
+  shell === 'bash' ? bashScript(spec) : shell === 'zsh' ? zshScript(spec) : shell === 'fish' ? fishScript(spec) : powershellScript(spec);
 
 /** No line with a control character reaches a shell's completion list. */
 const plain = (value: string): boolean => !/[\p{Cc}\p{Cf}]/u.test(value);
@@ -242,7 +323,7 @@ const completionSchema = z.object({
   instance: z.string().optional(),
 });
 
-/** `rolecall completion bash|zsh|fish`: prints the script; `--list KIND` (what the scripts call) prints cached names. */
+/** `rolecall completion bash|zsh|fish|powershell`: prints the script; `--list KIND` (what the scripts call) prints cached names. */
 export const completion = async (shell: string | undefined, raw: unknown, program: Command, output: CliOutput): Promise<void> => {
   const options = parseOptions(completionSchema, raw);
   if (options.list) {
