@@ -78,6 +78,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  emu.emulator.setFaults({});
   bridge?.close();
   bridge = undefined;
   await server.close();
