@@ -229,11 +229,7 @@ describe('runPkceFlow', () => {
     let redirectUri = '';
     // The real clock, with its sleeps recorded: the browser wait is one 10-minute timer, so only
     // the abort can end the flow within the test's timeout (how soon is a figure in bench/cancel).
-    const sleeps: number[] = [];
-    const clock = {
-      now: () => systemClock.now(),
-      sleep: (ms: number, signal?: AbortSignal) => (sleeps.push(ms), systemClock.sleep(ms, signal)),
-    };
+    const clock = new AdjustableClock();
     const error = await rejection(
       runPkceFlow({
         oidc,
@@ -249,7 +245,7 @@ describe('runPkceFlow', () => {
       }),
     );
     expect(error.code).toBe('sign-in-cancelled');
-    expect(sleeps).toEqual([600_000]);
+    expect(clock.sleeps).toEqual([600_000]);
     expect(oidc.callsOf('CreateToken')).toHaveLength(0);
     expect(await listenerGone(redirectUri)).toBe(true);
   });
