@@ -52,8 +52,10 @@ describe('request handlers', () => {
     const { electron, calls, window } = setup();
     const result = await electron.ipcMain.invoke('session:sign-in', { instanceId: 'acme' }, window);
     expect(result).toEqual({ ok: true, value: undefined });
-    // The schema's default (device flow) is applied before the core sees it.
-    expect(calls).toEqual([{ channel: 'session:sign-in', payload: { instanceId: 'acme', flow: 'device' } }]);
+    // Without a flow the core picks its default (PKCE where it can open a browser).
+    expect(calls).toEqual([{ channel: 'session:sign-in', payload: { instanceId: 'acme' } }]);
+    await electron.ipcMain.invoke('session:sign-in', { instanceId: 'acme', flow: 'device' }, window);
+    expect(calls.at(-1)).toEqual({ channel: 'session:sign-in', payload: { instanceId: 'acme', flow: 'device' } });
   });
 
   it('refuses an untrusted sender without calling the core', async () => {
