@@ -136,7 +136,7 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     const account = accounts.find((a) => label.includes(a.accountId))!;
     const roleName = [...account.roles].sort((a, b) => b.length - a.length).find((role) => label.includes(role))!;
     await page.keyboard.press('Enter');
-    await page.getByText(new RegExp(`Copied export lines for ${account.accountName} / ${roleName} \\(expires in (59m|1h)\\)`)).waitFor();
+    await page.getByText(new RegExp(`Copied export lines for ${account.accountName} / ${roleName} \\(expires in (59m|1h 0m)\\)`)).waitFor();
     // Credentials the emulator issued for that role, in the page's own clipboard.
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toMatch(/^export AWS_ACCESS_KEY_ID='?ASIA/);

@@ -141,7 +141,7 @@ describe('store + actions over the bridge', () => {
     expect(h.clipboard).toEqual([]);
     expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'success' });
     expect(store.getState().toasts.at(-1)?.message).toMatch(
-      new RegExp(`^Copied export lines for ${accounts[0]!.accountName} / ${role.roleName} \\(expires in (59m|1h)\\)$`),
+      new RegExp(`^Copied export lines for ${accounts[0]!.accountName} / ${role.roleName} \\(expires in (59m|1h 0m)\\)$`),
     );
     expect(calls).toContain('credentials:copy');
   });
