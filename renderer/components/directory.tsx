@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useDeferredValue, useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ListRow, RoleRow } from '../search/result-list';
 import { useActions, useRolecall, useStoreApi } from '../store/hooks';
-import { selectActiveRow, selectFavoriteKeys, selectInstances, selectResultList } from '../store/selectors';
+import type { RolecallState } from '../store/store';
+import { selectActiveRow, selectFavoriteKeys, selectInstances, selectResultList, selectResultListFor } from '../store/selectors';
 import { isTypingKey, listCommandFor, takesText } from './keyboard';
 import type { ListCommand } from './keyboard';
 import { RoleMenu } from './role-menu';
@@ -30,8 +31,11 @@ export const Directory = () => {
   const store = useStoreApi();
   const actions = useActions();
   const query = useRolecall((s) => s.query);
-  const list = useRolecall(selectResultList);
-  const activeIndex = useRolecall((s) => Math.min(s.activeIndex, Math.max(0, selectResultList(s).optionRows.length - 1)));
+  // The box shows every key at once; the list follows in a render React may interrupt, so
+  // a burst of keys never waits for 10,000 rows (the Enter key still acts on what was typed).
+  const shownQuery = useDeferredValue(query);
+  const list = useRolecall(useCallback((s: RolecallState) => selectResultListFor(s, shownQuery), [shownQuery]));
+  const activeIndex = useRolecall((s) => Math.min(s.activeIndex, Math.max(0, selectResultListFor(s, shownQuery).optionRows.length - 1)));
   const menuFor = useRolecall((s) => s.menuFor);
   const focusRequest = useRolecall((s) => s.searchFocusRequest);
   const favoriteKeys = useRolecall(selectFavoriteKeys);
@@ -51,18 +55,18 @@ export const Directory = () => {
 
   // When the rows change under the same query (a role became recent or pinned), keep the
   // same role active instead of whatever now sits at its old index.
-  const held = useRef<{ query: string; key?: string }>({ query });
+  const held = useRef<{ query: string; key?: string }>({ query: shownQuery });
   useEffect(() => {
     const { key } = held.current;
-    if (held.current.query === query && key) {
+    if (held.current.query === shownQuery && key) {
       const rowIndex = list.rows.findIndex((row) => row.key === key);
       const row = list.rows[rowIndex];
       if (row?.kind === 'role' && row.optionIndex !== store.getState().activeIndex) store.getState().setActiveIndex(row.optionIndex);
     }
-  }, [list, query, store]);
+  }, [list, shownQuery, store]);
   useEffect(() => {
     const row = list.rows[list.optionRows[activeIndex] ?? -1];
-    held.current = { query, key: row?.key };
+    held.current = { query: shownQuery, key: row?.key };
   });
 
   const activeRowIndex = list.optionRows[activeIndex];
@@ -185,7 +189,9 @@ export const Directory = () => {
         onKeyDown={(event) => onKeyDown(event, false)}
       >
         {list.rows.length === 0 ? (
-          <p className="empty">{list.searching ? `No role matches “${query.trim()}”.` : 'No roles yet: sign in to list your accounts.'}</p>
+          <p className="empty">
+            {list.searching ? `No role matches “${shownQuery.trim()}”.` : 'No roles yet: sign in to list your accounts.'}
+          </p>
         ) : (
           <div className="role-list-inner" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {

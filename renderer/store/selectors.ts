@@ -29,22 +29,36 @@ export const selectSigningIn = (state: RolecallState): InstanceView[] =>
 export const selectNeedsSignIn = (state: RolecallState): InstanceView[] =>
   selectInstances(state).filter((instance) => ['signed-out', 'expired', 'error'].includes(instance.session.status));
 
-let memo: { entries: unknown; query: string; favorites: unknown; recents: unknown; result: ResultList } | undefined;
+interface ListMemo {
+  readonly entries: unknown;
+  readonly query: string;
+  readonly favorites: unknown;
+  readonly recents: unknown;
+  readonly result: ResultList;
+}
+/**
+ * The last two lists built: the list on screen (the deferred query) and the one for what was
+ * just typed are both asked for while React catches up, and neither may be rebuilt each time.
+ */
+let memos: ListMemo[] = [];
 
 /**
- * The result rows for the current query. Memoized on its inputs, so every component
- * selecting it gets the same object until the query or the data changes.
+ * The result rows for a query (the current one unless given). Memoized on its inputs, so
+ * every component selecting it gets the same object until the query or the data changes.
  */
-export const selectResultList = (state: RolecallState): ResultList => {
+export const selectResultListFor = (state: RolecallState, query: string): ResultList => {
   const favorites = selectFavorites(state);
   const recents = selectRecents(state);
-  if (memo && memo.entries === state.entries && memo.query === state.query && memo.favorites === favorites && memo.recents === recents) {
-    return memo.result;
-  }
-  const result = buildResultList(state.entries, state.query, favorites, recents);
-  memo = { entries: state.entries, query: state.query, favorites, recents, result };
+  const hit = memos.find(
+    (memo) => memo.entries === state.entries && memo.query === query && memo.favorites === favorites && memo.recents === recents,
+  );
+  if (hit) return hit.result;
+  const result = buildResultList(state.entries, query, favorites, recents);
+  memos = [{ entries: state.entries, query, favorites, recents, result }, ...memos].slice(0, 2);
   return result;
 };
+
+export const selectResultList = (state: RolecallState): ResultList => selectResultListFor(state, state.query);
 
 /** The active option's row, with the index clamped into the current results. */
 export const selectActiveRow = (state: RolecallState): RoleRow | undefined => {
