@@ -12,6 +12,7 @@ import { login } from './commands/login';
 import { serve } from './commands/serve';
 import { status } from './commands/status';
 import { describeError } from '../app/node/terminal-output';
+import { examplesText } from '../app/node/help-examples';
 import type { CliOutput } from '../app/node/terminal-output';
 
 /**
@@ -295,7 +296,18 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
       process.exitCode = 2;
     });
 
+  addExamples(program);
   return program;
+};
+
+/** Ends the help of each command listed in help-examples.ts with its "Example:" block. */
+const addExamples = (command: Command, path = ''): void => {
+  for (const sub of command.commands) {
+    const subPath = path ? `${path} ${sub.name()}` : sub.name();
+    const text = examplesText(subPath);
+    if (text) sub.addHelpText('after', text);
+    addExamples(sub, subPath);
+  }
 };
 
 /** Whether `--` appears after the subcommand `name` on the command line as given. */

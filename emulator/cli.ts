@@ -24,6 +24,9 @@ const usage = `Usage: rolecall emulator [options]
   --latency-ms N --jitter-ms N --throttle-rps N --throttle-burst N
   --error-rate F --drop-rate F                       faults for every operation
   --quiet                  no request log on stderr
+
+Example:
+  rolecall emulator --port 4510 --accounts 20 --auto-approve
 `;
 
 const flagOptions = {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from '../app/node/terminal-output';
 import type { CliOutput } from '../app/node/terminal-output';
 import { web } from './command';
+import { examplesText } from '../app/node/help-examples';
 
 /**
  * `rolecall web` as its own entry: bin/rolecall.mjs starts this shell directly, so the web
@@ -14,6 +15,7 @@ export const runWebCli = async (argv: readonly string[], output: CliOutput): Pro
     .option('--port <port>', 'port to listen on (default: any free port)')
     .option('--open', 'open it in the browser')
     .option('--debug', 'show stack traces on errors')
+    .addHelpText('after', examplesText('web'))
     .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
   try {

@@ -20,6 +20,7 @@ import { describeError } from '../../app/node/terminal-output';
 import type { CliOutput } from '../../app/node/terminal-output';
 import { resolveRole } from '../role-resolution';
 import { parseOptions } from '../../app/node/command-options';
+import { examplesText } from '../../app/node/help-examples';
 
 const credentialProcessSchema = z.object({
   account: z.string({ error: 'give the account id or name with --account' }).trim().min(1),
@@ -192,7 +193,8 @@ export const defineCredentialProcessOptions = (command: Command): Command =>
     .option('--wait <seconds>', 'with a Rolecall owner running but signed out: wait this long for that sign-in instead of failing')
     .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
     .option('--external-id <id>', 'the ExternalId the assumed role requires')
-    .option('--role-session-name <name>', 'the session name of the assumed role (default: rolecall)');
+    .option('--role-session-name <name>', 'the session name of the assumed role (default: rolecall)')
+    .addHelpText('after', examplesText('credential-process'));
 
 /**
  * The entry bin/rolecall.mjs uses for `rolecall credential-process`: the same command without
