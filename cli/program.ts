@@ -2,6 +2,7 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { copyFormats } from '../app/model/settings';
 import { agent } from './commands/agent';
 import { completion, completionLists, completionShells } from './commands/completion';
+import { chainAdd, chainList, chainRemove } from './commands/chained-roles';
 import { configPopulate } from './commands/config-populate';
 import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
@@ -187,9 +188,34 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
   // bin/rolecall.mjs runs this command through runCredentialProcessCli, without this program.
   defineCredentialProcessOptions(program.command('credential-process')).action(run(async (options) => credentialProcess(options, output)));
 
-  program
-    .command('config')
-    .description('manage AWS CLI profiles in ~/.aws/config (or AWS_CONFIG_FILE)')
+  const config = program.command('config').description('manage AWS CLI profiles in ~/.aws/config (or AWS_CONFIG_FILE)');
+  const chain = config
+    .command('chain')
+    .description('saved chained roles (an Identity Center role assuming another role), written by populate');
+  chain
+    .command('add')
+    .description('save a chained role as profile NAME: --account/--role assume --assume-role ARN')
+    .argument('<name>', 'the AWS CLI profile name')
+    .requiredOption('--account <id|name>', 'account id or name of the Identity Center role')
+    .requiredOption('--role <name>', 'the Identity Center role (its profile is the source_profile)')
+    .requiredOption('--assume-role <arn>', 'the IAM role ARN to assume')
+    .option('--external-id <id>', 'the ExternalId the role requires')
+    .option('--role-session-name <name>', 'the session name (role_session_name)')
+    .option('--duration <seconds>', 'duration_seconds, 900–3600 (role chaining allows one hour)')
+    .option('--region <region>', 'region of the profile')
+    .option('--instance <name>', 'which instance')
+    .action(run(async (name: string, options) => chainAdd(name, options, output)));
+  chain
+    .command('remove')
+    .description('forget a saved chained role')
+    .argument('<name>', 'its profile name')
+    .action(run(async (name: string) => chainRemove(name, output)));
+  chain
+    .command('ls')
+    .description('list the saved chained roles')
+    .option('--json', 'print them as JSON')
+    .action(run(async (options) => chainList(options, output)));
+  config
     .command('populate')
     .description("write an [sso-session] and a [profile] per assigned role, editing only Rolecall's sections")
     .option('--instance <name>', 'which instance')

@@ -27,6 +27,8 @@ const requestChannelSet = {
   'aws-config:import-setups': true,
   'instance:update': true,
   'aliases:set': true,
+  'chained-roles:save': true,
+  'chained-roles:remove': true,
 } as const satisfies Record<RequestChannel, true>;
 
 const eventChannelSet = {

@@ -18,6 +18,18 @@ export interface PopulateRole {
   readonly roleName: string;
 }
 
+/** A saved chained role to write as a `role_arn` + `source_profile` profile named `name`. */
+export interface PopulateChainedRole {
+  readonly name: string;
+  /** The Identity Center role whose profile is the source_profile. */
+  readonly source: { readonly accountId: string; readonly roleName: string };
+  readonly roleArn: string;
+  readonly externalId?: string;
+  readonly sessionName?: string;
+  readonly durationSeconds?: number;
+  readonly region?: string;
+}
+
 export interface PopulateInput {
   /** The current config file text ('' when there is none). */
   readonly text: string;
@@ -42,6 +54,10 @@ export interface PopulateInput {
   readonly credentialProcess?: { readonly command: string };
   /** Removes Rolecall's profiles for this instance whose role is no longer in `roles`. */
   readonly prune?: boolean;
+  /** Chained roles, written after the role profiles; their source profiles are the roles' profiles. */
+  readonly chainedRoles?: readonly PopulateChainedRole[];
+  /** Removes Rolecall's chained-role profiles for this instance that are no longer in `chainedRoles`. */
+  readonly pruneChained?: boolean;
 }
 
 export interface ProfileChange {
@@ -265,6 +281,15 @@ export const planPopulate = (input: PopulateInput): PopulatePlan => {
     added.push({ profile, accountId: role.accountId, roleName: role.roleName });
   }
 
+  const written = new Map<string, string>();
+  for (const change of [...added, ...updated, ...unchanged]) written.set(roleKey(change.accountId, change.roleName), change.profile);
+  const profileOfRole = (accountId: string, roleName: string): string | undefined => {
+    const key = roleKey(accountId, roleName);
+    const section = written.get(key) ?? managed.get(key);
+    if (section !== undefined) return section.startsWith(PROFILE_PREFIX) ? section.slice(PROFILE_PREFIX.length).trim() : section;
+    return userWritten.get(key);
+  };
+
   const removed: ProfileChange[] = [];
   const stale: ProfileChange[] = [];
   for (const [key, sectionName] of managed) {
@@ -279,5 +304,85 @@ export const planPopulate = (input: PopulateInput): PopulatePlan => {
     removed.push(change);
   }
 
+  const chained = planChained(doc, input, profileOfRole, { added, updated, unchanged, removed, notes });
+  doc = chained;
+
   return { oldText: input.text, newText: printIni(doc), session: session.status, added, updated, removed, unchanged, stale, notes };
+};
+
+/** The account and role name in a role ARN, for the summary. */
+const arnParts = (arn: string): { accountId: string; roleName: string } => {
+  const [, , , , accountId = '', resource = ''] = arn.split(':');
+  return { accountId, roleName: resource.slice(resource.lastIndexOf('/') + 1) };
+};
+
+const CHAINED_KEYS = ['role_arn', 'source_profile', 'external_id', 'role_session_name', 'duration_seconds', 'region'] as const;
+
+/**
+ * The chained-role profiles: `role_arn` + `source_profile` (the AWS CLI and SDKs then call
+ * AssumeRole with the source profile's credentials, and cache the result themselves). A
+ * profile of that name the user wrote is left alone; Rolecall's own are updated in place.
+ */
+const planChained = (
+  start: IniDocument,
+  input: PopulateInput,
+  profileOfRole: (accountId: string, roleName: string) => string | undefined,
+  out: { added: ProfileChange[]; updated: ProfileChange[]; unchanged: ProfileChange[]; removed: ProfileChange[]; notes: string[] },
+): IniDocument => {
+  let doc = start;
+  const isOurChain = (section: IniSection): boolean =>
+    markerInstance(commentAbove(doc, section) ?? '') === input.instanceId && valueOf(section, 'role_arn') !== undefined;
+  const wanted = new Set<string>();
+  for (const chain of input.chainedRoles ?? []) {
+    assertSingleLine('profile name', chain.name);
+    const change = { profile: chain.name, ...arnParts(chain.roleArn) };
+    if (wanted.has(chain.name)) continue;
+    wanted.add(chain.name);
+    const sourceProfile = profileOfRole(chain.source.accountId, chain.source.roleName);
+    if (sourceProfile === undefined) {
+      out.notes.push(
+        `The chained role "${chain.name}" was not written: no profile for its source role ${chain.source.roleName} in ${chain.source.accountId} (is the role still assigned, or left out by --filter?).`,
+      );
+      continue;
+    }
+    const set: [string, string][] = [
+      ['role_arn', chain.roleArn],
+      ['source_profile', sourceProfile],
+    ];
+    if (chain.externalId) set.push(['external_id', chain.externalId]);
+    if (chain.sessionName) set.push(['role_session_name', chain.sessionName]);
+    if (chain.durationSeconds) set.push(['duration_seconds', String(chain.durationSeconds)]);
+    const region = chain.region ?? input.region;
+    if (region) set.push(['region', region]);
+    for (const [key, value] of set) assertSingleLine(key.replace(/_/g, ' '), value);
+    const sectionName = `${PROFILE_PREFIX}${chain.name}`;
+    const existing = doc.sections.find((section) => profileNameOf(section) === chain.name);
+    if (existing && !isOurChain(existing)) {
+      out.unchanged.push(change);
+      out.notes.push(`A profile named "${chain.name}" already exists and is not Rolecall's chained role, so it was left as it is.`);
+      continue;
+    }
+    if (!existing) {
+      doc = appendSection(doc, sectionName, set, [rolecallMarker(input.instanceId)]);
+      out.added.push(change);
+      continue;
+    }
+    const before = printIni(doc);
+    // The optional keys Rolecall set before and no longer sets go; the user's other keys stay.
+    for (const key of CHAINED_KEYS) if (!set.some(([name]) => name === key) && key !== 'region') doc = removeKey(doc, existing.name, key);
+    for (const [key, value] of set) doc = setKey(doc, existing.name, key, value);
+    (printIni(doc) === before ? out.unchanged : out.updated).push(change);
+  }
+  for (const section of [...doc.sections]) {
+    const profile = profileNameOf(section);
+    if (profile === undefined || wanted.has(profile) || !isOurChain(section)) continue;
+    const change = { profile, ...arnParts(valueOf(section, 'role_arn') ?? '') };
+    if (!input.prune && !input.pruneChained) {
+      out.notes.push(`The Rolecall profile "${profile}" is for a chained role no longer saved; run again with --prune to remove it.`);
+      continue;
+    }
+    doc = removeSection(doc, section.name, (comment) => markerInstance(comment) !== undefined);
+    out.removed.push(change);
+  }
+  return doc;
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RolecallError } from '../model/errors';
 import { accountIdSchema, roleRefSchema } from '../model/roles';
 import type { Directory } from '../model/roles';
-import { copyFormatSchema, preferencesPatchSchema } from '../model/settings';
+import { copyFormatSchema, preferencesPatchSchema, savedChainedRoleSchema } from '../model/settings';
 import type { Preferences } from '../model/settings';
 import { newInstanceSchema, ssoSessionNameSchema } from '../model/instances';
 import type { AppSnapshot, CopyResult } from '../model/snapshot';
@@ -40,6 +40,10 @@ export const requestSchemas = {
   'aliases:set': z
     .object({ instanceId: z.string().min(1).max(100), accountId: accountIdSchema, alias: z.string().trim().max(60) })
     .strict(),
+  /** Saves a chained role (an Identity Center role + a role ARN it assumes) under its name, replacing one of that name. */
+  'chained-roles:save': savedChainedRoleSchema,
+  /** Forgets the saved chained role of that name. */
+  'chained-roles:remove': z.object({ name: z.string().min(1).max(64) }).strict(),
   /**
    * Starts a sign-in; its progress (user code, stage, errors) arrives in snapshots. Without a
    * flow the core picks its default: PKCE where it can open a browser, else the device code.
@@ -98,6 +102,8 @@ export interface ResponseTypes {
   'instance:remove': void;
   'instance:update': void;
   'aliases:set': void;
+  'chained-roles:save': void;
+  'chained-roles:remove': void;
   'session:sign-in': void;
   'session:cancel-sign-in': void;
   'session:open-verification': void;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chainedRoleSchema } from './chained-roles';
 import { instanceSchema } from './instances';
 import { roleRefSchema } from './roles';
 
@@ -68,6 +69,10 @@ export const preferencesPatchSchema = z
   )
   .extend({ consoleBrowser: consoleBrowserSchema.optional() });
 
+/** A saved chained role: a name is required, it is the AWS CLI profile. */
+export const savedChainedRoleSchema = chainedRoleSchema.required({ name: true });
+export type SavedChainedRole = z.infer<typeof savedChainedRoleSchema>;
+
 /** Everything Rolecall persists that is not secret: the settings file. */
 export const settingsSchema = z.object({
   version: z.literal(1).default(1),
@@ -80,6 +85,11 @@ export const settingsSchema = z.object({
   keepFresh: z.array(roleRefSchema).default([]),
   /** The user's own names for accounts, keyed by `<instanceId>/<accountId>`; searchable. */
   aliases: z.record(z.string().max(120), z.string().min(1).max(60)).default({}),
+  /**
+   * Roles the user reaches by role chaining from an Identity Center role, saved by name;
+   * `config populate` writes each as a `role_arn` + `source_profile` profile.
+   */
+  chainedRoles: z.array(savedChainedRoleSchema).max(200).default([]),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -85,6 +85,16 @@ export const createApiHandlers = ({
         return { ...stored, aliases };
       });
     },
+    'chained-roles:save': async (chain) => {
+      state.runtimeOf(chain.source.instanceId);
+      await state.updateSettings((stored) => ({
+        ...stored,
+        chainedRoles: [...stored.chainedRoles.filter((saved) => saved.name !== chain.name), chain],
+      }));
+    },
+    'chained-roles:remove': async ({ name }) => {
+      await state.updateSettings((stored) => ({ ...stored, chainedRoles: stored.chainedRoles.filter((saved) => saved.name !== name) }));
+    },
     'session:sign-in': async ({ instanceId, flow }) => {
       void signIns.start(state.runtimeOf(instanceId), flow ?? defaultSignInFlow).catch(() => undefined);
     },

@@ -122,7 +122,7 @@ const pruneUnassigned = (plan: PopulatePlan, directory: Directory, source: strin
     doc = removeSection(doc, section.name, (comment) => markerInstance(comment) !== undefined);
     removed.push(change);
   }
-  return { ...plan, newText: printIni(doc), removed, stale };
+  return { ...plan, newText: printIni(doc), removed: [...plan.removed, ...removed], stale };
 };
 
 const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
@@ -163,6 +163,9 @@ export const configPopulate = async (raw: unknown, output: CliOutput, env: Env =
       ...(options.region ? { region: options.region } : {}),
       ...(command ? { credentialProcess: { command } } : {}),
       prune: false,
+      // Saved chained roles become role_arn + source_profile profiles on top of the role profiles.
+      chainedRoles: core.settings().chainedRoles.filter((chain) => chain.source.instanceId === instance.id),
+      pruneChained: options.prune,
     });
     const plan = options.prune ? pruneUnassigned(planned, directory, file.path) : planned;
     const result = await applyPopulate({ env, plan, dryRun: options.dryRun });
