@@ -1,4 +1,4 @@
-import type { CopyFormat, Preferences } from './settings';
+import type { CopyFormat, Preferences, SavedChainedRole } from './settings';
 import type { RoleRef } from './roles';
 
 /** Describes how secrets are kept, so the UI can say it in one sentence. */
@@ -20,6 +20,8 @@ export interface AppSnapshot {
   readonly keepFresh: readonly RoleRef[];
   /** The user's own account names, keyed by `<instanceId>/<accountId>`. */
   readonly aliases: Readonly<Record<string, string>>;
+  /** The user's saved chained roles (no secrets: role ARNs, names, external ids). Absent: none. */
+  readonly chainedRoles?: readonly SavedChainedRole[];
   /** Role credentials held in memory right now, nearest expiry first. */
   readonly activeCredentials: readonly ActiveCredentialView[];
   readonly secretStorage: SecretStorageStatus;

@@ -88,6 +88,7 @@ export const buildSnapshot = (input: SnapshotInput): AppSnapshot => {
     recents: input.settings.recents,
     keepFresh: input.settings.keepFresh,
     aliases: input.settings.aliases,
+    chainedRoles: input.settings.chainedRoles,
     activeCredentials,
     secretStorage: input.secretStorage,
     notices: input.notices,

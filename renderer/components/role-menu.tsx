@@ -87,6 +87,76 @@ const AliasEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) =>
   );
 };
 
+/**
+ * "Assume another role from here…": saves a chained role — this role assumes a role ARN —
+ * under a profile name (`config populate` writes it as role_arn + source_profile). Enter
+ * saves, Escape cancels; a refusal (a malformed ARN, say) stays open with the core's sentence.
+ */
+const ChainEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) => {
+  const actions = useActions();
+  const id = useId();
+  const [roleArn, setRoleArn] = useState('');
+  const [name, setName] = useState('');
+  const [externalId, setExternalId] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const save = async (): Promise<void> => {
+    if (busy) return;
+    setBusy(true);
+    const result = await actions.saveChainedRole(row.entry.ref, { name, roleArn, externalId });
+    setBusy(false);
+    if (result.ok) onClose();
+    else setProblem(result.message);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
+    if (event.key === 'Enter') void save();
+    else if (event.key === 'Escape') onClose();
+    else return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  const field = (suffix: string, label: string, value: string, set: (v: string) => void, placeholder: string, autoFocus = false) => (
+    <>
+      <label htmlFor={`${id}-${suffix}`}>{label}</label>
+      <input
+        id={`${id}-${suffix}`}
+        type="text"
+        value={value}
+        autoComplete="off"
+        spellCheck={false}
+        autoFocus={autoFocus}
+        placeholder={placeholder}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={`${id}-hint`}
+        onChange={(event) => {
+          set(event.target.value);
+          setProblem(undefined);
+        }}
+        onKeyDown={onKeyDown}
+      />
+    </>
+  );
+
+  return (
+    <div className="alias-editor">
+      {field('arn', 'Role ARN to assume', roleArn, setRoleArn, 'arn:aws:iam::123456789012:role/Deployer', true)}
+      {field('name', 'Profile name', name, setName, 'e.g. shared-deployer')}
+      {field('external', 'External id (if the role asks for one)', externalId, setExternalId, 'optional')}
+      <p id={`${id}-hint`} className={problem ? 'field-problem' : 'field-hint'} role={problem ? 'alert' : undefined}>
+        {problem ?? (
+          <>
+            <kbd>Enter</kbd> saves · <kbd>Esc</kbd> cancels. <span className="mono">rolecall config populate</span> writes it as an AWS
+            profile.
+          </>
+        )}
+      </p>
+    </div>
+  );
+};
+
 /** The action menu of one role: other copy formats, console, pin, keep fresh, AWS profile, account alias. */
 export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Element | null; onClose: () => void }) => {
   const actions = useActions();
@@ -98,6 +168,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
   const [position, setPosition] = useState<{ top: number; left: number }>({ top: 0, left: 0 });
   const [focused, setFocused] = useState(0);
   const [editingAlias, setEditingAlias] = useState(false);
+  const [chaining, setChaining] = useState(false);
   const role = row.entry.ref;
 
   const items: MenuItem[] = [
@@ -112,6 +183,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
     { id: 'fresh', label: 'Keep credentials fresh', checked: fresh, run: () => void actions.toggleKeepFresh(role) },
     { id: 'profile', label: 'Add as AWS profile', run: () => void actions.addProfile(role) },
     { id: 'alias', label: 'Set account alias…', keepsOpen: true, run: () => setEditingAlias(true) },
+    { id: 'chain', label: 'Assume another role from here…', keepsOpen: true, run: () => setChaining(true) },
   ];
 
   useLayoutEffect(() => {
@@ -124,7 +196,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
     const top = below + height > window.innerHeight - 8 ? Math.max(8, (rect?.top ?? 80) - height - 4) : below;
     const left = Math.min(window.innerWidth - width - 8, Math.max(8, (rect?.right ?? width) - width - 8));
     setPosition({ top, left });
-  }, [anchor, editingAlias]);
+  }, [anchor, editingAlias, chaining]);
 
   useEffect(() => {
     menuRef.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]')[focused]?.focus();
@@ -145,7 +217,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     // The alias editor's text field keeps its own keys (Space, Home, End, arrows).
-    if (editingAlias) return;
+    if (editingAlias || chaining) return;
     const last = items.length - 1;
     if (event.key === 'ArrowDown') setFocused((index) => (index >= last ? 0 : index + 1));
     else if (event.key === 'ArrowUp') setFocused((index) => (index <= 0 ? last : index - 1));
@@ -172,6 +244,20 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
         style={{ top: position.top, left: position.left }}
       >
         <AliasEditor row={row} onClose={onClose} />
+      </div>
+    );
+  }
+
+  if (chaining) {
+    return (
+      <div
+        ref={menuRef}
+        className="menu"
+        role="dialog"
+        aria-label={`Assume another role from ${row.entry.accountName} / ${row.entry.roleName}`}
+        style={{ top: position.top, left: position.left }}
+      >
+        <ChainEditor row={row} onClose={onClose} />
       </div>
     );
   }

@@ -49,6 +49,8 @@ export interface Actions {
   updateInstance(instanceId: string, change: { label?: string; ssoSessionName?: string }): Promise<ActionResult>;
   /** Sets the user's own name for an account ('' removes it); errors come back for the editor. */
   setAlias(instanceId: string, accountId: string, alias: string): Promise<ActionResult>;
+  /** Saves a chained role (this role assumes `roleArn`) as profile `name`; errors come back for the editor. */
+  saveChainedRole(source: RoleRef, chain: { name: string; roleArn: string; externalId?: string }): Promise<ActionResult>;
   /** The core's default flow (PKCE where it can open a browser) unless one is asked for. */
   signIn(instanceId: string, flow?: 'device' | 'pkce'): Promise<void>;
   /** The Identity Center set-ups in ~/.aws/config; undefined after an error (shown as a toast). */
@@ -208,6 +210,17 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
       }
       const account = accountNameOf({ instanceId, accountId, roleName: '' });
       toast('success', name ? `Alias “${name}” set for ${account}` : `Removed the alias of ${account}`);
+      return { ok: true };
+    },
+    saveChainedRole: async (source, chain) => {
+      const name = chain.name.trim();
+      const externalId = chain.externalId?.trim();
+      try {
+        await bridge.invoke('chained-roles:save', { source, name, roleArn: chain.roleArn.trim(), ...(externalId ? { externalId } : {}) });
+      } catch (error) {
+        return { ok: false, message: toBridgeError(error).message };
+      }
+      toast('success', `Saved “${name}”: ${accountNameOf(source)} / ${source.roleName} assumes ${chain.roleArn.trim()}`);
       return { ok: true };
     },
     // Without a flow the core picks its default (PKCE where it can open a browser).
