@@ -184,6 +184,8 @@ export const Directory = () => {
         className="role-list"
         role="listbox"
         aria-label="Roles"
+        // The query these rows are for (they trail the box while React catches up); bench/ui reads it.
+        data-query={shownQuery}
         tabIndex={0}
         aria-activedescendant={activeId}
         onKeyDown={(event) => onKeyDown(event, false)}

@@ -1,0 +1,263 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { startEmulatedCore, startTestEmulator, waitUntil } from '../../app/session/test-support/emulated-core';
+import { buildRenderer } from '../../web/renderer-build';
+import { describeSpread, spread } from '../support/stats';
+
+/**
+ * `npm run bench:ui`: the window at 10,000+ roles, in Chromium, through a real `rolecall web`
+ * process (bin/rolecall.mjs) against the emulator (2,500 accounts × 4 roles, seed 3):
+ *   - API calls at start: a core signs in and syncs once (the disk cache), then `rolecall web`
+ *     starts on that ROLECALL_HOME; ListAccounts/ListAccountRoles it makes while starting;
+ *   - server start → first role painted (spawn to the first option in the DOM, browser ready);
+ *   - reload → first role painted (navigation start to the first option, from the page);
+ *   - bytes over the bridge per load (WebSocket frames both ways);
+ *   - keystroke → paint p50/p95/max for a fixed key sequence: from keydown to the frame after
+ *     the list shows that query's rows (the listbox's data-query), single letters that match
+ *     everything, Backspace to empty, queries that match nothing; then the same during a sync;
+ *   - Enter → clipboard: keydown to the page's clipboard write.
+ * It prints and asserts nothing; the last line is one JSON object. Other processes on the
+ * machine skew the figures.
+ */
+
+const root = join(import.meta.dirname, '..', '..');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** Keys pressed one by one (Backspace as "\b"), ~human pace. */
+const keySequence = [
+  'a',
+  'e',
+  's',
+  '\b',
+  '\b',
+  '\b',
+  'p',
+  'r',
+  'o',
+  'd',
+  ' ',
+  'a',
+  'd',
+  'm',
+  '\b',
+  '\b',
+  '\b',
+  '\b',
+  '\b',
+  '\b',
+  '\b',
+  '\b',
+  'x',
+  'q',
+  'z',
+  '\b',
+  '\b',
+  '\b',
+];
+const keyGapMs = 80;
+
+/**
+ * Installed before any page script: records keydown → list painted, Enter → clipboard, and
+ * when the first role was painted. Plain JavaScript text: a function would be transpiled
+ * with helpers the page does not have.
+ */
+const pageProbe = `
+(() => {
+  const w = window;
+  w.__keys = [];
+  w.__copies = [];
+  const firstRole = () => {
+    if (document.querySelector('[role="option"]')) {
+      requestAnimationFrame(() => { if (w.__firstRole === undefined) w.__firstRole = performance.now(); });
+      return;
+    }
+    requestAnimationFrame(firstRole);
+  };
+  requestAnimationFrame(firstRole);
+  document.addEventListener('keydown', (event) => {
+    const started = performance.now();
+    if (event.key === 'Enter') {
+      // Copied: the page wrote the clipboard and says so in a toast.
+      const before = document.querySelectorAll('.toast').length;
+      let waited = 0;
+      const copied = () => {
+        waited += 1;
+        if (document.querySelectorAll('.toast').length > before) { w.__copies.push(performance.now() - started); return; }
+        if (waited < 300) requestAnimationFrame(copied);
+      };
+      requestAnimationFrame(copied);
+      return;
+    }
+    let frames = 0;
+    const check = () => {
+      frames += 1;
+      const input = document.querySelector('input[type="search"]');
+      const list = document.querySelector('[data-query]');
+      if (input && list && list.getAttribute('data-query') === input.value) {
+        requestAnimationFrame(() => w.__keys.push(performance.now() - started));
+        return;
+      }
+      // Bounded: about five seconds of frames.
+      if (frames < 300) requestAnimationFrame(check); else w.__keys.push(-1);
+    };
+    requestAnimationFrame(check);
+  }, true);
+})();
+`;
+
+const typeSequence = async (page: Page): Promise<number[]> => {
+  await page.evaluate('window.__keys = []');
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  await search.focus();
+  for (const key of keySequence) {
+    await page.keyboard.press(key === '\b' ? 'Backspace' : key);
+    await page.waitForTimeout(keyGapMs);
+  }
+  await page.waitForTimeout(500);
+  return (await page.evaluate('window.__keys')) as number[];
+};
+
+const directoryCalls = (counters: Readonly<Record<string, { requests: number }>>): number =>
+  (counters['ListAccounts']?.requests ?? 0) + (counters['ListAccountRoles']?.requests ?? 0);
+
+const main = async () => {
+  // Built now, so the child finds it current instead of timing a build.
+  await buildRenderer();
+  const accounts = Number(process.env.BENCH_ACCOUNTS ?? 2500);
+  const test = await startTestEmulator({ directory: { accounts, rolesPerAccount: 4, seed: 3 } });
+  const seeded = Date.now();
+  const h = await startEmulatedCore(test);
+  const roles = h.accounts().reduce((sum, account) => sum + account.roles.length, 0);
+  await h.core.stop();
+  console.log(
+    `ui: ${roles} roles in ${h.accounts().length} accounts; first sign-in and sync ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
+  );
+  const home = dirname(h.configDir);
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    ROLECALL_HOME: h.configDir,
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    ROLECALL_NO_BROWSER: '1',
+  };
+
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, env, timeout: 30_000 });
+  const web = spawn(process.execPath, [join(root, 'bin', 'rolecall.mjs'), 'web', '--port', '0'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  web.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  try {
+    test.emulator.resetCounters();
+    const spawnedAt = Date.now();
+    let stdout = '';
+    web.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const line = await waitUntil(() => stdout.includes('\n') && stdout.split('\n')[0], 'rolecall web to print its URL');
+    const url = (JSON.parse(line) as { url: string }).url;
+    const printedAt = Date.now();
+    const notes = stderr
+      .split('\n')
+      .filter(
+        (text) =>
+          text.trim() &&
+          !/NodeVersionSupport|AWS SDK|node >=22|upgrade to node|a\.co\/|trace-warnings|versions published|will require|To continue|security updates/.test(
+            text,
+          ),
+      );
+    if (notes.length > 0) console.log(`rolecall web said before its URL: ${notes.join(' / ')}`);
+
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+    await context.addInitScript({ content: pageProbe });
+    const page = await context.newPage();
+    const frames = { bytes: 0 };
+    page.on('websocket', (socket) => {
+      socket.on('framereceived', (frame) => (frames.bytes += Buffer.byteLength(frame.payload)));
+      socket.on('framesent', (frame) => (frames.bytes += Buffer.byteLength(frame.payload)));
+    });
+    await page.goto(url);
+    await page.locator('[role="option"]').first().waitFor({ timeout: 60_000 });
+    const startPainted = Date.now() - spawnedAt;
+    await page.waitForTimeout(1_000);
+    const startCalls = directoryCalls(test.emulator.counters());
+    const firstLoadBytes = frames.bytes;
+
+    // Reload: the page's stored directory paints before the bridge answers.
+    frames.bytes = 0;
+    await page.reload();
+    await page.waitForFunction('window.__firstRole !== undefined', undefined, { timeout: 60_000 });
+    const reloadPainted = (await page.evaluate('window.__firstRole')) as number;
+    await page.waitForTimeout(1_000);
+    const reloadBytes = frames.bytes;
+
+    const idle = await typeSequence(page);
+
+    // Enter → clipboard, a few times on different roles.
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    for (const query of ['prod adm', 'dev read', 'sandbox', 'staging dev', 'data']) {
+      await search.fill(query);
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(600);
+    }
+    const copies = (await page.evaluate('window.__copies')) as number[];
+    await search.fill('');
+
+    // The same keys while a sync runs (Refresh in the top bar).
+    test.emulator.resetCounters();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await waitUntil(() => directoryCalls(test.emulator.counters()) > 0, 'the sync to start');
+    const syncing = await typeSequence(page);
+    const stillSyncing = await page.getByRole('button', { name: 'Refresh' }).isDisabled();
+
+    const keys = spread(idle.filter((ms) => ms >= 0));
+    const keysSyncing = spread(syncing.filter((ms) => ms >= 0));
+    const enter = spread(copies);
+    console.log(`start rolecall web → URL printed ${printedAt - spawnedAt} ms → first role painted ${startPainted} ms (from spawn)`);
+    console.log(`directory API calls while starting with a fresh cache: ${startCalls}`);
+    console.log(`reload → first role painted ${reloadPainted.toFixed(0)} ms (from navigation start)`);
+    console.log(`bridge bytes per load: first load ${firstLoadBytes.toLocaleString()}  |  reload ${reloadBytes.toLocaleString()}`);
+    console.log(`keystroke → paint (${idle.length} keys): ${describeSpread(keys)}${idle.includes(-1) ? '  (some never painted)' : ''}`);
+    console.log(
+      `keystroke → paint during a sync: ${describeSpread(keysSyncing)}${stillSyncing ? '' : '  (the sync ended during the keys)'}`,
+    );
+    console.log(`Enter → clipboard (${copies.length}): ${describeSpread(enter)}`);
+    console.log(
+      JSON.stringify({
+        bench: 'ui',
+        node: process.version,
+        roles,
+        startToFirstRoleMs: startPainted,
+        startDirectoryApiCalls: startCalls,
+        reloadToFirstRoleMs: Math.round(reloadPainted),
+        bridgeBytes: { firstLoad: firstLoadBytes, reload: reloadBytes },
+        keystrokeMs: keys,
+        keystrokeDuringSyncMs: keysSyncing,
+        syncStillRunningAfterKeys: stillSyncing,
+        enterToClipboardMs: enter,
+      }),
+    );
+  } catch (error) {
+    console.error(`bench:ui failed: ${error instanceof Error ? error.message : String(error)}\n${stderr}`);
+    process.exitCode = 1;
+  } finally {
+    web.kill('SIGTERM');
+    await browser.close();
+    await h.close();
+    await test.close();
+  }
+};
+
+void main();
