@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { RolecallError } from '../model/errors';
 import { ensurePrivateDir, writeFileAtomic } from '../storage/atomic-file';
+import { endpointFilePath } from './endpoint-file';
 import { AGENT_PROTOCOL_VERSION } from './protocol';
 
 /**
@@ -15,7 +16,7 @@ import { AGENT_PROTOCOL_VERSION } from './protocol';
  * trampoline do).
  */
 
-export const ENDPOINT_FILE_NAME = 'agent.json';
+export { ENDPOINT_FILE_NAME, endpointFilePath } from './endpoint-file';
 export const SOCKET_FILE_NAME = 'agent.sock';
 
 /**
@@ -76,8 +77,6 @@ export type AgentEndpoint = z.infer<typeof endpointSchema>;
 
 /** 32 random bytes, hex: the secret of one owner launch. */
 export const newAgentSecret = (): string => randomBytes(32).toString('hex');
-
-export const endpointFilePath = (configDir: string): string => join(configDir, ENDPOINT_FILE_NAME);
 
 /** Writes agent.json atomically, 0600 (readers never see half of it). */
 export const writeEndpoint = async (

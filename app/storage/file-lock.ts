@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { lock } from 'proper-lockfile';
+import type * as ProperLockfile from 'proper-lockfile';
 import { RolecallError } from '../model/errors';
 import { ensurePrivateDir } from './atomic-file';
 import { serialQueueFor } from './serial-queue';
@@ -39,6 +39,9 @@ export const withFileLock = async <T>(dir: string, name: string, task: () => Pro
     await ensurePrivateDir(dir);
     const staleMs = options.staleMs ?? LOCK_STALE_MS;
     let release: () => Promise<void>;
+    // Loaded on first use: a cached `credential-process` takes no lock and skips its ~20 ms load.
+    // The CommonJS module itself (its `default`): a bundle's split chunk exports only that.
+    const { lock } = ((await import('proper-lockfile')) as unknown as { default: typeof ProperLockfile }).default;
     try {
       release = await lock(target, {
         realpath: false,

@@ -1,7 +1,9 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { z } from 'zod';
 import { CredentialProcessCache } from '../../app/credentials/credential-process-cache';
+import { chainedCacheRef } from '../../app/credentials/role-chaining-cache';
 import { formatCredentials } from '../../app/credentials/formats';
 import { DirectoryCache } from '../../app/directory/directory-cache';
 import { RolecallError, isRolecallError } from '../../app/model/errors';
@@ -20,6 +22,9 @@ import { describeError } from '../../app/node/terminal-output';
 import type { CliOutput } from '../../app/node/terminal-output';
 import { resolveRole } from '../role-resolution';
 import { parseOptions } from '../../app/node/command-options';
+import { endpointFilePath } from '../../app/agent/endpoint-file';
+import { parsePlainCredentialProcessArgs } from './credential-process-args';
+import type { OwnerCredentialsRequest } from './credential-process-owner';
 import { examplesText } from '../../app/node/help-examples';
 
 const credentialProcessSchema = z.object({
@@ -111,36 +116,46 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
   const cachedDirectory = await new DirectoryCache(cacheDir).load(instance.id).catch(() => ({}) as { directory?: Directory });
   const ref = resolveRef(instance, cachedDirectory.directory, options.account, options.role);
   // A running session owner answers for every caller (one refresh, one GetRoleCredentials);
-  // none, or one that died mid-request, leaves the local path below.
-  const { credentialsFromOwner } = await import('./credential-process-owner');
-  const fromOwner = await credentialsFromOwner({
-    configDir,
-    env,
-    instance,
-    ref,
-    account: options.account,
-    loginHint: loginHint(instance, settings.instances),
-    waitSeconds: options.wait,
-    resolve: (directory) => resolveRef(instance, directory, options.account, options.role),
-  });
+  // none, or one that died mid-request, leaves the local path below. Without its agent.json
+  // no owner can answer: the agent client is not even loaded then.
+  const fromOwner = (await ownerMayAnswer(configDir, env))
+    ? await askOwner({
+        configDir,
+        env,
+        instance,
+        ref,
+        account: options.account,
+        loginHint: loginHint(instance, settings.instances),
+        waitSeconds: options.wait,
+        resolve: (directory) => resolveRef(instance, directory, options.account, options.role),
+      })
+    : undefined;
   /**
-   * With --assume-role the role's credentials are the source of one AssumeRole (loaded only
-   * then: the plain path never loads the STS client). Chained credentials are not kept on
-   * disk; a profile that chains with `role_arn` + `source_profile` lets the AWS CLI cache them.
+   * With --assume-role the role's credentials are the source of one AssumeRole (the STS
+   * client loads only then). The chained credentials join the encrypted cache under their
+   * own entry, and one run per chain asks STS while the others wait on its lock.
    */
   const print = async (source: RoleCredentials, sourceRef: RoleRef | undefined): Promise<void> => {
     if (!options.assumeRole) return output.out(formatCredentials(source, 'json'));
-    const { assumeChainedRole, stsTargetFor } = await import('../../app/credentials/role-chaining');
-    const chained = await assumeChainedRole(
-      {
-        source: sourceRef ?? { instanceId: instance.id, accountId: options.account, roleName: options.role },
-        roleArn: options.assumeRole,
-        ...(options.externalId ? { externalId: options.externalId } : {}),
-        ...(options.roleSessionName ? { sessionName: options.roleSessionName } : {}),
-      },
-      source,
-      stsTargetFor(instance),
-    );
+    const chain = {
+      source: sourceRef ?? { instanceId: instance.id, accountId: options.account, roleName: options.role },
+      roleArn: options.assumeRole,
+      ...(options.externalId ? { externalId: options.externalId } : {}),
+      ...(options.roleSessionName ? { sessionName: options.roleSessionName } : {}),
+    };
+    // Without a resolved source role (a name the cached directory does not know) nothing is cached.
+    const entry = sourceRef ? chainedCacheRef(chain) : undefined;
+    const held = entry ? await cache.get(entry) : undefined;
+    if (held) return output.out(formatCredentials(held, 'json'));
+    const assume = async (): Promise<RoleCredentials> => {
+      const again = entry ? await cache.get(entry) : undefined;
+      if (again) return again;
+      const { assumeChainedRole, stsTargetFor } = await import('../../app/credentials/role-chaining');
+      const chained = await assumeChainedRole(chain, source, stsTargetFor(instance));
+      if (entry) await cache.put(entry, chained).catch(() => undefined);
+      return chained;
+    };
+    const chained = entry ? await withFileLock(cacheDir, lockName('role', roleKey(entry)), assume) : await assume();
     output.out(formatCredentials(chained, 'json'));
   };
   if (fromOwner) return print(fromOwner, ref);
@@ -183,6 +198,15 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
   await print(credentials.credentials, credentials.ref);
 };
 
+const ownerMayAnswer = async (configDir: string, env: Env): Promise<boolean> =>
+  env.ROLECALL_NO_AGENT !== '1' &&
+  access(endpointFilePath(configDir)).then(
+    () => true,
+    () => false,
+  );
+
+const askOwner = async (request: OwnerCredentialsRequest) => (await import('./credential-process-owner')).credentialsFromOwner(request);
+
 /** The command's options, shared by `rolecall --help` (program.ts) and the fast entry below. */
 export const defineCredentialProcessOptions = (command: Command): Command =>
   command
@@ -202,6 +226,18 @@ export const defineCredentialProcessOptions = (command: Command): Command =>
  * start it for every credential lookup. Resolves with the exit code.
  */
 export const runCredentialProcessCli = async (argv: readonly string[], output: CliOutput, env: Env = process.env): Promise<number> => {
+  // The plain form (what `config populate` writes) runs without loading commander.
+  const plain = parsePlainCredentialProcessArgs(argv);
+  if (plain) {
+    try {
+      await credentialProcess(plain, output, env);
+      return 0;
+    } catch (error) {
+      output.err(describeError(error));
+      return 1;
+    }
+  }
+  const { Command, CommanderError } = await import('commander');
   let exitCode = 0;
   const command = defineCredentialProcessOptions(new Command('rolecall credential-process'))
     .exitOverride()
