@@ -126,6 +126,35 @@ describe('--assume-role', () => {
     expect(emulator.credentialsOwner(run.stdout)).toMatchObject({ accountId: SHARED, roleName: 'Deployer' });
   });
 
+  it('credential-process: chained credentials are cached like role credentials; a burst of runs makes one AssumeRole', async () => {
+    const args = [
+      'credential-process',
+      '--account',
+      PROD,
+      '--role',
+      'AdministratorAccess',
+      '--assume-role',
+      partner,
+      '--external-id',
+      'partner-7',
+    ];
+    emulator.resetCounters();
+    const burst = await Promise.all(Array.from({ length: 5 }, () => runRolecall(args, env())));
+    for (const run of burst) expect(run.code, run.stderr).toBe(0);
+    const keys = new Set(burst.map((run) => (JSON.parse(run.stdout) as { AccessKeyId: string }).AccessKeyId));
+    expect(keys.size).toBe(1);
+    const later = await runRolecall(args, env());
+    expect((JSON.parse(later.stdout) as { AccessKeyId: string }).AccessKeyId).toBe([...keys][0]);
+    expect(emulator.counters().AssumeRole?.requests).toBe(1);
+    expect(emulator.credentialsOwner([...keys][0]!)).toMatchObject({ accountId: SHARED, roleName: 'Partner' });
+    // Another session name is another chain, so another entry.
+    const other = await runRolecall([...args, '--role-session-name', 'batch'], env());
+    expect(emulator.credentialsOwner((JSON.parse(other.stdout) as { AccessKeyId: string }).AccessKeyId)).toMatchObject({
+      roleSessionName: 'batch',
+    });
+    expect(emulator.counters().AssumeRole?.requests).toBe(2);
+  });
+
   it('credential-process: the chained role as credential_process JSON, a refusal as one line', async () => {
     const run = await runRolecall(
       ['credential-process', '--account', PROD, '--role', 'AdministratorAccess', '--assume-role', deployer],
