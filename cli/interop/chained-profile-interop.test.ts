@@ -62,7 +62,8 @@ describe.skipIf(!aws)('a chained profile `rolecall config populate` wrote, used 
     expect(add.code, add.stderr).toBe(0);
     // The source profile runs `rolecall credential-process`: the AWS CLI v2 here (2.9.19) cannot
     // use an sso_session profile as a source_profile ("'NoneType' object has no attribute
-    // 'get_frozen_token'", a botocore bug of that release); the sso_session form is tested in planPopulate.
+    // 'get_frozen_token'": aws/aws-cli#7496, boto/botocore#2828, fixed in later releases); the
+    // sso_session form is run by the AWS CLI v1 below.
     const populate = await rolecall(
       ['config', 'populate', '--credential-process', '--profile-template', '{account_id}-{role_name}', '--region', 'us-east-1'],
       user.env,
