@@ -77,6 +77,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     new CredentialProcessCache({ dir: ports.cacheDir, secrets: ports.secrets, now: () => ports.clock.now() }),
   );
   state.adoptInstance = (instance) => lifecycle.load(instance);
+  const defaultSignInFlow = options.defaultSignInFlow ?? (ports.shell === 'desktop' ? 'pkce' : 'device');
   const signIns = new SignInRunner(state, clients, tokens, {
     openVerification: options.openVerification !== false,
     onSignedIn: (runtime) => {
@@ -88,13 +89,13 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     tokens,
     roles,
     credentialCache,
-    (runtime) => void signIns.start(runtime, 'device').catch(() => undefined),
+    // "Sign in again" from a notification: the same flow as the Sign in button.
+    (runtime) => void signIns.start(runtime, defaultSignInFlow).catch(() => undefined),
     options.autoSync ? (runtime) => syncs.inBackground(runtime) : undefined,
   );
   const setups = new SetupImporter(state, lifecycle, vault, (runtime) => {
     if (options.autoSync) syncs.inBackground(runtime);
   });
-  const defaultSignInFlow = options.defaultSignInFlow ?? (ports.shell === 'desktop' ? 'pkce' : 'device');
   const shutdown = new AbortController();
   let started: Promise<void> | undefined;
 
