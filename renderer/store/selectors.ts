@@ -37,7 +37,7 @@ interface ListMemo {
   readonly result: ResultList;
 }
 /**
- * The last two lists built: the list on screen (the deferred query) and the one for what was
+ * The last lists built: the list on screen (the deferred query) and the one for what was
  * just typed are both asked for while React catches up, and neither may be rebuilt each time.
  */
 let memos: ListMemo[] = [];
@@ -54,7 +54,14 @@ export const selectResultListFor = (state: RolecallState, query: string): Result
   );
   if (hit) return hit.result;
   const result = buildResultList(state.entries, query, favorites, recents);
-  memos = [{ entries: state.entries, query, favorites, recents, result }, ...memos].slice(0, 2);
+  const memo = { entries: state.entries, query, favorites, recents, result };
+  // The empty query's list (every role) is where Backspace and Escape return: it keeps its
+  // own slot, so typing never evicts it and clearing the box costs no rebuild.
+  const empty = memos.find((kept) => kept.query === '' && kept !== memo);
+  memos =
+    query === ''
+      ? [memo, ...memos.filter((kept) => kept.query !== '').slice(0, 2)]
+      : [memo, ...memos.filter((kept) => kept !== empty).slice(0, 1), ...(empty ? [empty] : [])];
   return result;
 };
 
