@@ -150,6 +150,8 @@ export interface RoleChainerOptions {
   readonly instanceOf: (instanceId: string) => Pick<Instance, 'endpoints' | 'region'>;
   /** Credentials are assumed again once less than this remains (default 5 minutes). */
   readonly safetyMarginMs?: number;
+  /** Called after the set of held credentials changes (assumed, forgotten), for countdowns. */
+  readonly onChange?: () => void;
 }
 
 /**
@@ -168,6 +170,12 @@ export class RoleChainer {
   /** Where STS is called for this chain. */
   target(chain: ChainedRole): StsTarget {
     return stsTargetFor(this.options.instanceOf(chain.source.instanceId), chain.region);
+  }
+
+  /** The chain's unexpired credentials held in memory, if any (for its countdown); never calls STS. */
+  peek(chain: ChainedRole): RoleCredentials | undefined {
+    const held = this.entries.get(chainedRoleKey(chain));
+    return held && held.credentials.expiration > this.options.clock.now() ? held.credentials : undefined;
   }
 
   /** The chained role's credentials: from memory while comfortably valid, else AssumeRole. */
@@ -189,6 +197,7 @@ export class RoleChainer {
           if (this.inFlight.get(key) === flight) {
             this.inFlight.delete(key);
             this.entries.set(key, { instanceId, credentials });
+            this.options.onChange?.();
           }
           return credentials;
         },
@@ -204,7 +213,13 @@ export class RoleChainer {
 
   /** Drops every chained credential started from one instance (sign-out). */
   forgetInstance(instanceId: string): void {
-    for (const [key, entry] of this.entries) if (entry.instanceId === instanceId) this.entries.delete(key);
+    let had = false;
+    for (const [key, entry] of this.entries) {
+      if (entry.instanceId !== instanceId) continue;
+      this.entries.delete(key);
+      had = true;
+    }
     for (const [key, flight] of this.inFlight) if (flight.instanceId === instanceId) this.inFlight.delete(key);
+    if (had) this.options.onChange?.();
   }
 }

@@ -19,6 +19,8 @@ export interface RoleCredentialsCacheOptions {
   readonly safetyMarginMs?: number;
   /** Called after the set of held credentials changes (fetched, forgotten), for countdowns. */
   readonly onChange?: () => void;
+  /** Called on forgetInstance (sign-out): credentials derived from these (chained roles) go too. */
+  readonly onForgetInstance?: (instanceId: string) => void;
 }
 
 interface InFlight {
@@ -39,11 +41,13 @@ export class RoleCredentialsCache {
   private readonly clock: Clock;
   private readonly marginMs: number;
   private readonly onChange: (() => void) | undefined;
+  private readonly onForgetInstance: ((instanceId: string) => void) | undefined;
 
   constructor(options: RoleCredentialsCacheOptions) {
     this.clock = options.clock;
     this.marginMs = options.safetyMarginMs ?? DEFAULT_CREDENTIALS_SAFETY_MARGIN_MS;
     this.onChange = options.onChange;
+    this.onForgetInstance = options.onForgetInstance;
   }
 
   /** Credentials for a role: from memory while comfortably valid, else from GetRoleCredentials. */
@@ -110,6 +114,7 @@ export class RoleCredentialsCache {
       had = true;
     }
     for (const [key, flight] of this.inFlight) if (flight.ref.instanceId === instanceId) this.inFlight.delete(key);
+    this.onForgetInstance?.(instanceId);
     if (had) this.onChange?.();
   }
 

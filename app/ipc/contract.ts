@@ -20,6 +20,10 @@ import type { SetupDiscovery, SetupImportResult } from '../model/setups';
 
 const instanceIdPayload = z.object({ instanceId: z.string().min(1).max(100) }).strict();
 const rolePayload = z.object({ role: roleRefSchema }).strict();
+const chainedRoleName = z.string().min(1).max(64);
+const oneTarget = (payload: { role?: unknown; chainedRole?: unknown }): boolean =>
+  (payload.role === undefined) !== (payload.chainedRole === undefined);
+const oneTargetMessage = { message: 'name either a role or a chained role' };
 
 export const requestSchemas = {
   /** The current snapshot (views also get every change through `state:changed`). */
@@ -43,7 +47,7 @@ export const requestSchemas = {
   /** Saves a chained role (an Identity Center role + a role ARN it assumes) under its name, replacing one of that name. */
   'chained-roles:save': savedChainedRoleSchema,
   /** Forgets the saved chained role of that name. */
-  'chained-roles:remove': z.object({ name: z.string().min(1).max(64) }).strict(),
+  'chained-roles:remove': z.object({ name: chainedRoleName }).strict(),
   /**
    * Starts a sign-in; its progress (user code, stage, errors) arrives in snapshots. Without a
    * flow the core picks its default: PKCE where it can open a browser, else the device code.
@@ -55,10 +59,24 @@ export const requestSchemas = {
   'session:sign-out': instanceIdPayload,
   /** Re-syncs one instance's directory, or all of them. */
   'directory:refresh': z.object({ instanceId: z.string().min(1).max(100).optional() }).strict(),
-  'credentials:copy': z.object({ role: roleRefSchema, format: copyFormatSchema.optional() }).strict(),
+  /**
+   * Copy and console take a role, or a saved chained role by its name (exactly one): one
+   * request per action keeps one clipboard path (auto-clear, the desktop's own clipboard when
+   * it is the client of another owner) and one result shape for every view.
+   */
+  'credentials:copy': z
+    .object({ role: roleRefSchema.optional(), chainedRole: chainedRoleName.optional(), format: copyFormatSchema.optional() })
+    .strict()
+    .refine(oneTarget, oneTargetMessage),
   'console:open': z
-    .object({ role: roleRefSchema, region: z.string().max(30).optional(), destination: z.string().url().max(2048).optional() })
-    .strict(),
+    .object({
+      role: roleRefSchema.optional(),
+      chainedRole: chainedRoleName.optional(),
+      region: z.string().max(30).optional(),
+      destination: z.string().url().max(2048).optional(),
+    })
+    .strict()
+    .refine(oneTarget, oneTargetMessage),
   'favorites:toggle': rolePayload,
   'keep-fresh:toggle': rolePayload,
   'preferences:update': preferencesPatchSchema,
@@ -84,6 +102,7 @@ export type DirectoryView = Pick<Directory, 'instanceId' | 'accounts' | 'syncedA
 
 export interface ConsoleOpenResult {
   readonly role: CopyResult['role'];
+  readonly chainedRole?: CopyResult['chainedRole'];
   readonly region: string;
   /** Only for the web page, which opens the console itself; the Electron shell opens it. */
   readonly url?: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { regionSchema } from './instances';
 import { roleKey, roleRefSchema } from './roles';
+import type { RoleRef } from './roles';
 
 /** `arn:{partition}:iam::{account}:role/{path/}{name}`: the roles STS AssumeRole accepts. */
 export const roleArnSchema = z
@@ -60,4 +61,14 @@ export const chainedRoleKey = (chain: ChainedRole): string =>
 export const roleArnParts = (arn: string): { readonly accountId: string; readonly roleName: string } => {
   const [, , , , accountId = '', resource = ''] = arn.split(':');
   return { accountId, roleName: resource.slice(resource.lastIndexOf('/') + 1) };
+};
+
+/**
+ * How a chained role appears beside roles (a countdown, a copy toast): the role it assumes,
+ * as a ref in its source's instance. It names no Identity Center role: requests for a chained
+ * role carry its saved name, never this ref.
+ */
+export const chainedRoleTarget = (chain: Pick<ChainedRole, 'source' | 'roleArn'>): RoleRef => {
+  const { accountId, roleName } = roleArnParts(chain.roleArn);
+  return { instanceId: chain.source.instanceId, accountId, roleName };
 };

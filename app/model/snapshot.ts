@@ -82,7 +82,10 @@ export interface SyncView {
 }
 
 export interface ActiveCredentialView {
+  /** For a chained role: the role it assumed (its ARN's account and name), see chainedRole. */
   readonly role: RoleRef;
+  /** Set for a saved chained role's credentials: its name (what copy and console requests take). */
+  readonly chainedRole?: string;
   readonly accountName?: string;
   /** Epoch ms. */
   readonly expiresAt: number;
@@ -98,7 +101,10 @@ export interface Notice {
 /** What "copy" reports back to a view: which role and format, never the secret itself. */
 export interface CopyResult {
   readonly format: CopyFormat;
+  /** For a chained role: the role it assumed (its ARN's account and name). */
   readonly role: RoleRef;
+  /** Set when a saved chained role was copied: its name. */
+  readonly chainedRole?: string;
   readonly accountName?: string;
   readonly expiresAt: number;
   /** Seconds after which the clipboard is cleared (0 = never). */

@@ -3,15 +3,25 @@ import { formatCredentials } from '../credentials/formats';
 import type { DirectoryView, RolecallApi } from '../ipc/contract';
 import { RolecallError } from '../model/errors';
 import type { RoleRef } from '../model/roles';
+import { chainedRoleTarget } from '../model/chained-roles';
+import type { RoleCredentials } from '../model/tokens';
 import { sameRole } from '../model/roles';
 import { addProfilesToAwsConfig } from './aws-config-bridge';
 import type { CoreState } from './core-state';
 import type { DirectorySyncRunner } from './directory-sync-runner';
 import type { InstanceLifecycle } from './instance-lifecycle';
 import type { RoleAccess } from './role-access';
+import type { ChainedRoleAccess } from './chained-role-access';
 import type { SignInRunner } from './sign-in-runner';
 import type { SetupImporter } from './setup-import';
 import { heldToken, liveToken } from './session-state';
+import type { CopyFormat } from '../model/settings';
+
+/** The contract lets a copy or console request name a role or a chained role, exactly one. */
+const requireRole = (role: RoleRef | undefined): RoleRef => {
+  if (!role) throw new RolecallError('invalid-input', 'Name the role to use.');
+  return role;
+};
 
 export interface ApiServices {
   readonly state: CoreState;
@@ -19,6 +29,7 @@ export interface ApiServices {
   readonly signIns: SignInRunner;
   readonly syncs: DirectorySyncRunner;
   readonly roles: RoleAccess;
+  readonly chained: ChainedRoleAccess;
   readonly setups: SetupImporter;
   /** Resolves once settings are loaded (the first `state:get` waits for it). */
   readonly started: () => Promise<void>;
@@ -40,6 +51,7 @@ export const createApiHandlers = ({
   signIns,
   syncs,
   roles,
+  chained,
   setups,
   started,
   shutdown,
@@ -56,6 +68,26 @@ export const createApiHandlers = ({
       const has = stored[list].some((other) => sameRole(other, ref));
       return { ...stored, [list]: has ? stored[list].filter((other) => !sameRole(other, ref)) : [...stored[list], ref] };
     });
+  };
+
+  /**
+   * Copied text goes on this process's clipboard (the desktop), cleared later as the
+   * preference says, or back to the view that asked (web, CLI, a desktop client of this owner).
+   */
+  const deliverText = (text: string, credentials: RoleCredentials, format: CopyFormat) => {
+    const clearsAfterSeconds = state.settings().preferences.clipboardClearSeconds;
+    if (!handsTextToView) {
+      ports.clipboard.writeText(text);
+      if (clearsAfterSeconds > 0)
+        void scheduleClipboardClear({
+          clipboard: ports.clipboard,
+          text,
+          seconds: clearsAfterSeconds,
+          clock: ports.clock,
+          signal: shutdown,
+        });
+    }
+    return { format, expiresAt: credentials.expiration, clearsAfterSeconds, ...(handsTextToView ? { clipboardText: text } : {}) };
   };
 
   return {
@@ -111,39 +143,42 @@ export const createApiHandlers = ({
       const targets = instanceId ? [state.runtimeOf(instanceId)] : [...state.runtimes.values()].filter((runtime) => heldToken(runtime));
       for (const runtime of targets) syncs.inBackground(runtime);
     },
-    'credentials:copy': async ({ role, format }) => {
-      const runtime = state.runtimeOf(role.instanceId);
+    'credentials:copy': async ({ role, chainedRole, format }) => {
       const chosen = format ?? state.settings().preferences.defaultCopyFormat;
-      const credentials = await roles.credentials(role);
-      const account = roles.findAccount(runtime, role.accountId);
-      const text = formatCredentials(credentials, chosen, { profileName: roles.profileName(role) });
-      const clearsAfterSeconds = state.settings().preferences.clipboardClearSeconds;
-      if (!handsTextToView) {
-        ports.clipboard.writeText(text);
-        if (clearsAfterSeconds > 0)
-          void scheduleClipboardClear({
-            clipboard: ports.clipboard,
-            text,
-            seconds: clearsAfterSeconds,
-            clock: ports.clock,
-            signal: shutdown,
-          });
+      if (chainedRole !== undefined) {
+        const { chain, credentials } = await chained.credentials(chainedRole);
+        const target = chainedRoleTarget(chain);
+        const text = formatCredentials(credentials, chosen, { profileName: chain.name });
+        state.changed();
+        return { ...deliverText(text, credentials, chosen), role: target, chainedRole: chain.name };
       }
-      await roles.rememberRecent(role);
-      return {
-        format: chosen,
-        role,
-        ...(account ? { accountName: account.accountName } : {}),
-        expiresAt: credentials.expiration,
-        clearsAfterSeconds,
-        ...(handsTextToView ? { clipboardText: text } : {}),
-      };
+      const ref = requireRole(role);
+      const runtime = state.runtimeOf(ref.instanceId);
+      const credentials = await roles.credentials(ref);
+      const account = roles.findAccount(runtime, ref.accountId);
+      const text = formatCredentials(credentials, chosen, { profileName: roles.profileName(ref) });
+      const delivered = deliverText(text, credentials, chosen);
+      await roles.rememberRecent(ref);
+      return { ...delivered, role: ref, ...(account ? { accountName: account.accountName } : {}) };
     },
-    'console:open': async ({ role, region, destination }) => {
-      const result = await roles.consoleUrl(role, { ...(region ? { region } : {}), ...(destination ? { destination } : {}) });
+    'console:open': async ({ role, chainedRole, region, destination }) => {
+      const choice = { ...(region ? { region } : {}), ...(destination ? { destination } : {}) };
+      if (chainedRole !== undefined) {
+        const result = await chained.consoleUrl(chainedRole, choice);
+        if (!handsTextToView) await ports.opener.openExternal(result.url, { browser: state.settings().preferences.consoleBrowser });
+        state.changed();
+        return {
+          role: chainedRoleTarget(result.chain),
+          chainedRole: result.chain.name,
+          region: result.region,
+          ...(handsTextToView ? { url: result.url } : {}),
+        };
+      }
+      const ref = requireRole(role);
+      const result = await roles.consoleUrl(ref, choice);
       if (!handsTextToView) await ports.opener.openExternal(result.url, { browser: state.settings().preferences.consoleBrowser });
-      await roles.rememberRecent(role);
-      return { role, region: result.region, ...(handsTextToView ? { url: result.url } : {}) };
+      await roles.rememberRecent(ref);
+      return { role: ref, region: result.region, ...(handsTextToView ? { url: result.url } : {}) };
     },
     'favorites:toggle': async ({ role }) => toggleRole('favorites', role),
     'keep-fresh:toggle': async ({ role }) => toggleRole('keepFresh', role),

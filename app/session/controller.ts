@@ -1,4 +1,5 @@
 import { CredentialProcessCache } from '../credentials/credential-process-cache';
+import { RoleChainer } from '../credentials/role-chaining';
 import { formatCredentials } from '../credentials/formats';
 import { RoleCredentialsCache } from '../credentials/role-credentials';
 import { DirectoryCache } from '../directory/directory-cache';
@@ -14,6 +15,7 @@ import { ExpiryWatcher } from './expiry-watcher';
 import { InstanceClients } from './instance-clients';
 import { InstanceLifecycle } from './instance-lifecycle';
 import { RoleAccess } from './role-access';
+import { ChainedRoleAccess } from './chained-role-access';
 import { SessionTokens } from './session-tokens';
 import { SignInRunner } from './sign-in-runner';
 import { SetupImporter } from './setup-import';
@@ -60,14 +62,25 @@ export interface RolecallController extends RolecallCore {
  * wires the parts (see the modules it imports, one job each).
  */
 export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}): RolecallController => {
-  const credentialCache = new RoleCredentialsCache({ clock: ports.clock });
-  const state = new CoreState(ports, () => credentialCache.list());
+  // Chained roles assume from role credentials; signing out forgets both.
+  const chainer = new RoleChainer({
+    clock: ports.clock,
+    sourceCredentials: (ref) => roles.credentials(ref),
+    instanceOf: (instanceId) => state.runtimeOf(instanceId).instance,
+    onChange: () => state.changed(),
+  });
+  const credentialCache = new RoleCredentialsCache({ clock: ports.clock, onForgetInstance: (id) => chainer.forgetInstance(id) });
+  const state: CoreState = new CoreState(ports, () => [
+    ...credentialCache.list(),
+    ...chained.active().map(({ name, ref, expiration }) => ({ ref, expiration, chainedRole: name })),
+  ]);
   const clients = new InstanceClients(ports.clock);
   const vault = new TokenVault(ports.secrets, ports.env ?? process.env);
   const directoryCache = new DirectoryCache(ports.cacheDir);
   const tokens = new SessionTokens(state, vault, clients, credentialCache, ports.cacheDir);
   const syncs = new DirectorySyncRunner(state, clients, tokens, directoryCache);
   const roles = new RoleAccess(state, clients, tokens, credentialCache);
+  const chained: ChainedRoleAccess = new ChainedRoleAccess(state, chainer);
   const lifecycle = new InstanceLifecycle(
     state,
     clients,
@@ -139,6 +152,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
       signIns,
       syncs,
       roles,
+      chained,
       setups,
       started: start,
       shutdown: shutdown.signal,

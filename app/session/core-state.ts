@@ -27,7 +27,11 @@ export class CoreState {
   constructor(
     readonly ports: CorePorts,
     /** Role credentials held in memory, for the snapshot's countdowns (no secrets). */
-    private readonly activeCredentials: () => readonly { readonly ref: RoleRef; readonly expiration: number }[],
+    private readonly activeCredentials: () => readonly {
+      readonly ref: RoleRef;
+      readonly expiration: number;
+      readonly chainedRole?: string;
+    }[],
   ) {}
 
   settings(): Settings {

@@ -61,7 +61,8 @@ const instanceView = (runtime: InstanceRuntime, now: number): InstanceView => {
 export interface SnapshotInput {
   readonly settings: Settings;
   readonly runtimes: readonly InstanceRuntime[];
-  readonly activeCredentials: readonly { readonly ref: RoleRef; readonly expiration: number }[];
+  /** chainedRole: a saved chained role's credentials (ref is the role it assumed). */
+  readonly activeCredentials: readonly { readonly ref: RoleRef; readonly expiration: number; readonly chainedRole?: string }[];
   readonly secretStorage: SecretStorageStatus;
   readonly notices: readonly Notice[];
   readonly now: number;
@@ -78,7 +79,12 @@ export const buildSnapshot = (input: SnapshotInput): AppSnapshot => {
     .filter((entry) => entry.expiration > input.now)
     .map((entry) => {
       const accountName = accountNames.get(`${entry.ref.instanceId}/${entry.ref.accountId}`);
-      return { role: entry.ref, expiresAt: entry.expiration, ...(accountName ? { accountName } : {}) };
+      return {
+        role: entry.ref,
+        expiresAt: entry.expiration,
+        ...(accountName ? { accountName } : {}),
+        ...(entry.chainedRole ? { chainedRole: entry.chainedRole } : {}),
+      };
     })
     .sort((a, b) => a.expiresAt - b.expiresAt);
   return {

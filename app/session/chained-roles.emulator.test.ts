@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRequest } from '../ipc/contract';
+import { copyFormats } from '../model/settings';
+import { startEmulatedCore, startTestEmulator, waitUntil } from './test-support/emulated-core';
+import type { EmulatedCore, TestEmulator } from './test-support/emulated-core';
+
+/**
+ * Saved chained roles used like any role through the IPC contract, by the real core against
+ * the emulator's STS: every copy format, the console, their own countdown in the snapshot,
+ * the desktop's clipboard and its auto-clear, and one-sentence errors.
+ */
+
+const PROD = '111111111111';
+const SHARED = '222222222222';
+
+let emu: TestEmulator;
+beforeAll(async () => {
+  emu = await startTestEmulator({
+    directory: {
+      accounts: [
+        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess', 'ReadOnly'] },
+        {
+          accountId: SHARED,
+          accountName: 'shared',
+          emailAddress: 'shared@example.com',
+          roles: ['Developer'],
+          // Deployer trusts only the AdministratorAccess permission set.
+          assumableRoles: [{ roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] }],
+        },
+      ],
+    },
+  });
+});
+afterAll(async () => {
+  await emu?.close();
+});
+
+const deployer = `arn:aws:iam::${SHARED}:role/Deployer`;
+const save = async (h: EmulatedCore, name: string, roleName = 'AdministratorAccess'): Promise<void> =>
+  h.core.api['chained-roles:save'](
+    parseRequest('chained-roles:save', { source: { instanceId: h.instanceId, accountId: PROD, roleName }, roleArn: deployer, name }),
+  );
+
+describe('chained roles through the contract (web shell: the text and URL go back to the page)', () => {
+  let h: EmulatedCore;
+  beforeAll(async () => {
+    h = await startEmulatedCore(emu, { shell: 'web' });
+    await save(h, 'deployer');
+    await save(h, 'not-trusted', 'ReadOnly');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('copies the chained role in every format with its own keys, and its countdown joins the snapshot', async () => {
+    const before = emu.clock.now();
+    const texts: string[] = [];
+    for (const format of copyFormats) {
+      const result = await h.core.api['credentials:copy'](parseRequest('credentials:copy', { chainedRole: 'deployer', format }));
+      expect(result).toMatchObject({
+        format,
+        chainedRole: 'deployer',
+        role: { instanceId: h.instanceId, accountId: SHARED, roleName: 'Deployer' },
+      });
+      texts.push(result.clipboardText!);
+    }
+    const keyIds = texts.map((text) => /ASIA[A-Z0-9]+/.exec(text)?.[0]);
+    // One AssumeRole, held: every format carries the same chained key.
+    expect(new Set(keyIds).size).toBe(1);
+    expect(texts.find((text) => text.startsWith('['))).toMatch(/^\[deployer\]/);
+    // Not the source role's key: copy the source itself and compare.
+    const source = await h.core.api['credentials:copy']({
+      role: { instanceId: h.instanceId, accountId: PROD, roleName: 'AdministratorAccess' },
+    });
+    expect(source.clipboardText).not.toContain(keyIds[0]!);
+
+    const active = h.core.snapshot().activeCredentials.find((entry) => entry.chainedRole === 'deployer');
+    expect(active).toMatchObject({ role: { accountId: SHARED, roleName: 'Deployer' }, accountName: 'shared' });
+    // Its own countdown: STS's one-hour chained session, not the source role's expiry.
+    expect(active!.expiresAt - before).toBeGreaterThan(3590_000);
+    expect(active!.expiresAt - before).toBeLessThanOrEqual(3600_000 + 1000);
+    // Recents hold Identity Center roles only: the chained role is not one.
+    expect(h.core.snapshot().recents.some((ref) => ref.roleName === 'Deployer')).toBe(false);
+  });
+
+  it('opens the console as the chained role (the emulator refuses SessionDuration for chains, as AWS does)', async () => {
+    const result = await h.core.api['console:open'](parseRequest('console:open', { chainedRole: 'deployer', region: 'eu-central-1' }));
+    expect(result).toMatchObject({ chainedRole: 'deployer', region: 'eu-central-1', role: { accountId: SHARED, roleName: 'Deployer' } });
+    const response = await fetch(result.url!);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const field = (id: string): string => new RegExp(`id="${id}">([^<]*)<`).exec(html)?.[1] ?? '';
+    expect({ account: field('account-id'), role: field('role-name'), region: field('region') }).toEqual({
+      account: SHARED,
+      role: 'Deployer',
+      region: 'eu-central-1',
+    });
+  });
+
+  it('says in one sentence when the target does not trust the source, or no chained role has that name', async () => {
+    await expect(h.core.api['credentials:copy'](parseRequest('credentials:copy', { chainedRole: 'not-trusted' }))).rejects.toMatchObject({
+      code: 'access-denied',
+      userMessage: expect.stringMatching(new RegExp(`^The role ${deployer} does not trust ReadOnly in account ${PROD}`)),
+    });
+    await expect(h.core.api['console:open'](parseRequest('console:open', { chainedRole: 'nope' }))).rejects.toMatchObject({
+      code: 'not-found',
+      userMessage: 'No chained role "nope" is saved; add it from its source role\'s menu first.',
+    });
+  });
+
+  it('the contract takes a role or a chained role, exactly one', () => {
+    const role = { instanceId: 'i', accountId: PROD, roleName: 'ReadOnly' };
+    expect(() => parseRequest('credentials:copy', { role, chainedRole: 'deployer' })).toThrow(/name either a role or a chained role/);
+    expect(() => parseRequest('console:open', {})).toThrow(/name either a role or a chained role/);
+    expect(() => parseRequest('credentials:copy', { chainedRole: '' })).toThrow(/chainedRole/);
+  });
+
+  it('signing out forgets the chained credentials with the role credentials', async () => {
+    await h.core.api['credentials:copy']({ chainedRole: 'deployer' });
+    expect(h.core.snapshot().activeCredentials.some((entry) => entry.chainedRole === 'deployer')).toBe(true);
+    await h.core.api['session:sign-out']({ instanceId: h.instanceId });
+    expect(h.core.snapshot().activeCredentials).toEqual([]);
+  });
+});
+
+describe('chained roles in the desktop shell (its own clipboard, cleared later)', () => {
+  it('puts the chained credentials on the clipboard, hands no text back, and clears it after the preference', async () => {
+    const h = await startEmulatedCore(emu, { shell: 'desktop' });
+    try {
+      await save(h, 'deployer');
+      await h.core.api['preferences:update']({ clipboardClearSeconds: 30 });
+      const result = await h.core.api['credentials:copy']({ chainedRole: 'deployer', format: 'posix' });
+      expect(result).not.toHaveProperty('clipboardText');
+      expect(result.clearsAfterSeconds).toBe(30);
+      expect(h.clipboard.at(-1)).toMatch(/AWS_ACCESS_KEY_ID='?ASIA/);
+      await emu.clock.advanceAndSettle(31_000);
+      await waitUntil(() => h.clipboard.at(-1) === '', 'the clipboard cleared');
+      const opened = await h.core.api['console:open']({ chainedRole: 'deployer' });
+      expect(opened).not.toHaveProperty('url');
+      expect(h.opened.at(-1)).toContain('Action=login');
+    } finally {
+      await h.close();
+    }
+  });
+});
