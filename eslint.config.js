@@ -22,7 +22,10 @@ const layers = {
   ipc: { elements: ['model', 'ipc'], modules: packages('zod') },
   core: {
     elements: ['model', 'ipc', 'core'],
-    modules: [node, ...packages('zod', '@aws-sdk/client-sso', '@aws-sdk/client-sso-oidc', '@aws-sdk/client-sts', 'proper-lockfile', 'diff', 'open')],
+    modules: [
+      node,
+      ...packages('zod', '@aws-sdk/client-sso', '@aws-sdk/client-sso-oidc', '@aws-sdk/client-sts', 'proper-lockfile', 'diff', 'open'),
+    ],
   },
   desktop: { elements: ['model', 'ipc', 'core', 'desktop'], modules: [node, ...packages('electron', 'electron-store', 'open', 'zod')] },
   cli: { elements: ['model', 'ipc', 'core', 'cli'], modules: [node, ...packages('commander', 'zod')] },
