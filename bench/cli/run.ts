@@ -162,7 +162,7 @@ const tsxLauncher = (role: { accountId: string; roleName: string }): string[] =>
   const code = [
     "import { register } from 'tsx/esm/api';",
     'register();',
-    `const [{ runCredentialProcessCli }, { processOutput }] = await Promise.all([import(${url('cli/commands/credential-process.ts')}), import(${url('cli/output.ts')})]);`,
+    `const [{ runCredentialProcessCli }, { processOutput }] = await Promise.all([import(${url('cli/commands/credential-process.ts')}), import(${url('app/node/terminal-output.ts')})]);`,
     `process.exitCode = await runCredentialProcessCli(${JSON.stringify(['--account', role.accountId, '--role', role.roleName])}, processOutput());`,
   ].join('\n');
   return ['--input-type=module', '-e', code];
