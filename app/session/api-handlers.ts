@@ -149,8 +149,15 @@ export const createApiHandlers = ({
         const { chain, credentials } = await chained.credentials(chainedRole);
         const target = chainedRoleTarget(chain);
         const text = formatCredentials(credentials, chosen, { profileName: chain.name });
+        // The target account's name when it is one of the user's accounts too.
+        const account = roles.findAccount(state.runtimeOf(target.instanceId), target.accountId);
         state.changed();
-        return { ...deliverText(text, credentials, chosen), role: target, chainedRole: chain.name };
+        return {
+          ...deliverText(text, credentials, chosen),
+          role: target,
+          chainedRole: chain.name,
+          ...(account ? { accountName: account.accountName } : {}),
+        };
       }
       const ref = requireRole(role);
       const runtime = state.runtimeOf(ref.instanceId);

@@ -60,6 +60,8 @@ describe('chained roles through the contract (web shell: the text and URL go bac
       expect(result).toMatchObject({
         format,
         chainedRole: 'deployer',
+        // The target account is one of the user's accounts too: its name comes along.
+        accountName: 'shared',
         role: { instanceId: h.instanceId, accountId: SHARED, roleName: 'Deployer' },
       });
       texts.push(result.clipboardText!);

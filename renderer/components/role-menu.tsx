@@ -179,12 +179,18 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
       run: () => void actions.copy(role, format),
     })),
     { id: 'console', label: 'Open console', hint: 'Ctrl/⌘ Enter', run: () => void actions.openConsole(role) },
-    { id: 'pin', label: pinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },
-    { id: 'fresh', label: 'Keep credentials fresh', checked: fresh, run: () => void actions.toggleKeepFresh(role) },
-    { id: 'profile', label: 'Add as AWS profile', run: () => void actions.addProfile(role) },
-    { id: 'alias', label: 'Set account alias…', keepsOpen: true, run: () => setEditingAlias(true) },
-    { id: 'chain', label: 'Assume another role from here…', keepsOpen: true, run: () => setChaining(true) },
   ];
+  // A chained role is not an Identity Center role: it is copied, opened and removed, no more.
+  const chainedName = role.chainedRole;
+  if (chainedName) items.push({ id: 'remove-chain', label: 'Remove chained role', run: () => void actions.removeChainedRole(chainedName) });
+  else
+    items.push(
+      { id: 'pin', label: pinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },
+      { id: 'fresh', label: 'Keep credentials fresh', checked: fresh, run: () => void actions.toggleKeepFresh(role) },
+      { id: 'profile', label: 'Add as AWS profile', run: () => void actions.addProfile(role) },
+      { id: 'alias', label: 'Set account alias…', keepsOpen: true, run: () => setEditingAlias(true) },
+      { id: 'chain', label: 'Assume another role from here…', keepsOpen: true, run: () => setChaining(true) },
+    );
 
   useLayoutEffect(() => {
     const menu = menuRef.current;

@@ -1,11 +1,17 @@
 import type { DirectoryView } from '../../app/ipc/contract';
+import { chainedRoleTarget } from '../../app/model/chained-roles';
 import type { RoleRef } from '../../app/model/roles';
+import type { SavedChainedRole } from '../../app/model/settings';
+
+/** A role a row acts on: an Identity Center role, or a saved chained role (by its name). */
+export type RoleTarget = RoleRef & { readonly chainedRole?: string };
 
 /** One searchable role, with its fields lower-cased once so a keystroke costs no allocation. */
 export interface RoleEntry {
   /** roleKey(ref): unique across instances. */
   readonly key: string;
-  readonly ref: RoleRef;
+  /** A chained role's: the role it assumes, with chainedRole (its saved name) set. */
+  readonly ref: RoleTarget;
   readonly accountName: string;
   readonly accountId: string;
   readonly email: string;
@@ -34,12 +40,37 @@ export const buildRoleEntries = (
   directories: readonly DirectoryView[],
   labelOf: (instanceId: string) => string = (id) => id,
   aliases: Readonly<Record<string, string>> = {},
+  chainedRoles: readonly SavedChainedRole[] = [],
 ): readonly RoleEntry[] => {
   const drafts: Omit<RoleEntry, 'order' | 'accountOrdinal'>[] = [];
   for (const directory of directories) {
     const instanceLabel = labelOf(directory.instanceId);
     for (const account of directory.accounts) {
       const alias = aliases[aliasKey(directory.instanceId, account.accountId)] ?? '';
+      // A chained role is listed under its source role's account, found like its roles.
+      for (const chain of chainedRoles) {
+        if (chain.source.instanceId !== directory.instanceId || chain.source.accountId !== account.accountId) continue;
+        const target = chainedRoleTarget(chain);
+        const named = chain.name.toLowerCase() === target.roleName.toLowerCase() ? '' : ` (${chain.name})`;
+        const roleName = `${target.roleName} via ${chain.source.roleName}${named}`;
+        drafts.push({
+          key: `chained:${directory.instanceId}/${chain.name}`,
+          ref: { ...target, chainedRole: chain.name },
+          accountName: account.accountName,
+          accountId: account.accountId,
+          email: account.emailAddress,
+          roleName,
+          instanceLabel,
+          alias,
+          lower: {
+            accountName: account.accountName.toLowerCase(),
+            alias: alias.toLowerCase(),
+            email: account.emailAddress.toLowerCase(),
+            roleName: roleName.toLowerCase(),
+            instanceLabel: instanceLabel.toLowerCase(),
+          },
+        });
+      }
       for (const roleName of account.roles) {
         const ref: RoleRef = { instanceId: directory.instanceId, accountId: account.accountId, roleName };
         drafts.push({

@@ -7,6 +7,7 @@ import { toBridgeError } from '../bridge/bridge-error';
 import { consoleMessage, copiedMessage, profileMessage } from '../format/messages';
 import type { RolecallStore } from './store';
 import { viewOf } from './ui-slice';
+import type { RoleTarget } from '../search/role-entries';
 import { importMessage } from '../../app/model/setups';
 import type { SetupDiscovery } from '../../app/model/setups';
 
@@ -37,8 +38,9 @@ export type ActionResult = { readonly ok: true } | { readonly ok: false; readonl
 export interface Actions {
   /** Subscribes the store to the bridge's events and loads the first snapshot; returns the unsubscribe. */
   connect(): () => void;
-  copy(role: RoleRef, format?: CopyFormat): Promise<void>;
-  openConsole(role: RoleRef): Promise<void>;
+  /** A chained role's target (chainedRole set) is copied and opened by its saved name. */
+  copy(role: RoleTarget, format?: CopyFormat): Promise<void>;
+  openConsole(role: RoleTarget): Promise<void>;
   toggleFavorite(role: RoleRef): Promise<void>;
   toggleKeepFresh(role: RoleRef): Promise<void>;
   addProfile(role: RoleRef): Promise<void>;
@@ -51,6 +53,8 @@ export interface Actions {
   setAlias(instanceId: string, accountId: string, alias: string): Promise<ActionResult>;
   /** Saves a chained role (this role assumes `roleArn`) as profile `name`; errors come back for the editor. */
   saveChainedRole(source: RoleRef, chain: { name: string; roleArn: string; externalId?: string }): Promise<ActionResult>;
+  /** Forgets the saved chained role of that name. */
+  removeChainedRole(name: string): Promise<void>;
   /** The core's default flow (PKCE where it can open a browser) unless one is asked for. */
   signIn(instanceId: string, flow?: 'device' | 'pkce'): Promise<void>;
   /** The Identity Center set-ups in ~/.aws/config; undefined after an error (shown as a toast). */
@@ -127,8 +131,12 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
   };
 
   const accountNameOf = (role: RoleRef): string =>
-    store.getState().entries.find((entry) => entry.ref.accountId === role.accountId && entry.ref.instanceId === role.instanceId)
-      ?.accountName ?? role.accountId;
+    store.getState().entries.find((entry) => entry.accountId === role.accountId && entry.ref.instanceId === role.instanceId)?.accountName ??
+    role.accountId;
+
+  // Exactly one of the two, as the contract asks; a row's ref may carry chainedRole.
+  const targetOf = ({ instanceId, accountId, roleName, chainedRole }: RoleTarget) =>
+    chainedRole ? { chainedRole } : { role: { instanceId, accountId, roleName } };
 
   const clearLater = (text: string, seconds: number): void => {
     if (seconds <= 0 || !platform.readClipboard) return;
@@ -154,7 +162,7 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
     },
     copy: (role, format) =>
       run(async () => {
-        const result = await bridge.invoke('credentials:copy', format ? { role, format } : { role });
+        const result = await bridge.invoke('credentials:copy', { ...targetOf(role), ...(format ? { format } : {}) });
         if (result.clipboardText !== undefined) {
           await platform.writeClipboard(result.clipboardText).catch(() => {
             throw new Error('The browser did not allow Rolecall to write to the clipboard; click the page and try again.');
@@ -165,7 +173,7 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
       }),
     openConsole: (role) =>
       run(async () => {
-        const result = await bridge.invoke('console:open', { role });
+        const result = await bridge.invoke('console:open', targetOf(role));
         if (result.url) platform.openUrl(result.url);
         toast('success', consoleMessage(accountNameOf(role), role.roleName, result.region));
       }),
@@ -223,6 +231,11 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
       toast('success', `Saved “${name}”: ${accountNameOf(source)} / ${source.roleName} assumes ${chain.roleArn.trim()}`);
       return { ok: true };
     },
+    removeChainedRole: (name) =>
+      run(async () => {
+        await bridge.invoke('chained-roles:remove', { name });
+        toast('success', `Removed the chained role “${name}”`);
+      }),
     // Without a flow the core picks its default (PKCE where it can open a browser).
     signIn: (instanceId, flow) => run(() => bridge.invoke('session:sign-in', { instanceId, ...(flow ? { flow } : {}) })),
     cancelSignIn: (instanceId) => run(() => bridge.invoke('session:cancel-sign-in', { instanceId })),

@@ -35,7 +35,8 @@ export const createDirectorySlice: StateCreator<RolecallState, [], [], Directory
     const kept = snapshot ? Object.fromEntries(Object.entries(directories).filter(([id]) => known.has(id))) : directories;
     const labels = snapshot ? new Map(instances.map((instance) => [instance.id, instance.label])) : new Map(Object.entries(painted.labels));
     const aliases = snapshot ? snapshot.aliases : painted.aliases;
-    return { directories: kept, entries: buildRoleEntries(Object.values(kept), (id) => labels.get(id) ?? id, aliases) };
+    const chainedRoles = snapshot?.chainedRoles ?? [];
+    return { directories: kept, entries: buildRoleEntries(Object.values(kept), (id) => labels.get(id) ?? id, aliases, chainedRoles) };
   };
   return {
     directories: {},

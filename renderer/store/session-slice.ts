@@ -38,7 +38,9 @@ export const createSessionSlice: StateCreator<RolecallState, [], [], SessionSlic
       previous.instances.some(
         (instance, index) => snapshot.instances[index]?.id !== instance.id || snapshot.instances[index]?.label !== instance.label,
       );
-    if (labelsChanged || !sameAliases(previous.aliases, snapshot.aliases)) get().reindexDirectories();
+    // Saved chained roles are listed too (a short list: comparing it whole costs nothing).
+    const chainsChanged = JSON.stringify(previous?.chainedRoles ?? []) !== JSON.stringify(snapshot.chainedRoles ?? []);
+    if (labelsChanged || chainsChanged || !sameAliases(previous.aliases, snapshot.aliases)) get().reindexDirectories();
   },
   setConnection: (connection) => set({ connection }),
   setShell: (shell) => set({ shell }),

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRequest } from '../../app/ipc/contract';
+import type { EventChannel, RequestChannel, RolecallBridge } from '../../app/ipc/contract';
+import type { RolecallCore } from '../../app/session/core';
+import { startEmulatedCore, startTestEmulator, waitUntil } from '../../app/session/test-support/emulated-core';
+import type { EmulatedCore, TestEmulator } from '../../app/session/test-support/emulated-core';
+import { BridgeError } from '../bridge/bridge-error';
+import type { RoleRow } from '../search/result-list';
+import { createActions } from './actions';
+import { selectResultListFor } from './selectors';
+import { createRolecallStore } from './store';
+
+/**
+ * Saved chained roles in the page, over the real core against the emulator's STS: listed
+ * under their source role's account, found by search, copied and opened like any role
+ * (the page's clipboard and window), counted down in the snapshot, removed from the menu's action.
+ */
+
+const bridgeTo = (core: RolecallCore): RolecallBridge => ({
+  invoke: async (channel, payload) => {
+    try {
+      return (await (core.api[channel as RequestChannel] as (input: unknown) => Promise<unknown>)(parseRequest(channel, payload))) as never;
+    } catch (error) {
+      const e = error as { code?: string; userMessage?: string; message: string };
+      throw new BridgeError(e.code ?? 'internal', e.userMessage ?? e.message);
+    }
+  },
+  on: (channel, listener) =>
+    core.subscribe((event) => event.channel === (channel as EventChannel) && (listener as (p: unknown) => void)(event.payload)),
+});
+
+const PROD = '111111111111';
+const SHARED = '222222222222';
+const deployer = `arn:aws:iam::${SHARED}:role/Deployer`;
+
+let emu: TestEmulator;
+let h: EmulatedCore;
+beforeAll(async () => {
+  emu = await startTestEmulator({
+    directory: {
+      accounts: [
+        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess', 'ReadOnly'] },
+        {
+          accountId: SHARED,
+          accountName: 'shared',
+          emailAddress: 'shared@example.com',
+          roles: ['Developer'],
+          assumableRoles: [{ roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] }],
+        },
+      ],
+    },
+  });
+  h = await startEmulatedCore(emu, { shell: 'web' });
+});
+afterAll(async () => {
+  await h?.close();
+  await emu?.close();
+});
+
+const roleRows = (rows: ReturnType<typeof selectResultListFor>['rows']): RoleRow[] =>
+  rows.filter((row): row is RoleRow => row.kind === 'role');
+
+describe('chained roles in the directory', () => {
+  it('lists a saved chained role under its source account, finds it by search, copies and opens it, and removes it', async () => {
+    const store = createRolecallStore();
+    const written: string[] = [];
+    const opened: string[] = [];
+    const actions = createActions(store, bridgeTo(h.core), {
+      writeClipboard: async (text) => void written.push(text),
+      readClipboard: async () => written.at(-1) ?? '',
+      openUrl: (url) => void opened.push(url),
+      now: () => emu.clock.now(),
+      setTimer: () => undefined,
+    });
+    const disconnect = actions.connect();
+    try {
+      await waitUntil(() => store.getState().entries.length === 3 || undefined, 'the three roles');
+      const source = { instanceId: h.instanceId, accountId: PROD, roleName: 'AdministratorAccess' };
+      expect(await actions.saveChainedRole(source, { name: 'shared-deployer', roleArn: deployer })).toEqual({ ok: true });
+
+      // Listed under prod (the source's account), after its roles in name order.
+      const all = await waitUntil(() => {
+        const rows = selectResultListFor(store.getState(), '').rows;
+        return roleRows(rows).some((row) => row.entry.ref.chainedRole) ? rows : undefined;
+      }, 'the chained role in the list');
+      const prodAt = all.findIndex((row) => row.kind === 'account' && row.accountId === PROD);
+      const sharedAt = all.findIndex((row) => row.kind === 'account' && row.accountId === SHARED);
+      const chainedAt = all.findIndex((row) => row.kind === 'role' && row.entry.ref.chainedRole === 'shared-deployer');
+      expect(prodAt).toBeLessThan(chainedAt);
+      expect(sharedAt > chainedAt || sharedAt < prodAt).toBe(true);
+      const chained = all[chainedAt] as RoleRow;
+      expect(chained.entry).toMatchObject({
+        accountName: 'prod',
+        accountId: PROD,
+        roleName: 'Deployer via AdministratorAccess (shared-deployer)',
+        ref: { instanceId: h.instanceId, accountId: SHARED, roleName: 'Deployer', chainedRole: 'shared-deployer' },
+      });
+
+      // Search finds it by its name or its target role, like any role.
+      for (const query of ['shared-deployer', 'deployer via']) {
+        const found = roleRows(selectResultListFor(store.getState(), query).rows);
+        expect(found[0]?.entry.ref.chainedRole).toBe('shared-deployer');
+      }
+
+      // Enter copies it (what the row and Enter call): the page's clipboard gets the chained keys.
+      await actions.copy(chained.entry.ref);
+      expect(written.at(-1)).toMatch(/AWS_ACCESS_KEY_ID='?ASIA/);
+      const active = await waitUntil(
+        () => store.getState().snapshot?.activeCredentials.find((entry) => entry.chainedRole === 'shared-deployer'),
+        'the chained countdown',
+      );
+      expect(active.role).toMatchObject({ accountId: SHARED, roleName: 'Deployer' });
+      expect(active.expiresAt).toBeGreaterThan(emu.clock.now() + 3500_000);
+      expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'success' });
+
+      // Ctrl/⌘ Enter opens the console as the chained role.
+      await actions.openConsole(chained.entry.ref);
+      const html = await (await fetch(opened.at(-1)!)).text();
+      expect(html).toContain(`id="account-id">${SHARED}<`);
+      expect(html).toContain('id="role-name">Deployer<');
+
+      await actions.removeChainedRole('shared-deployer');
+      await waitUntil(() => !store.getState().entries.some((entry) => entry.ref.chainedRole) || undefined, 'the chained role gone');
+      expect(h.core.snapshot().chainedRoles).toEqual([]);
+    } finally {
+      disconnect();
+    }
+  });
+});
