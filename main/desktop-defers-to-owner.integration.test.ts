@@ -52,8 +52,8 @@ const { instanceId } = await agent.core.api['instance:add']({
   endpoint: emulator.url,
 });
 const signingIn = agent.core.signIn(instanceId);
-// Bounded: the device code appears within a few polls.
-for (let i = 0; i < 200 && emulator.pendingUserCodes().length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+// Bounded (10 s): the device code appears within a few polls, later on a loaded machine.
+for (let i = 0; i < 1000 && emulator.pendingUserCodes().length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
 emulator.approveDevice(emulator.pendingUserCodes()[0]!);
 await signingIn;
 const [account] = (await agent.core.directory(instanceId)).accounts;
