@@ -73,7 +73,7 @@ beforeAll(async () => {
   );
   await core.start();
   const { instanceId } = await core.api['instance:add']({ startUrl: emulator.startUrl, region: emulator.region, endpoint: emulator.url });
-  const signingIn = core.signIn(instanceId);
+  const signingIn = core.signIn(instanceId, 'device');
   // Bounded: the device code appears within a few polls.
   for (let i = 0; i < 200 && emulator.pendingUserCodes().length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
   emulator.approveDevice(emulator.pendingUserCodes()[0]!);
