@@ -77,7 +77,11 @@ export const requestSchemas = {
     })
     .strict()
     .refine(oneTarget, oneTargetMessage),
-  'favorites:toggle': rolePayload,
+  /** Pins or unpins a role, or a saved chained role by its name. */
+  'favorites:toggle': z
+    .object({ role: roleRefSchema.optional(), chainedRole: chainedRoleName.optional() })
+    .strict()
+    .refine(oneTarget, oneTargetMessage),
   'keep-fresh:toggle': rolePayload,
   'preferences:update': preferencesPatchSchema,
   'notices:dismiss': z.object({ id: z.string().max(100) }).strict(),

@@ -90,6 +90,9 @@ export const settingsSchema = z.object({
    * `config populate` writes each as a `role_arn` + `source_profile` profile.
    */
   chainedRoles: z.array(savedChainedRoleSchema).max(200).default([]),
+  /** Saved chained roles (by name) pinned, and used most recently first (capped), as favorites and recents are for roles. */
+  chainedFavorites: z.array(z.string().min(1).max(64)).max(200).default([]),
+  chainedRecents: z.array(z.string().min(1).max(64)).max(50).default([]),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

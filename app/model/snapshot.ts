@@ -22,6 +22,9 @@ export interface AppSnapshot {
   readonly aliases: Readonly<Record<string, string>>;
   /** The user's saved chained roles (no secrets: role ARNs, names, external ids). Absent: none. */
   readonly chainedRoles?: readonly SavedChainedRole[];
+  /** Names of pinned saved chained roles, and of recently used ones (most recent first). Absent: none. */
+  readonly chainedFavorites?: readonly string[];
+  readonly chainedRecents?: readonly string[];
   /** Role credentials held in memory right now, nearest expiry first. */
   readonly activeCredentials: readonly ActiveCredentialView[];
   readonly secretStorage: SecretStorageStatus;

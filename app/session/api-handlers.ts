@@ -17,6 +17,8 @@ import type { SetupImporter } from './setup-import';
 import { heldToken, liveToken } from './session-state';
 import type { CopyFormat } from '../model/settings';
 
+const CHAINED_RECENTS_LIMIT = 10;
+
 /** The contract lets a copy or console request name a role or a chained role, exactly one. */
 const requireRole = (role: RoleRef | undefined): RoleRef => {
   if (!role) throw new RolecallError('invalid-input', 'Name the role to use.');
@@ -90,6 +92,14 @@ export const createApiHandlers = ({
     return { format, expiresAt: credentials.expiration, clearsAfterSeconds, ...(handsTextToView ? { clipboardText: text } : {}) };
   };
 
+  // Like rememberRecent for roles; saving the settings also pushes the new countdown.
+  const rememberChained = async (name: string): Promise<void> => {
+    await state.updateSettings((stored) => ({
+      ...stored,
+      chainedRecents: [name, ...stored.chainedRecents.filter((other) => other !== name)].slice(0, CHAINED_RECENTS_LIMIT),
+    }));
+  };
+
   return {
     'state:get': async () => {
       await started();
@@ -125,7 +135,12 @@ export const createApiHandlers = ({
       }));
     },
     'chained-roles:remove': async ({ name }) => {
-      await state.updateSettings((stored) => ({ ...stored, chainedRoles: stored.chainedRoles.filter((saved) => saved.name !== name) }));
+      await state.updateSettings((stored) => ({
+        ...stored,
+        chainedRoles: stored.chainedRoles.filter((saved) => saved.name !== name),
+        chainedFavorites: stored.chainedFavorites.filter((other) => other !== name),
+        chainedRecents: stored.chainedRecents.filter((other) => other !== name),
+      }));
     },
     'session:sign-in': async ({ instanceId, flow }) => {
       void signIns.start(state.runtimeOf(instanceId), flow ?? defaultSignInFlow).catch(() => undefined);
@@ -151,7 +166,7 @@ export const createApiHandlers = ({
         const text = formatCredentials(credentials, chosen, { profileName: chain.name });
         // The target account's name when it is one of the user's accounts too.
         const account = roles.findAccount(state.runtimeOf(target.instanceId), target.accountId);
-        state.changed();
+        await rememberChained(chain.name);
         return {
           ...deliverText(text, credentials, chosen),
           role: target,
@@ -173,7 +188,7 @@ export const createApiHandlers = ({
       if (chainedRole !== undefined) {
         const result = await chained.consoleUrl(chainedRole, choice);
         if (!handsTextToView) await ports.opener.openExternal(result.url, { browser: state.settings().preferences.consoleBrowser });
-        state.changed();
+        await rememberChained(result.chain.name);
         return {
           role: chainedRoleTarget(result.chain),
           chainedRole: result.chain.name,
@@ -187,7 +202,16 @@ export const createApiHandlers = ({
       await roles.rememberRecent(ref);
       return { role: ref, region: result.region, ...(handsTextToView ? { url: result.url } : {}) };
     },
-    'favorites:toggle': async ({ role }) => toggleRole('favorites', role),
+    'favorites:toggle': async ({ role, chainedRole }) => {
+      if (chainedRole === undefined) return toggleRole('favorites', requireRole(role));
+      const { name } = chained.saved(chainedRole);
+      await state.updateSettings((stored) => ({
+        ...stored,
+        chainedFavorites: stored.chainedFavorites.includes(name)
+          ? stored.chainedFavorites.filter((other) => other !== name)
+          : [...stored.chainedFavorites, name],
+      }));
+    },
     'keep-fresh:toggle': async ({ role }) => toggleRole('keepFresh', role),
     'preferences:update': async (patch) => {
       const next = await state.updateSettings((stored) => ({ ...stored, preferences: { ...stored.preferences, ...patch } }));

@@ -95,6 +95,8 @@ export const buildSnapshot = (input: SnapshotInput): AppSnapshot => {
     keepFresh: input.settings.keepFresh,
     aliases: input.settings.aliases,
     chainedRoles: input.settings.chainedRoles,
+    chainedFavorites: input.settings.chainedFavorites,
+    chainedRecents: input.settings.chainedRecents,
     activeCredentials,
     secretStorage: input.secretStorage,
     notices: input.notices,

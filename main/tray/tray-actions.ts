@@ -1,5 +1,6 @@
 import type { RolecallApi } from '../../app/ipc/contract';
 import { isRolecallError } from '../../app/model/errors';
+import type { RoleRef } from '../../app/model/roles';
 import type { TrayAction } from './tray-menu';
 
 export interface TrayActionDeps {
@@ -20,6 +21,10 @@ const run = async (deps: TrayActionDeps, work: () => Promise<unknown>): Promise<
   }
 };
 
+/** The contract takes a role or a chained role (by name), exactly one. */
+const targetOf = (action: { readonly role: RoleRef; readonly chainedRole?: string }) =>
+  action.chainedRole ? { chainedRole: action.chainedRole } : { role: action.role };
+
 /** Carries out one tray menu action: one core call, or a window/app operation. */
 export const dispatchTrayAction = (action: TrayAction, deps: TrayActionDeps): Promise<void> => {
   const { api } = deps;
@@ -33,9 +38,9 @@ export const dispatchTrayAction = (action: TrayAction, deps: TrayActionDeps): Pr
     case 'cancel-sign-in':
       return run(deps, () => api['session:cancel-sign-in']({ instanceId: action.instanceId }));
     case 'copy':
-      return run(deps, () => api['credentials:copy']({ role: action.role, ...(action.format ? { format: action.format } : {}) }));
+      return run(deps, () => api['credentials:copy']({ ...targetOf(action), ...(action.format ? { format: action.format } : {}) }));
     case 'open-console':
-      return run(deps, () => api['console:open']({ role: action.role }));
+      return run(deps, () => api['console:open'](targetOf(action)));
     case 'refresh':
       return run(deps, () => api['directory:refresh']({}));
     case 'open-window':

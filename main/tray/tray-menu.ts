@@ -3,6 +3,7 @@ import type { RoleRef } from '../../app/model/roles';
 import { copyFormatLabels, copyFormats } from '../../app/model/settings';
 import type { CopyFormat } from '../../app/model/settings';
 import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
+import { chainedRoleTarget } from '../../app/model/chained-roles';
 import { formatUntil } from '../../app/model/countdown';
 import { isSignedIn, sessionStatusAt } from '../../app/model/session-status';
 
@@ -41,8 +42,9 @@ export type TrayAction =
   | { readonly type: 'sign-out'; readonly instanceId: string }
   | { readonly type: 'open-verification'; readonly instanceId: string }
   | { readonly type: 'cancel-sign-in'; readonly instanceId: string }
-  | { readonly type: 'copy'; readonly role: RoleRef; readonly format?: CopyFormat }
-  | { readonly type: 'open-console'; readonly role: RoleRef }
+  /** chainedRole: a saved chained role, by its name (role is then the role it assumes, for the label). */
+  | { readonly type: 'copy'; readonly role: RoleRef; readonly chainedRole?: string; readonly format?: CopyFormat }
+  | { readonly type: 'open-console'; readonly role: RoleRef; readonly chainedRole?: string }
   | { readonly type: 'open-window' }
   | { readonly type: 'refresh' }
   | { readonly type: 'preferences' }
@@ -130,23 +132,35 @@ const accountLabel = (role: RoleRef, context: RoleContext): string =>
     ?.accountName ??
   role.accountId;
 
-const roleLabel = (role: RoleRef, context: RoleContext): string => {
-  const base = `${accountLabel(role, context)} · ${role.roleName}`;
-  const held = context.snapshot.activeCredentials.find((credential) => sameRole(credential.role, role));
+/** A row's target: a role, or a saved chained role (its name, and the role it assumes for the label). */
+interface TrayTarget {
+  readonly role: RoleRef;
+  readonly chainedRole?: string;
+}
+
+const roleLabel = (target: TrayTarget, context: RoleContext): string => {
+  const { role, chainedRole } = target;
+  const base = `${accountLabel(role, context)} · ${role.roleName}${chainedRole ? ` (chained: ${chainedRole})` : ''}`;
+  // Each has its own countdown: a chained role's credentials are not its target's or its source's.
+  const held = context.snapshot.activeCredentials.find((credential) =>
+    chainedRole ? credential.chainedRole === chainedRole : !credential.chainedRole && sameRole(credential.role, role),
+  );
   return held && held.expiresAt > context.now ? `${base} — ${formatUntil(held.expiresAt, context.now)}` : base;
 };
 
-const roleSubmenu = (prefix: string, role: RoleRef, context: RoleContext): MenuItemModel => {
-  const id = `${prefix}:${roleKey(role)}`;
+const targetKey = (target: TrayTarget): string => (target.chainedRole ? `chained/${target.chainedRole}` : roleKey(target.role));
+
+const roleSubmenu = (prefix: string, target: TrayTarget, context: RoleContext): MenuItemModel => {
+  const id = `${prefix}:${targetKey(target)}`;
   const defaultFormat = context.snapshot.preferences.defaultCopyFormat;
   return {
     kind: 'submenu',
     id,
-    label: roleLabel(role, context),
+    label: roleLabel(target, context),
     items: [
       item(`${id}:${TrayMenuId.Copy}`, `Copy credentials (${copyFormatLabels[defaultFormat]})`, {
         type: 'copy',
-        role,
+        ...target,
         format: defaultFormat,
       }),
       {
@@ -154,13 +168,20 @@ const roleSubmenu = (prefix: string, role: RoleRef, context: RoleContext): MenuI
         id: `${id}:${TrayMenuId.CopyAs}`,
         label: 'Copy as…',
         items: copyFormats.map((format) =>
-          item(`${id}:${TrayMenuId.CopyAs}:${format}`, copyFormatLabels[format], { type: 'copy', role, format }),
+          item(`${id}:${TrayMenuId.CopyAs}:${format}`, copyFormatLabels[format], { type: 'copy', ...target, format }),
         ),
       },
-      item(`${id}:${TrayMenuId.Console}`, 'Open console', { type: 'open-console', role }),
+      item(`${id}:${TrayMenuId.Console}`, 'Open console', { type: 'open-console', ...target }),
     ],
   };
 };
+
+/** Saved chained roles named in a list (pinned or recent), skipping names no longer saved. */
+const chainedTargets = (names: readonly string[] | undefined, snapshot: AppSnapshot): TrayTarget[] =>
+  (names ?? []).flatMap((name) => {
+    const chain = snapshot.chainedRoles?.find((saved) => saved.name === name);
+    return chain ? [{ role: chainedRoleTarget(chain), chainedRole: name }] : [];
+  });
 
 /**
  * The tray menu as data: a pure function of the snapshot and the time, so it is tested
@@ -170,29 +191,36 @@ export const buildTrayMenu = (snapshot: AppSnapshot, now: number, directoryLooku
   const context: RoleContext = { snapshot, now, lookup: directoryLookup };
   const menu: MenuItemModel[] = [...sessionItems(snapshot.instances, now)];
 
-  if (snapshot.favorites.length > 0) {
+  // Chained roles sit beside roles: pinned after the pinned roles, recent after the recent ones.
+  const pinned: TrayTarget[] = [...snapshot.favorites.map((role) => ({ role })), ...chainedTargets(snapshot.chainedFavorites, snapshot)];
+  if (pinned.length > 0) {
     menu.push(separator(TrayMenuId.PinnedHeader), item(TrayMenuId.PinnedHeader, 'Pinned'));
-    menu.push(...snapshot.favorites.map((role) => roleSubmenu(TrayMenuId.Pinned, role, context)));
+    menu.push(...pinned.map((target) => roleSubmenu(TrayMenuId.Pinned, target, context)));
   }
 
   const recents = snapshot.recents
     .filter((role) => !snapshot.favorites.some((favorite) => sameRole(favorite, role)))
-    .slice(0, TRAY_RECENT_LIMIT);
-  if (recents.length > 0) {
+    .slice(0, TRAY_RECENT_LIMIT)
+    .map((role): TrayTarget => ({ role }));
+  const chainedRecents = chainedTargets(
+    snapshot.chainedRecents?.filter((name) => !snapshot.chainedFavorites?.includes(name)),
+    snapshot,
+  ).slice(0, TRAY_RECENT_LIMIT);
+  if (recents.length + chainedRecents.length > 0) {
     menu.push(separator(TrayMenuId.RecentHeader), item(TrayMenuId.RecentHeader, 'Recent'));
-    menu.push(...recents.map((role) => roleSubmenu(TrayMenuId.Recent, role, context)));
+    menu.push(...[...recents, ...chainedRecents].map((target) => roleSubmenu(TrayMenuId.Recent, target, context)));
   }
 
   const active = snapshot.activeCredentials.filter((credential) => credential.expiresAt > now);
   if (active.length > 0) {
     menu.push(separator(TrayMenuId.ActiveHeader), item(TrayMenuId.ActiveHeader, 'Active credentials'));
     menu.push(
-      ...active.map((credential) =>
-        item(`${TrayMenuId.Active}:${roleKey(credential.role)}`, roleLabel(credential.role, context), {
-          type: 'copy',
-          role: credential.role,
-        }),
-      ),
+      ...active.map((credential) => {
+        const target: TrayTarget = credential.chainedRole
+          ? { role: credential.role, chainedRole: credential.chainedRole }
+          : { role: credential.role };
+        return item(`${TrayMenuId.Active}:${targetKey(target)}`, roleLabel(target, context), { type: 'copy', ...target });
+      }),
     );
   }
 

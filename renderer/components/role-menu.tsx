@@ -164,6 +164,9 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
   const key = roleKey(row.entry.ref);
   const pinned = useRolecall((s) => selectFavoriteKeys(s).split('\n').includes(key));
   const fresh = useRolecall((s) => selectKeepFreshKeys(s).split('\n').includes(key));
+  const chainPinned = useRolecall((s) =>
+    Boolean(row.entry.ref.chainedRole && s.snapshot?.chainedFavorites?.includes(row.entry.ref.chainedRole)),
+  );
   const menuRef = useRef<HTMLDivElement>(null);
   const [position, setPosition] = useState<{ top: number; left: number }>({ top: 0, left: 0 });
   const [focused, setFocused] = useState(0);
@@ -182,7 +185,11 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
   ];
   // A chained role is not an Identity Center role: it is copied, opened and removed, no more.
   const chainedName = role.chainedRole;
-  if (chainedName) items.push({ id: 'remove-chain', label: 'Remove chained role', run: () => void actions.removeChainedRole(chainedName) });
+  if (chainedName)
+    items.push(
+      { id: 'pin-chain', label: 'Pin in the tray', checked: chainPinned, run: () => void actions.toggleFavorite(role) },
+      { id: 'remove-chain', label: 'Remove chained role', run: () => void actions.removeChainedRole(chainedName) },
+    );
   else
     items.push(
       { id: 'pin', label: pinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },

@@ -41,7 +41,8 @@ export interface Actions {
   /** A chained role's target (chainedRole set) is copied and opened by its saved name. */
   copy(role: RoleTarget, format?: CopyFormat): Promise<void>;
   openConsole(role: RoleTarget): Promise<void>;
-  toggleFavorite(role: RoleRef): Promise<void>;
+  /** A chained role is pinned by its saved name (the tray shows it under Pinned). */
+  toggleFavorite(role: RoleTarget): Promise<void>;
   toggleKeepFresh(role: RoleRef): Promise<void>;
   addProfile(role: RoleRef): Promise<void>;
   addAllProfiles(instanceId: string): Promise<void>;
@@ -177,7 +178,7 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
         if (result.url) platform.openUrl(result.url);
         toast('success', consoleMessage(accountNameOf(role), role.roleName, result.region));
       }),
-    toggleFavorite: (role) => run(() => bridge.invoke('favorites:toggle', { role })),
+    toggleFavorite: (role) => run(() => bridge.invoke('favorites:toggle', targetOf(role))),
     toggleKeepFresh: (role) => run(() => bridge.invoke('keep-fresh:toggle', { role })),
     addProfile: (role) => run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-profile', { role })))),
     findSetups: async () => {

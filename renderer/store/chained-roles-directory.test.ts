@@ -119,9 +119,14 @@ describe('chained roles in the directory', () => {
       expect(html).toContain(`id="account-id">${SHARED}<`);
       expect(html).toContain('id="role-name">Deployer<');
 
+      // "Pin in the tray" pins it by name; removing it unpins it too.
+      await actions.toggleFavorite(chained.entry.ref);
+      expect(h.core.snapshot()).toMatchObject({ chainedFavorites: ['shared-deployer'], chainedRecents: ['shared-deployer'] });
+      expect(h.core.snapshot().favorites).toEqual([]);
+
       await actions.removeChainedRole('shared-deployer');
       await waitUntil(() => !store.getState().entries.some((entry) => entry.ref.chainedRole) || undefined, 'the chained role gone');
-      expect(h.core.snapshot().chainedRoles).toEqual([]);
+      expect(h.core.snapshot()).toMatchObject({ chainedRoles: [], chainedFavorites: [], chainedRecents: [] });
     } finally {
       disconnect();
     }
