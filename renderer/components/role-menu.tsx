@@ -187,7 +187,7 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
   const chainedName = role.chainedRole;
   if (chainedName)
     items.push(
-      { id: 'pin-chain', label: 'Pin in the tray', checked: chainPinned, run: () => void actions.toggleFavorite(role) },
+      { id: 'pin', label: chainPinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },
       { id: 'remove-chain', label: 'Remove chained role', run: () => void actions.removeChainedRole(chainedName) },
     );
   else

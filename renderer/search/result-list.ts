@@ -3,7 +3,10 @@ import type { RoleRef } from '../../app/model/roles';
 import { groupByAccount } from './fuzzy-search';
 import type { ScoredEntry } from './fuzzy-search';
 import { searchIndexFor } from './search-index';
+import { chainedEntryKey } from './role-entries';
 import type { RoleEntry } from './role-entries';
+
+const noChained = { favorites: [], recents: [] } as const;
 
 export type ListSection = 'pinned' | 'recent' | 'accounts';
 
@@ -58,6 +61,8 @@ export const buildResultList = (
   favorites: readonly RoleRef[],
   recents: readonly RoleRef[],
   search: Search = indexedSearch,
+  /** Saved chained roles (by name) pinned and recently used: shown after the roles of each section. */
+  chained: { readonly favorites: readonly string[]; readonly recents: readonly string[] } = noChained,
 ): ResultList => {
   const rows: ListRow[] = [];
   const optionRows: number[] = [];
@@ -71,18 +76,16 @@ export const buildResultList = (
       optionIndex: optionRows.length - 1,
     });
   };
-  const favoriteKeys = new Set(favorites.map(roleKey));
-  const recentKeys = new Set(recents.map(roleKey));
+  const favoriteKeys = new Set([...favorites.map(roleKey), ...chained.favorites.map(chainedEntryKey)]);
+  const recentKeys = new Set([...recents.map(roleKey), ...chained.recents.map(chainedEntryKey)]);
   const searching = query.trim().length > 0;
 
   if (!searching) {
     const byKey = new Map(entries.map((entry) => [entry.key, entry]));
-    const pinned = favorites.map((ref) => byKey.get(roleKey(ref))).filter((entry): entry is RoleEntry => entry !== undefined);
-    const recent = recents
-      .filter((ref) => !favoriteKeys.has(roleKey(ref)))
-      .map((ref) => byKey.get(roleKey(ref)))
-      .filter((entry): entry is RoleEntry => entry !== undefined)
-      .slice(0, recentLimit);
+    const found = (keys: readonly string[]) => keys.map((key) => byKey.get(key)).filter((entry): entry is RoleEntry => entry !== undefined);
+    const pinned = found([...favorites.map(roleKey), ...chained.favorites.map(chainedEntryKey)]);
+    const recentOf = (keys: readonly string[]) => found(keys.filter((key) => !favoriteKeys.has(key))).slice(0, recentLimit);
+    const recent = [...recentOf(recents.map(roleKey)), ...recentOf(chained.recents.map(chainedEntryKey))];
     if (pinned.length > 0) {
       rows.push({ kind: 'section', key: 'section:pinned', title: 'Pinned', count: pinned.length });
       for (const entry of pinned) addRole(entry, 'pinned');

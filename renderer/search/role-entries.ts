@@ -32,6 +32,9 @@ export interface RoleEntry {
   readonly accountOrdinal: number;
 }
 
+/** The entry key of a saved chained role: its name, unique among saved chained roles. */
+export const chainedEntryKey = (name: string): string => `chained:${name}`;
+
 /** The key of an account in `AppSnapshot.aliases`. */
 export const aliasKey = (instanceId: string, accountId: string): string => `${instanceId}/${accountId}`;
 
@@ -54,7 +57,7 @@ export const buildRoleEntries = (
         const named = chain.name.toLowerCase() === target.roleName.toLowerCase() ? '' : ` (${chain.name})`;
         const roleName = `${target.roleName} via ${chain.source.roleName}${named}`;
         drafts.push({
-          key: `chained:${directory.instanceId}/${chain.name}`,
+          key: chainedEntryKey(chain.name),
           ref: { ...target, chainedRole: chain.name },
           accountName: account.accountName,
           accountId: account.accountId,

@@ -7,7 +7,7 @@ import type { EmulatedCore, TestEmulator } from '../../app/session/test-support/
 import { BridgeError } from '../bridge/bridge-error';
 import type { RoleRow } from '../search/result-list';
 import { createActions } from './actions';
-import { selectResultListFor } from './selectors';
+import { selectFavoriteKeys, selectResultListFor } from './selectors';
 import { createRolecallStore } from './store';
 
 /**
@@ -123,6 +123,21 @@ describe('chained roles in the directory', () => {
       await actions.toggleFavorite(chained.entry.ref);
       expect(h.core.snapshot()).toMatchObject({ chainedFavorites: ['shared-deployer'], chainedRecents: ['shared-deployer'] });
       expect(h.core.snapshot().favorites).toEqual([]);
+      // The empty search shows it under Pinned (with the star's key), like a pinned role.
+      const pinnedRows = await waitUntil(() => {
+        const rows = roleRows(selectResultListFor(store.getState(), '').rows).filter((row) => row.section === 'pinned');
+        return rows.length > 0 ? rows : undefined;
+      }, 'the chained role pinned');
+      expect(pinnedRows.map((row) => row.key)).toEqual(['pinned:chained:shared-deployer']);
+      expect(selectFavoriteKeys(store.getState())).toBe('chained:shared-deployer');
+      // Unpinned, it is under Recent (it was copied and opened).
+      await actions.toggleFavorite(chained.entry.ref);
+      const recentRows = await waitUntil(() => {
+        const rows = roleRows(selectResultListFor(store.getState(), '').rows).filter((row) => row.section === 'recent');
+        return rows.some((row) => row.entry.ref.chainedRole) ? rows : undefined;
+      }, 'the chained role recent');
+      expect(recentRows.at(-1)?.key).toBe('recent:chained:shared-deployer');
+      await actions.toggleFavorite(chained.entry.ref);
 
       await actions.removeChainedRole('shared-deployer');
       await waitUntil(() => !store.getState().entries.some((entry) => entry.ref.chainedRole) || undefined, 'the chained role gone');

@@ -1,6 +1,7 @@
 import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
 import { roleKey } from '../../app/model/roles';
 import { buildResultList } from '../search/result-list';
+import { chainedEntryKey } from '../search/role-entries';
 import type { ResultList, RoleRow } from '../search/result-list';
 import type { RolecallState } from './store';
 
@@ -12,13 +13,17 @@ export const selectPreferences = (state: RolecallState) => state.snapshot?.prefe
 export const selectFavorites = (state: RolecallState) => state.snapshot?.favorites ?? noRoles;
 export const selectRecents = (state: RolecallState) => state.snapshot?.recents ?? noRoles;
 export const selectKeepFresh = (state: RolecallState) => state.snapshot?.keepFresh ?? noRoles;
+const noNames: readonly string[] = [];
+export const selectChainedFavorites = (state: RolecallState) => state.snapshot?.chainedFavorites ?? noNames;
+export const selectChainedRecents = (state: RolecallState) => state.snapshot?.chainedRecents ?? noNames;
 const noCredentials: AppSnapshot['activeCredentials'] = [];
 const noNotices: AppSnapshot['notices'] = [];
 export const selectActiveCredentials = (state: RolecallState) => state.snapshot?.activeCredentials ?? noCredentials;
 export const selectNotices = (state: RolecallState) => state.snapshot?.notices ?? noNotices;
 
 /** Keys of pinned roles, as a sorted string: stable for `useStore` without a shallow compare. */
-export const selectFavoriteKeys = (state: RolecallState): string => selectFavorites(state).map(roleKey).sort().join('\n');
+export const selectFavoriteKeys = (state: RolecallState): string =>
+  [...selectFavorites(state).map(roleKey), ...selectChainedFavorites(state).map(chainedEntryKey)].sort().join('\n');
 export const selectKeepFreshKeys = (state: RolecallState): string => selectKeepFresh(state).map(roleKey).sort().join('\n');
 
 /** Instances whose sign-in is in progress. */
@@ -34,6 +39,8 @@ interface ListMemo {
   readonly query: string;
   readonly favorites: unknown;
   readonly recents: unknown;
+  readonly chainedFavorites: unknown;
+  readonly chainedRecents: unknown;
   readonly result: ResultList;
 }
 /**
@@ -49,12 +56,23 @@ let memos: ListMemo[] = [];
 export const selectResultListFor = (state: RolecallState, query: string): ResultList => {
   const favorites = selectFavorites(state);
   const recents = selectRecents(state);
+  const chainedFavorites = selectChainedFavorites(state);
+  const chainedRecents = selectChainedRecents(state);
   const hit = memos.find(
-    (memo) => memo.entries === state.entries && memo.query === query && memo.favorites === favorites && memo.recents === recents,
+    (memo) =>
+      memo.entries === state.entries &&
+      memo.query === query &&
+      memo.favorites === favorites &&
+      memo.recents === recents &&
+      memo.chainedFavorites === chainedFavorites &&
+      memo.chainedRecents === chainedRecents,
   );
   if (hit) return hit.result;
-  const result = buildResultList(state.entries, query, favorites, recents);
-  const memo = { entries: state.entries, query, favorites, recents, result };
+  const result = buildResultList(state.entries, query, favorites, recents, undefined, {
+    favorites: chainedFavorites,
+    recents: chainedRecents,
+  });
+  const memo = { entries: state.entries, query, favorites, recents, chainedFavorites, chainedRecents, result };
   // The empty query's list (every role) is where Backspace and Escape return: it keeps its
   // own slot, so typing never evicts it and clearing the box costs no rebuild.
   const empty = memos.find((kept) => kept.query === '' && kept !== memo);
