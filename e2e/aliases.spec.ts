@@ -38,8 +38,12 @@ const openAliasEditor = async (): Promise<void> => {
   await page.keyboard.press('Shift+Enter');
   const menu = page.getByRole('menu', { name: `Actions for prod-payments / AdministratorAccess` });
   await menu.waitFor();
-  // The alias item is the last one: End, then Enter.
-  await page.keyboard.press('End');
+  // Walk the menu with the arrow keys from the first item to the alias item (bounded: the menu is short).
+  await page.keyboard.press('Home');
+  for (let step = 0; step < 12; step++) {
+    if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Set account alias…') break;
+    await page.keyboard.press('ArrowDown');
+  }
   await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Set account alias…');
   await page.keyboard.press('Enter');
   await page.getByRole('dialog', { name: 'Account alias for prod-payments' }).waitFor();
