@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CHAINED_SESSION_MAX_SECONDS, DEFAULT_ROLE_SESSION_NAME, roleArnParts } from '../model/chained-roles';
+import { chainedRoleKey, roleArnParts } from '../model/chained-roles';
 import type { ChainedRole } from '../model/chained-roles';
-import { roleKey } from '../model/roles';
 import type { RoleRef } from '../model/roles';
 
 /**
@@ -12,19 +11,7 @@ import type { RoleRef } from '../model/roles';
  * Plain Node only: credential-process's cached path loads this without the AWS SDK.
  */
 export const chainedCacheRef = (chain: ChainedRole): RoleRef => {
-  const digest = createHash('sha256')
-    .update(
-      JSON.stringify([
-        roleKey(chain.source),
-        chain.roleArn,
-        chain.externalId ?? '',
-        chain.sessionName ?? DEFAULT_ROLE_SESSION_NAME,
-        chain.durationSeconds ?? CHAINED_SESSION_MAX_SECONDS,
-        chain.region ?? '',
-      ]),
-    )
-    .digest('hex')
-    .slice(0, 40);
+  const digest = createHash('sha256').update(chainedRoleKey(chain)).digest('hex').slice(0, 40);
   const target = roleArnParts(chain.roleArn);
   return { instanceId: chain.source.instanceId, accountId: target.accountId, roleName: `chain.${digest}` };
 };
