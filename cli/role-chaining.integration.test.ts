@@ -5,17 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../emulator/options';
 import { startEmulator } from '../emulator/server';
 import { reservedSsoRoleName } from '../emulator/sts/identity';
+import {
+  CHAIN_SOURCE_ACCOUNT as PROD,
+  CHAIN_TARGET_ACCOUNT as SHARED,
+  chainingDirectory,
+  deployerArn as deployer,
+  partnerArn as partner,
+} from '../emulator/test-support/chaining-directory';
 import { isolatedCliEnv, loginThroughCli, runRolecall } from './test-support/run-cli';
 
 /**
  * `--assume-role` on creds, whoami, console, exec and credential-process, through the real
  * `rolecall` binary against the emulator's STS (real SigV4, the emulator's trust model).
  */
-
-const PROD = '123456789012';
-const SHARED = '210987654321';
-const deployer = `arn:aws:iam::${SHARED}:role/Deployer`;
-const partner = `arn:aws:iam::${SHARED}:role/Partner`;
 
 let emulator: RunningEmulator;
 let home: string;
@@ -27,21 +29,7 @@ beforeAll(async () => {
     deviceCodeIntervalSeconds: 0,
     userName: 'jane.doe',
     log: () => undefined,
-    directory: {
-      accounts: [
-        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess', 'ReadOnly'] },
-        {
-          accountId: SHARED,
-          accountName: 'shared',
-          emailAddress: 'shared@example.com',
-          roles: ['Developer'],
-          assumableRoles: [
-            { roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] },
-            { roleName: 'Partner', externalId: 'partner-7' },
-          ],
-        },
-      ],
-    },
+    directory: chainingDirectory,
   });
   home = await mkdtemp(join(tmpdir(), 'rolecall-chain-'));
   const login = await loginThroughCli(emulator, env());
@@ -167,6 +155,6 @@ describe('--assume-role', () => {
     const refused = await runRolecall(['credential-process', '--account', PROD, '--role', 'ReadOnly', '--assume-role', deployer], env());
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toMatch(/^The role arn:aws:iam::210987654321:role\/Deployer does not trust ReadOnly in account 123456789012 /);
+    expect(refused.stderr).toMatch(new RegExp(`^The role ${deployer} does not trust ReadOnly in account ${PROD} `));
   });
 });

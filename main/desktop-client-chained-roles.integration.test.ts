@@ -5,8 +5,10 @@ import { startOwner } from '../app/agent/agent-server';
 import type { OwnerStart } from '../app/agent/agent-server';
 import { parseRequest } from '../app/ipc/contract';
 import type { RolecallController } from '../app/session/controller';
-import { startEmulatedCore, startTestEmulator, waitUntil } from '../app/session/test-support/emulated-core';
+import { saveChainedRole, startChainingEmulator } from '../app/session/test-support/chained-roles';
+import { startEmulatedCore, waitUntil } from '../app/session/test-support/emulated-core';
 import type { EmulatedCore, TestEmulator } from '../app/session/test-support/emulated-core';
+import { CHAIN_TARGET_ACCOUNT as SHARED } from '../emulator/test-support/chaining-directory';
 import { deliverInThisProcess } from './desktop-session';
 
 /**
@@ -16,36 +18,14 @@ import { deliverInThisProcess } from './desktop-session';
  * browser; neither the text nor the URL comes back to the window.
  */
 
-const PROD = '111111111111';
-const SHARED = '222222222222';
-
 let emu: TestEmulator;
 let h: EmulatedCore;
 let owner: OwnerStart<RolecallController>;
 let client: OwnerClient | undefined;
 beforeAll(async () => {
-  emu = await startTestEmulator({
-    directory: {
-      accounts: [
-        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess'] },
-        {
-          accountId: SHARED,
-          accountName: 'shared',
-          emailAddress: 'shared@example.com',
-          roles: ['Developer'],
-          assumableRoles: [{ roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] }],
-        },
-      ],
-    },
-  });
+  emu = await startChainingEmulator();
   h = await startEmulatedCore(emu, { shell: 'web' });
-  await h.core.api['chained-roles:save'](
-    parseRequest('chained-roles:save', {
-      source: { instanceId: h.instanceId, accountId: PROD, roleName: 'AdministratorAccess' },
-      roleArn: `arn:aws:iam::${SHARED}:role/Deployer`,
-      name: 'deployer',
-    }),
-  );
+  await saveChainedRole(h);
   await h.core.api['preferences:update']({ clipboardClearSeconds: 20 });
   owner = await startOwner<RolecallController>({ configDir: h.configDir, openCore: async () => h.core });
   if (owner.status !== 'owner') throw new Error('the test owner could not take the lock');

@@ -3,6 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/options';
 import { startEmulator } from '../../emulator/server';
 import { reservedSsoRoleName } from '../../emulator/sts/identity';
+import {
+  CHAIN_SOURCE_ACCOUNT as PROD,
+  CHAIN_TARGET_ACCOUNT as SHARED,
+  chainingDirectory,
+  deployerArn as deployer,
+} from '../../emulator/test-support/chaining-directory';
 import { signIn } from '../../emulator/test-support/test-helpers';
 import { createConsoleUrl, federationEndpointFor } from '../console/federation';
 import { instanceEndpointsFromBase } from '../identity-center/endpoints';
@@ -20,11 +26,9 @@ import { RoleCredentialsCache } from './role-credentials';
  * GetRoleCredentials, then a real SigV4-signed AssumeRole under the emulator's trust model.
  */
 
-const PROD = '123456789012';
-const SHARED = '210987654321';
 const admin: RoleRef = { instanceId: 'emu', accountId: PROD, roleName: 'AdministratorAccess' };
 const readOnly: RoleRef = { ...admin, roleName: 'ReadOnly' };
-const deployer = `arn:aws:iam::${SHARED}:role/Deployer`;
+// Partner under a path: STS names a role by the last part of its ARN.
 const partner = `arn:aws:iam::${SHARED}:role/team/Partner`;
 
 let emu: RunningEmulator;
@@ -38,22 +42,7 @@ beforeAll(async () => {
     deviceCodeIntervalSeconds: 0,
     userName: 'jane.doe',
     log: () => undefined,
-    directory: {
-      accounts: [
-        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess', 'ReadOnly'] },
-        {
-          accountId: SHARED,
-          accountName: 'shared',
-          emailAddress: 'shared@example.com',
-          roles: ['Developer'],
-          // Deployer trusts only the AdministratorAccess permission set; Partner wants an ExternalId.
-          assumableRoles: [
-            { roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] },
-            { roleName: 'Partner', externalId: 'partner-7' },
-          ],
-        },
-      ],
-    },
+    directory: chainingDirectory,
   });
   const { accessToken } = await signIn(emu);
   portal = new SSOClient({ region: emu.region, endpoint: emu.portalEndpoint, maxAttempts: 1 });

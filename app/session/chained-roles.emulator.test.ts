@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequest } from '../ipc/contract';
 import { copyFormats } from '../model/settings';
-import { startEmulatedCore, startTestEmulator, waitUntil } from './test-support/emulated-core';
+import {
+  CHAIN_SOURCE_ACCOUNT as PROD,
+  CHAIN_TARGET_ACCOUNT as SHARED,
+  deployerArn as deployer,
+} from '../../emulator/test-support/chaining-directory';
+import { saveChainedRole as save, startChainingEmulator } from './test-support/chained-roles';
+import { startEmulatedCore, waitUntil } from './test-support/emulated-core';
 import type { EmulatedCore, TestEmulator } from './test-support/emulated-core';
 
 /**
@@ -10,36 +16,13 @@ import type { EmulatedCore, TestEmulator } from './test-support/emulated-core';
  * the desktop's clipboard and its auto-clear, and one-sentence errors.
  */
 
-const PROD = '111111111111';
-const SHARED = '222222222222';
-
 let emu: TestEmulator;
 beforeAll(async () => {
-  emu = await startTestEmulator({
-    directory: {
-      accounts: [
-        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess', 'ReadOnly'] },
-        {
-          accountId: SHARED,
-          accountName: 'shared',
-          emailAddress: 'shared@example.com',
-          roles: ['Developer'],
-          // Deployer trusts only the AdministratorAccess permission set.
-          assumableRoles: [{ roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] }],
-        },
-      ],
-    },
-  });
+  emu = await startChainingEmulator();
 });
 afterAll(async () => {
   await emu?.close();
 });
-
-const deployer = `arn:aws:iam::${SHARED}:role/Deployer`;
-const save = async (h: EmulatedCore, name: string, roleName = 'AdministratorAccess'): Promise<void> =>
-  h.core.api['chained-roles:save'](
-    parseRequest('chained-roles:save', { source: { instanceId: h.instanceId, accountId: PROD, roleName }, roleArn: deployer, name }),
-  );
 
 describe('chained roles through the contract (web shell: the text and URL go back to the page)', () => {
   let h: EmulatedCore;

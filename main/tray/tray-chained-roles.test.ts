@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseRequest } from '../../app/ipc/contract';
-import { startEmulatedCore, startTestEmulator } from '../../app/session/test-support/emulated-core';
+import { saveChainedRole, startChainingEmulator } from '../../app/session/test-support/chained-roles';
+import { startEmulatedCore } from '../../app/session/test-support/emulated-core';
 import type { EmulatedCore, TestEmulator } from '../../app/session/test-support/emulated-core';
+import { CHAIN_SOURCE_ACCOUNT as PROD, CHAIN_TARGET_ACCOUNT as SHARED } from '../../emulator/test-support/chaining-directory';
 import { dispatchTrayAction } from './tray-actions';
 import { buildTrayMenu } from './tray-menu';
 import type { MenuItemModel, TrayAction } from './tray-menu';
@@ -12,34 +14,12 @@ import type { MenuItemModel, TrayAction } from './tray-menu';
  * countdown, and its items copy it (onto the desktop's clipboard) and open its console.
  */
 
-const PROD = '111111111111';
-const SHARED = '222222222222';
-
 let emu: TestEmulator;
 let h: EmulatedCore;
 beforeAll(async () => {
-  emu = await startTestEmulator({
-    directory: {
-      accounts: [
-        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess'] },
-        {
-          accountId: SHARED,
-          accountName: 'shared',
-          emailAddress: 'shared@example.com',
-          roles: ['Developer'],
-          assumableRoles: [{ roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] }],
-        },
-      ],
-    },
-  });
+  emu = await startChainingEmulator();
   h = await startEmulatedCore(emu, { shell: 'desktop' });
-  await h.core.api['chained-roles:save'](
-    parseRequest('chained-roles:save', {
-      source: { instanceId: h.instanceId, accountId: PROD, roleName: 'AdministratorAccess' },
-      roleArn: `arn:aws:iam::${SHARED}:role/Deployer`,
-      name: 'deployer',
-    }),
-  );
+  await saveChainedRole(h);
 });
 afterAll(async () => {
   await h?.close();

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRequest } from '../../app/ipc/contract';
-import type { EventChannel, RequestChannel, RolecallBridge } from '../../app/ipc/contract';
-import type { RolecallCore } from '../../app/session/core';
-import { startEmulatedCore, startTestEmulator, waitUntil } from '../../app/session/test-support/emulated-core';
+import { startChainingEmulator } from '../../app/session/test-support/chained-roles';
+import { startEmulatedCore, waitUntil } from '../../app/session/test-support/emulated-core';
 import type { EmulatedCore, TestEmulator } from '../../app/session/test-support/emulated-core';
-import { BridgeError } from '../bridge/bridge-error';
+import {
+  CHAIN_SOURCE_ACCOUNT as PROD,
+  CHAIN_TARGET_ACCOUNT as SHARED,
+  deployerArn as deployer,
+} from '../../emulator/test-support/chaining-directory';
 import type { RoleRow } from '../search/result-list';
 import { createActions } from './actions';
 import { selectFavoriteKeys, selectResultListFor } from './selectors';
 import { createRolecallStore } from './store';
+import { bridgeTo } from './test-support/core-bridge';
 
 /**
  * Saved chained roles in the page, over the real core against the emulator's STS: listed
@@ -16,40 +19,10 @@ import { createRolecallStore } from './store';
  * (the page's clipboard and window), counted down in the snapshot, removed from the menu's action.
  */
 
-const bridgeTo = (core: RolecallCore): RolecallBridge => ({
-  invoke: async (channel, payload) => {
-    try {
-      return (await (core.api[channel as RequestChannel] as (input: unknown) => Promise<unknown>)(parseRequest(channel, payload))) as never;
-    } catch (error) {
-      const e = error as { code?: string; userMessage?: string; message: string };
-      throw new BridgeError(e.code ?? 'internal', e.userMessage ?? e.message);
-    }
-  },
-  on: (channel, listener) =>
-    core.subscribe((event) => event.channel === (channel as EventChannel) && (listener as (p: unknown) => void)(event.payload)),
-});
-
-const PROD = '111111111111';
-const SHARED = '222222222222';
-const deployer = `arn:aws:iam::${SHARED}:role/Deployer`;
-
 let emu: TestEmulator;
 let h: EmulatedCore;
 beforeAll(async () => {
-  emu = await startTestEmulator({
-    directory: {
-      accounts: [
-        { accountId: PROD, accountName: 'prod', emailAddress: 'prod@example.com', roles: ['AdministratorAccess', 'ReadOnly'] },
-        {
-          accountId: SHARED,
-          accountName: 'shared',
-          emailAddress: 'shared@example.com',
-          roles: ['Developer'],
-          assumableRoles: [{ roleName: 'Deployer', trustedRoles: ['AdministratorAccess'] }],
-        },
-      ],
-    },
-  });
+  emu = await startChainingEmulator();
   h = await startEmulatedCore(emu, { shell: 'web' });
 });
 afterAll(async () => {

@@ -1,27 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRequest } from '../../app/ipc/contract';
-import type { EventChannel, RequestChannel, RolecallBridge } from '../../app/ipc/contract';
-import type { RolecallCore } from '../../app/session/core';
 import { startEmulatedCore, startTestEmulator, waitUntil } from '../../app/session/test-support/emulated-core';
 import type { EmulatedCore, TestEmulator } from '../../app/session/test-support/emulated-core';
-import { BridgeError } from '../bridge/bridge-error';
 import { createActions } from './actions';
 import { createRolecallStore } from './store';
+import { bridgeTo } from './test-support/core-bridge';
 
 /** "Assume another role from here…": the action saves a chained role through the contract, and the snapshot shows it. */
-
-const bridgeTo = (core: RolecallCore): RolecallBridge => ({
-  invoke: async (channel, payload) => {
-    try {
-      return (await (core.api[channel as RequestChannel] as (input: unknown) => Promise<unknown>)(parseRequest(channel, payload))) as never;
-    } catch (error) {
-      const e = error as { code?: string; userMessage?: string; message: string };
-      throw new BridgeError(e.code ?? 'internal', e.userMessage ?? e.message);
-    }
-  },
-  on: (channel, listener) =>
-    core.subscribe((event) => event.channel === (channel as EventChannel) && (listener as (p: unknown) => void)(event.payload)),
-});
 
 let emu: TestEmulator;
 let h: EmulatedCore;
