@@ -9,6 +9,7 @@ import type { RoleRef } from '../model/roles';
 import type { RoleCredentials } from '../model/tokens';
 import type { Clock } from '../ports/clock';
 import { DEFAULT_CREDENTIALS_SAFETY_MARGIN_MS } from './role-credentials';
+import { SingleFlightCache } from './single-flight-cache';
 
 /** Who a set of credentials is, as STS GetCallerIdentity answers. */
 export interface CallerIdentity {
@@ -159,12 +160,14 @@ export interface RoleChainerOptions {
  * expire, one entry per chain, and concurrent requests for one chain share one AssumeRole.
  */
 export class RoleChainer {
-  private readonly entries = new Map<string, { readonly instanceId: string; readonly credentials: RoleCredentials }>();
-  private readonly inFlight = new Map<string, { readonly instanceId: string; readonly promise: Promise<RoleCredentials> }>();
-  private readonly marginMs: number;
+  private readonly cache: SingleFlightCache<RoleCredentials, string>;
 
   constructor(private readonly options: RoleChainerOptions) {
-    this.marginMs = options.safetyMarginMs ?? DEFAULT_CREDENTIALS_SAFETY_MARGIN_MS;
+    this.cache = new SingleFlightCache({
+      clock: options.clock,
+      marginMs: options.safetyMarginMs ?? DEFAULT_CREDENTIALS_SAFETY_MARGIN_MS,
+      ...(options.onChange ? { onChange: options.onChange } : {}),
+    });
   }
 
   /** Where STS is called for this chain. */
@@ -174,52 +177,19 @@ export class RoleChainer {
 
   /** The chain's unexpired credentials held in memory, if any (for its countdown); never calls STS. */
   peek(chain: ChainedRole): RoleCredentials | undefined {
-    const held = this.entries.get(chainedRoleKey(chain));
-    return held && held.credentials.expiration > this.options.clock.now() ? held.credentials : undefined;
+    return this.cache.peek(chainedRoleKey(chain));
   }
 
-  /** The chained role's credentials: from memory while comfortably valid, else AssumeRole. */
+  /** The chained role's credentials: from memory while comfortably valid, else AssumeRole. Tagged with the source's instance. */
   credentials(chain: ChainedRole): Promise<RoleCredentials> {
-    const key = chainedRoleKey(chain);
-    const held = this.entries.get(key);
-    if (held && held.credentials.expiration - this.options.clock.now() > this.marginMs) return Promise.resolve(held.credentials);
-    const pending = this.inFlight.get(key);
-    if (pending) return pending.promise;
-    const instanceId = chain.source.instanceId;
-    const flight = {
-      instanceId,
-      promise: (async () => {
-        const source = await this.options.sourceCredentials(chain.source);
-        return assumeChainedRole(chain, source, this.target(chain));
-      })().then(
-        (credentials) => {
-          // A forgetInstance() while the call ran wins: the answer is returned, not kept.
-          if (this.inFlight.get(key) === flight) {
-            this.inFlight.delete(key);
-            this.entries.set(key, { instanceId, credentials });
-            this.options.onChange?.();
-          }
-          return credentials;
-        },
-        (error: unknown) => {
-          if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
-          throw error;
-        },
-      ),
-    };
-    this.inFlight.set(key, flight);
-    return flight.promise;
+    return this.cache.get(chainedRoleKey(chain), chain.source.instanceId, async () => {
+      const source = await this.options.sourceCredentials(chain.source);
+      return assumeChainedRole(chain, source, this.target(chain));
+    });
   }
 
   /** Drops every chained credential started from one instance (sign-out). */
   forgetInstance(instanceId: string): void {
-    let had = false;
-    for (const [key, entry] of this.entries) {
-      if (entry.instanceId !== instanceId) continue;
-      this.entries.delete(key);
-      had = true;
-    }
-    for (const [key, flight] of this.inFlight) if (flight.instanceId === instanceId) this.inFlight.delete(key);
-    if (had) this.options.onChange?.();
+    this.cache.forgetWhere((tag) => tag === instanceId);
   }
 }
