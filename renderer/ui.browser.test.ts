@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../e2e/support/browser';
 import { buildRenderer } from '../web/renderer-build';
 import { startWebServer } from '../web/server';
 import type { WebServer } from '../web/server';
@@ -21,6 +21,7 @@ import type { EmulatedCore, TestEmulator } from '../app/session/test-support/emu
  * the signed-out "Partner" instance the sign-in card talks to.
  */
 
+// Where there is no Chromium this file is skipped (launchChromium finds the same one first).
 const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => path && existsSync(path));
 /** The session (the access token) lasts 7h 12m 30s from sign-in. */
 const SESSION_SECONDS = 7 * 3600 + 12 * 60 + 30;
@@ -58,17 +59,7 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     });
     ({ core, calls } = recordingCalls(h.core));
     server = await startWebServer({ core, staticDir });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     // Everything the page opens is on 127.0.0.1 (the server, the emulators' console and sign-in pages); nothing else is reached.

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { startEmulatedCore, startTestEmulator, waitUntil } from '../../app/session/test-support/emulated-core';
+import { launchChromium } from '../../e2e/support/browser';
 import { buildRenderer } from '../../web/renderer-build';
 import { describeSpread, spread } from '../support/stats';
 
@@ -23,15 +23,6 @@ import { describeSpread, spread } from '../support/stats';
  */
 
 const root = join(import.meta.dirname, '..', '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** Keys pressed one by one (Backspace as "\b"), ~human pace. */
 const keySequence = [
   'a',
@@ -151,7 +142,7 @@ const main = async () => {
     ROLECALL_NO_BROWSER: '1',
   };
 
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, env, timeout: 30_000 });
+  const browser = await launchChromium(env);
   const web = spawn(process.execPath, [join(root, 'bin', 'rolecall.mjs'), 'web', '--port', '0'], {
     cwd: root,
     env,

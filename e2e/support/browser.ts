@@ -28,12 +28,16 @@ export const requireChromium = async (): Promise<string> => {
   return path;
 };
 
-/** Launches Chromium with the sandbox's HOME, so its profile leftovers stay in the temp dir. */
-export const launchChromium = async (env: SandboxEnv): Promise<Browser> =>
+/**
+ * Launches Chromium: with `env` (a sandbox's HOME and the like, plus PATH) so its profile
+ * leftovers stay in the temp dir, or with this process's environment when there is none.
+ * The one launcher of the e2e suite, the renderer's browser test and bench:ui.
+ */
+export const launchChromium = async (env?: SandboxEnv | Readonly<Record<string, string>>): Promise<Browser> =>
   chromium.launch({
     executablePath: await requireChromium(),
     args: chromiumArgs,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    ...(env ? { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } } : {}),
     timeout: 30_000,
   });
 
