@@ -38,6 +38,34 @@ export const chainedEntryKey = (name: string): string => `chained:${name}`;
 /** The key of an account in `AppSnapshot.aliases`. */
 export const aliasKey = (instanceId: string, accountId: string): string => `${instanceId}/${accountId}`;
 
+type EntryDraft = Omit<RoleEntry, 'order' | 'accountOrdinal'>;
+
+/** A role's or a chained role's entry under `account`, its search fields lower-cased once. */
+const entryDraft = (
+  key: string,
+  ref: RoleTarget,
+  roleName: string,
+  account: DirectoryView['accounts'][number],
+  instanceLabel: string,
+  alias: string,
+): EntryDraft => ({
+  key,
+  ref,
+  accountName: account.accountName,
+  accountId: account.accountId,
+  email: account.emailAddress,
+  roleName,
+  instanceLabel,
+  alias,
+  lower: {
+    accountName: account.accountName.toLowerCase(),
+    alias: alias.toLowerCase(),
+    email: account.emailAddress.toLowerCase(),
+    roleName: roleName.toLowerCase(),
+    instanceLabel: instanceLabel.toLowerCase(),
+  },
+});
+
 /** Flattens directories into entries ordered by account name, account id, role name. */
 export const buildRoleEntries = (
   directories: readonly DirectoryView[],
@@ -45,7 +73,7 @@ export const buildRoleEntries = (
   aliases: Readonly<Record<string, string>> = {},
   chainedRoles: readonly SavedChainedRole[] = [],
 ): readonly RoleEntry[] => {
-  const drafts: Omit<RoleEntry, 'order' | 'accountOrdinal'>[] = [];
+  const drafts: EntryDraft[] = [];
   for (const directory of directories) {
     const instanceLabel = labelOf(directory.instanceId);
     for (const account of directory.accounts) {
@@ -56,43 +84,13 @@ export const buildRoleEntries = (
         const target = chainedRoleTarget(chain);
         const named = chain.name.toLowerCase() === target.roleName.toLowerCase() ? '' : ` (${chain.name})`;
         const roleName = `${target.roleName} via ${chain.source.roleName}${named}`;
-        drafts.push({
-          key: chainedEntryKey(chain.name),
-          ref: { ...target, chainedRole: chain.name },
-          accountName: account.accountName,
-          accountId: account.accountId,
-          email: account.emailAddress,
-          roleName,
-          instanceLabel,
-          alias,
-          lower: {
-            accountName: account.accountName.toLowerCase(),
-            alias: alias.toLowerCase(),
-            email: account.emailAddress.toLowerCase(),
-            roleName: roleName.toLowerCase(),
-            instanceLabel: instanceLabel.toLowerCase(),
-          },
-        });
+        drafts.push(
+          entryDraft(chainedEntryKey(chain.name), { ...target, chainedRole: chain.name }, roleName, account, instanceLabel, alias),
+        );
       }
       for (const roleName of account.roles) {
         const ref: RoleRef = { instanceId: directory.instanceId, accountId: account.accountId, roleName };
-        drafts.push({
-          key: `${directory.instanceId}/${account.accountId}/${roleName}`,
-          ref,
-          accountName: account.accountName,
-          accountId: account.accountId,
-          email: account.emailAddress,
-          roleName,
-          instanceLabel,
-          alias,
-          lower: {
-            accountName: account.accountName.toLowerCase(),
-            alias: alias.toLowerCase(),
-            email: account.emailAddress.toLowerCase(),
-            roleName: roleName.toLowerCase(),
-            instanceLabel: instanceLabel.toLowerCase(),
-          },
-        });
+        drafts.push(entryDraft(`${directory.instanceId}/${account.accountId}/${roleName}`, ref, roleName, account, instanceLabel, alias));
       }
     }
   }
