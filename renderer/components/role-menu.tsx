@@ -3,6 +3,7 @@ import type { KeyboardEvent } from 'react';
 import { copyFormatLabels, copyFormats } from '../../app/model/settings';
 import { roleKey } from '../../app/model/roles';
 import type { RoleRow } from '../search/result-list';
+import type { ActionResult } from '../store/actions';
 import { useActions, useRolecall } from '../store/hooks';
 import { selectFavoriteKeys, selectKeepFreshKeys, selectPreferences } from '../store/selectors';
 import { displayName } from '../format/display-text';
@@ -21,25 +22,23 @@ interface MenuItem {
 export const maxAliasLength = 60;
 
 /**
- * The inline alias editor that replaces the menu's items: Enter saves, Escape cancels, an
- * empty value removes the alias. A failed save keeps it open with the core's sentence.
+ * What the menu's inline editors share: Enter saves, Escape cancels, one save at a time, and
+ * a refusal keeps the editor open with the core's sentence. `submit` returns undefined when
+ * there is nothing to save (the editor just closes).
  */
-const AliasEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) => {
-  const actions = useActions();
-  const inputId = useId();
-  const [draft, setDraft] = useState(row.entry.alias);
+const useInlineSave = (submit: () => Promise<ActionResult> | undefined, onClose: () => void) => {
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const { instanceId, accountId } = row.entry.ref;
 
   const save = async (): Promise<void> => {
     if (busy) return;
-    if (draft.trim() === row.entry.alias) {
+    const saving = submit();
+    if (!saving) {
       onClose();
       return;
     }
     setBusy(true);
-    const result = await actions.setAlias(instanceId, accountId, draft);
+    const result = await saving;
     setBusy(false);
     if (result.ok) onClose();
     else setProblem(result.message);
@@ -52,6 +51,23 @@ const AliasEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) =>
     event.preventDefault();
     event.stopPropagation();
   };
+
+  return { problem, clearProblem: () => setProblem(undefined), onKeyDown };
+};
+
+/**
+ * The inline alias editor that replaces the menu's items: Enter saves, Escape cancels, an
+ * empty value removes the alias. A failed save keeps it open with the core's sentence.
+ */
+const AliasEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) => {
+  const actions = useActions();
+  const inputId = useId();
+  const [draft, setDraft] = useState(row.entry.alias);
+  const { instanceId, accountId } = row.entry.ref;
+  const { problem, clearProblem, onKeyDown } = useInlineSave(
+    () => (draft.trim() === row.entry.alias ? undefined : actions.setAlias(instanceId, accountId, draft)),
+    onClose,
+  );
 
   return (
     <div className="alias-editor">
@@ -72,7 +88,7 @@ const AliasEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) =>
         onFocus={(event) => event.currentTarget.select()}
         onChange={(event) => {
           setDraft(event.target.value);
-          setProblem(undefined);
+          clearProblem();
         }}
         onKeyDown={onKeyDown}
       />
@@ -98,25 +114,10 @@ const ChainEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) =>
   const [roleArn, setRoleArn] = useState('');
   const [name, setName] = useState('');
   const [externalId, setExternalId] = useState('');
-  const [problem, setProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const save = async (): Promise<void> => {
-    if (busy) return;
-    setBusy(true);
-    const result = await actions.saveChainedRole(row.entry.ref, { name, roleArn, externalId });
-    setBusy(false);
-    if (result.ok) onClose();
-    else setProblem(result.message);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
-    if (event.key === 'Enter') void save();
-    else if (event.key === 'Escape') onClose();
-    else return;
-    event.preventDefault();
-    event.stopPropagation();
-  };
+  const { problem, clearProblem, onKeyDown } = useInlineSave(
+    () => actions.saveChainedRole(row.entry.ref, { name, roleArn, externalId }),
+    onClose,
+  );
 
   const field = (suffix: string, label: string, value: string, set: (v: string) => void, placeholder: string, autoFocus = false) => (
     <>
@@ -133,7 +134,7 @@ const ChainEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) =>
         aria-describedby={`${id}-hint`}
         onChange={(event) => {
           set(event.target.value);
-          setProblem(undefined);
+          clearProblem();
         }}
         onKeyDown={onKeyDown}
       />
