@@ -12,6 +12,7 @@ import {
   deployerArn as deployer,
   partnerArn as partner,
 } from '../emulator/test-support/chaining-directory';
+import { consolePageFields } from '../emulator/test-support/console-page';
 import { isolatedCliEnv, loginThroughCli, runRolecall } from './test-support/run-cli';
 
 /**
@@ -101,8 +102,7 @@ describe('--assume-role', () => {
     const response = await fetch(run.stdout.trim());
     expect(response.status).toBe(200);
     const html = await response.text();
-    const field = (id: string): string => new RegExp(`id="${id}">([^<]*)<`).exec(html)?.[1] ?? '';
-    expect([field('account-id'), field('role-name'), field('region')]).toEqual([SHARED, 'Deployer', 'eu-west-3']);
+    expect(consolePageFields(html)).toMatchObject({ account: SHARED, role: 'Deployer', region: 'eu-west-3' });
   });
 
   it("exec: the command runs with the chained role's keys", async () => {

@@ -1,8 +1,9 @@
 import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/client-sso';
-import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../emulator/options';
 import { startEmulator } from '../../emulator/server';
+import { consolePageFields } from '../../emulator/test-support/console-page';
+import { signIn } from '../../emulator/test-support/test-helpers';
 import { RoleCredentialsCache } from '../credentials/role-credentials';
 import type { RoleRef } from '../model/roles';
 import { systemClock } from '../ports/clock';
@@ -13,7 +14,6 @@ import { createConsoleUrl, getSigninToken } from './federation';
  * GetRoleCredentials through the cache, the federation exchange, and the fake console page.
  */
 
-const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 const prod: RoleRef = { instanceId: 'emu', accountId: '123456789012', roleName: 'AdministratorAccess' };
 
 let emu: RunningEmulator;
@@ -32,23 +32,7 @@ beforeAll(async () => {
       ],
     },
   });
-  const oidc = new SSOOIDCClient({ region: emu.region, endpoint: emu.oidcEndpoint, maxAttempts: 1 });
-  const client = await oidc.send(
-    new RegisterClientCommand({ clientName: 'rolecall-federation-test', clientType: 'public', grantTypes: [deviceGrant] }),
-  );
-  const device = await oidc.send(
-    new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }),
-  );
-  emu.approveDevice(device.userCode ?? '');
-  const token = await oidc.send(
-    new CreateTokenCommand({
-      clientId: client.clientId,
-      clientSecret: client.clientSecret,
-      grantType: deviceGrant,
-      deviceCode: device.deviceCode,
-    }),
-  );
-  accessToken = token.accessToken ?? '';
+  ({ accessToken } = await signIn(emu));
   expect(accessToken).not.toBe('');
   portal = new SSOClient({ region: emu.region, endpoint: emu.portalEndpoint, maxAttempts: 1 });
 });
@@ -64,14 +48,7 @@ const openConsole = async (url: string): Promise<Record<string, string>> => {
   expect(response.status).toBe(200);
   expect(new URL(response.url).pathname).toBe('/console');
   const html = await response.text();
-  const field = (id: string): string => new RegExp(`id="${id}">([^<]*)<`).exec(html)?.[1] ?? '';
-  return {
-    account: field('account-id'),
-    role: field('role-name'),
-    region: field('region'),
-    destination: field('destination'),
-    issuer: field('issuer'),
-  };
+  return consolePageFields(html);
 };
 
 describe('console federation against the emulator', () => {

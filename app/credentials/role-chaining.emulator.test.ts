@@ -9,6 +9,7 @@ import {
   chainingDirectory,
   deployerArn as deployer,
 } from '../../emulator/test-support/chaining-directory';
+import { consolePageFields } from '../../emulator/test-support/console-page';
 import { signIn } from '../../emulator/test-support/test-helpers';
 import { createConsoleUrl, federationEndpointFor } from '../console/federation';
 import { instanceEndpointsFromBase } from '../identity-center/endpoints';
@@ -162,8 +163,7 @@ describe('role chaining against the emulator', () => {
     const response = await fetch(url);
     expect(response.status).toBe(200);
     const html = await response.text();
-    const field = (id: string): string => new RegExp(`id="${id}">([^<]*)<`).exec(html)?.[1] ?? '';
-    expect({ account: field('account-id'), role: field('role-name'), region: field('region') }).toEqual({
+    expect(consolePageFields(html)).toMatchObject({
       account: SHARED,
       role: 'Deployer',
       region: 'eu-central-1',

@@ -6,6 +6,7 @@ import {
   CHAIN_TARGET_ACCOUNT as SHARED,
   deployerArn as deployer,
 } from '../../emulator/test-support/chaining-directory';
+import { consolePageFields } from '../../emulator/test-support/console-page';
 import { saveChainedRole as save, startChainingEmulator } from './test-support/chained-roles';
 import { startEmulatedCore, waitUntil } from './test-support/emulated-core';
 import type { EmulatedCore, TestEmulator } from './test-support/emulated-core';
@@ -74,8 +75,7 @@ describe('chained roles through the contract (web shell: the text and URL go bac
     const response = await fetch(result.url!);
     expect(response.status).toBe(200);
     const html = await response.text();
-    const field = (id: string): string => new RegExp(`id="${id}">([^<]*)<`).exec(html)?.[1] ?? '';
-    expect({ account: field('account-id'), role: field('role-name'), region: field('region') }).toEqual({
+    expect(consolePageFields(html)).toMatchObject({
       account: SHARED,
       role: 'Deployer',
       region: 'eu-central-1',
