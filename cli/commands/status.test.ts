@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { preferencesSchema } from '../../app/model/settings';
 import type { AppSnapshot, SessionView } from '../../app/model/snapshot';
+import { emptySnapshot, instanceView } from '../../app/model/test-support/snapshot-fixture';
 import { statusReport, statusText } from './status';
 
 const now = Date.UTC(2030, 0, 1);
 
-const snapshotWith = (session: SessionView): AppSnapshot => ({
-  instances: [
-    {
-      id: 'acme',
-      label: 'Acme',
-      startUrl: 'https://acme.awsapps.com/start',
-      region: 'eu-west-1',
-      ssoSessionName: 'acme',
-      session,
-      sync: { status: 'idle', done: 0, stale: false, accountCount: 0, roleCount: 0, failedAccounts: 0 },
-    },
-  ],
-  preferences: preferencesSchema.parse({}),
-  favorites: [],
-  recents: [],
-  keepFresh: [],
-  aliases: {},
-  activeCredentials: [],
-  secretStorage: { mode: 'encrypted' },
-  notices: [],
-});
+const snapshotWith = (session: SessionView): AppSnapshot => emptySnapshot({ instances: [instanceView('acme', session, 'Acme')] });
 
 describe('statusReport reads the one session status', () => {
   it('is signed in with an unexpired token, and says when it expires', () => {

@@ -4,7 +4,7 @@ import type { RolecallApi } from '../../app/ipc/contract';
 import { RolecallError } from '../../app/model/errors';
 import type { CoreEvent } from '../../app/session/core';
 import { createFakeElectron, FakeWebContents } from '../testing/fake-electron';
-import { emptySnapshot } from '../testing/snapshot-fixture';
+import { emptySnapshot } from '../../app/model/test-support/snapshot-fixture';
 import { forwardCoreEvents } from './core-events';
 import { registerRequestHandlers } from './request-router';
 import { TrustedSenders } from './trusted-senders';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptySnapshot, instanceView } from '../testing/snapshot-fixture';
+import { emptySnapshot, instanceView } from '../../app/model/test-support/snapshot-fixture';
 import { formatUntil } from '../../app/model/countdown';
 import { nextTickDelay } from './tick';
 

@@ -3,7 +3,7 @@ import { requestChannels } from '../../app/ipc/contract';
 import type { RolecallApi } from '../../app/ipc/contract';
 import { RolecallError } from '../../app/model/errors';
 import type { AppSnapshot } from '../../app/model/snapshot';
-import { emptySnapshot, instanceView } from '../testing/snapshot-fixture';
+import { emptySnapshot, instanceView } from '../../app/model/test-support/snapshot-fixture';
 import { DirectoryNames } from './directory-names';
 import { toMenuTemplate } from './menu-template';
 import { dispatchTrayAction } from './tray-actions';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { copyFormats } from '../../app/model/settings';
 import type { RoleRef } from '../../app/model/roles';
-import { emptySnapshot, instanceView } from '../testing/snapshot-fixture';
+import { emptySnapshot, instanceView } from '../../app/model/test-support/snapshot-fixture';
 import { buildTrayMenu, TRAY_RECENT_LIMIT } from './tray-menu';
 import type { MenuItemModel } from './tray-menu';
 

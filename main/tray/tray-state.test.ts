@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptySnapshot, instanceView } from '../testing/snapshot-fixture';
+import { emptySnapshot, instanceView } from '../../app/model/test-support/snapshot-fixture';
 import { deriveTrayStatus, trayTitle } from './tray-state';
 
 const now = 1_700_000_000_000;

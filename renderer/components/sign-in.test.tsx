@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { AppSnapshot, InstanceView } from '../../app/model/snapshot';
-import { preferencesSchema } from '../../app/model/settings';
+import { emptySnapshot, instanceView } from '../../app/model/test-support/snapshot-fixture';
 import type { Actions } from '../store/actions';
 import { ActionsContext, StoreContext } from '../store/hooks';
 import { createRolecallStore } from '../store/store';
@@ -10,27 +10,8 @@ import { SignInArea } from './sign-in';
 const authorizeUrl =
   'http://127.0.0.1:4510/authorize?response_type=code&client_id=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Foauth%2Fcallback';
 
-const snapshotWith = (session: InstanceView['session']): AppSnapshot => ({
-  instances: [
-    {
-      id: 'acme',
-      label: 'Acme',
-      startUrl: 'https://d-1234567890.awsapps.com/start',
-      region: 'eu-west-1',
-      ssoSessionName: 'acme',
-      session,
-      sync: { status: 'idle', done: 0, stale: false, accountCount: 0, roleCount: 0, failedAccounts: 0 },
-    },
-  ],
-  preferences: preferencesSchema.parse({}),
-  favorites: [],
-  recents: [],
-  keepFresh: [],
-  aliases: {},
-  activeCredentials: [],
-  secretStorage: { mode: 'encrypted' },
-  notices: [],
-});
+const snapshotWith = (session: InstanceView['session']): AppSnapshot =>
+  emptySnapshot({ instances: [instanceView('acme', session, 'Acme')] });
 
 /** The sign-in area as the given shell renders it (markup only: the words and links are what matter here). */
 const render = (shell: 'electron' | 'web', session: InstanceView['session']): string => {

@@ -1,6 +1,6 @@
-import { preferencesSchema } from '../../app/model/settings';
-import type { Preferences } from '../../app/model/settings';
-import type { AppSnapshot, InstanceView, SessionView } from '../../app/model/snapshot';
+import { preferencesSchema } from '../settings';
+import type { Preferences } from '../settings';
+import type { AppSnapshot, InstanceView, SessionView } from '../snapshot';
 
 /** A snapshot for tests: no instances, default preferences, nothing held. */
 export const emptySnapshot = (overrides: Partial<AppSnapshot> = {}): AppSnapshot => ({
