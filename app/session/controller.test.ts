@@ -7,25 +7,11 @@ import { startEmulator } from '../../emulator/server';
 import type { RunningEmulator } from '../../emulator/options';
 import type { AppSnapshot, InstanceView } from '../model/snapshot';
 import { AdjustableClock } from '../ports/test-support/adjustable-clock';
+import { MemorySettingsStore } from '../ports/test-support/memory-settings-store';
 import type { Clipboard, Notification, Opener } from '../ports/desktop';
 import { MemorySecretStore } from '../ports/secret-store';
-import type { SettingsStore } from '../ports/settings-store';
-import type { Settings } from '../model/settings';
-import { defaultSettings } from '../model/settings';
 import { createRolecallCore } from './controller';
 import type { RolecallController } from './controller';
-
-/** Settings kept in memory: the file store has its own tests; here the controller is under test. */
-class MemorySettingsStore implements SettingsStore {
-  saved: Settings = defaultSettings();
-  async load() {
-    return this.saved;
-  }
-  async update(change: (stored: Settings) => Settings) {
-    this.saved = change(this.saved);
-    return this.saved;
-  }
-}
 
 interface Harness {
   readonly core: RolecallController;

@@ -6,11 +6,9 @@ import { startEmulator } from '../../emulator/server';
 import type { RunningEmulator } from '../../emulator/options';
 import type { CorePorts } from './core';
 import type { InstanceView } from '../model/snapshot';
-import { defaultSettings } from '../model/settings';
-import type { Settings } from '../model/settings';
 import { MemorySecretStore } from '../ports/secret-store';
-import type { SettingsStore } from '../ports/settings-store';
 import { AdjustableClock } from '../ports/test-support/adjustable-clock';
+import { MemorySettingsStore } from '../ports/test-support/memory-settings-store';
 import { createRolecallCore } from './controller';
 import type { RolecallController } from './controller';
 import { DIRECTORY_RESYNC_AFTER_MS } from './expiry-rules';
@@ -20,17 +18,6 @@ import { DIRECTORY_RESYNC_AFTER_MS } from './expiry-rules';
  * that cache and calls no directory API; with an old one it paints the cache first, then syncs.
  * Two cores over the same settings, secrets and cache directory stand for two starts.
  */
-
-class MemorySettingsStore implements SettingsStore {
-  saved: Settings = defaultSettings();
-  async load() {
-    return this.saved;
-  }
-  async update(change: (stored: Settings) => Settings) {
-    this.saved = change(this.saved);
-    return this.saved;
-  }
-}
 
 const waitFor = async <T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
