@@ -38,47 +38,65 @@ afterAll(async () => {
   if (fixture) await rm(fixture.dir, { recursive: true, force: true });
 });
 
-/** Sources the script in bash and prints COMPREPLY for each command line (the last word is the one completed). */
-const complete = async (script: string, lines: readonly (readonly string[])[]): Promise<string[][]> => {
-  const scriptFile = join(fixture.dir, 'rolecall.bash');
+/**
+ * Sources `script` (written to `fileName`) in a real `shell` between its `setup` and `check`
+ * lines, then prints COMPREPLY for each command line (the last word is the one completed).
+ */
+const completeIn = async (
+  shell: {
+    readonly command: string;
+    readonly args: readonly string[];
+    readonly fileName: string;
+    readonly setup: readonly string[];
+    readonly check?: readonly string[];
+  },
+  script: string,
+  lines: readonly (readonly string[])[],
+  shellEnv: NodeJS.ProcessEnv = env,
+): Promise<string[][]> => {
+  const scriptFile = join(fixture.dir, shell.fileName);
   await writeFile(scriptFile, script);
   const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
   const driver = [
-    'set -u',
+    ...shell.setup,
     `source ${quote(scriptFile)}`,
-    'complete -p rolecall >/dev/null || exit 9',
+    ...(shell.check ?? []),
     'try() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _rolecall; printf "%s\\n" "${COMPREPLY[@]}"; echo "@@"; }',
     ...lines.map((words) => `try ${words.map(quote).join(' ')}`),
   ].join('\n');
-  const result = await runProgram('bash', ['--norc', '--noprofile', '-c', driver], { env, cwd: fixture.dir });
+  const result = await runProgram(shell.command, [...shell.args, driver], { env: shellEnv, cwd: fixture.dir });
   expect(result.code, result.stderr).toBe(0);
   return result.stdout
     .split('@@\n')
     .slice(0, lines.length)
     .map((block) => block.split('\n').filter((line) => line !== ''));
 };
+
+/** The bash script sourced in bash (`complete -p` proves it registered). */
+const complete = (script: string, lines: readonly (readonly string[])[]): Promise<string[][]> =>
+  completeIn(
+    {
+      command: 'bash',
+      args: ['--norc', '--noprofile', '-c'],
+      fileName: 'rolecall.bash',
+      setup: ['set -u'],
+      check: ['complete -p rolecall >/dev/null || exit 9'],
+    },
+    script,
+    lines,
+  );
 
 /** Whether zsh is installed (the zsh test says so and skips where it is not). */
 const hasZsh = spawnSync('zsh', ['--version'], { stdio: 'ignore' }).status === 0;
 
-/** Sources the zsh script in a real zsh (compinit, then the script's bashcompinit) and prints COMPREPLY per command line. */
-const completeInZsh = async (script: string, lines: readonly (readonly string[])[]): Promise<string[][]> => {
-  const scriptFile = join(fixture.dir, '_rolecall');
-  await writeFile(scriptFile, script);
-  const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
-  const driver = [
-    'autoload -U compinit && compinit -u -D',
-    `source ${quote(scriptFile)}`,
-    'try() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _rolecall; printf "%s\\n" "${COMPREPLY[@]}"; echo "@@"; }',
-    ...lines.map((words) => `try ${words.map(quote).join(' ')}`),
-  ].join('\n');
-  const result = await runProgram('zsh', ['-f', '-c', driver], { env: { ...env, ZDOTDIR: fixture.dir }, cwd: fixture.dir });
-  expect(result.code, result.stderr).toBe(0);
-  return result.stdout
-    .split('@@\n')
-    .slice(0, lines.length)
-    .map((block) => block.split('\n').filter((line) => line !== ''));
-};
+/** The zsh script in a real zsh (compinit, then the script's bashcompinit). */
+const completeInZsh = (script: string, lines: readonly (readonly string[])[]): Promise<string[][]> =>
+  completeIn(
+    { command: 'zsh', args: ['-f', '-c'], fileName: '_rolecall', setup: ['autoload -U compinit && compinit -u -D'] },
+    script,
+    lines,
+    { ...env, ZDOTDIR: fixture.dir },
+  );
 
 describe('rolecall completion', () => {
   it('completes commands, options, choices and cached account and role names in bash', async () => {
