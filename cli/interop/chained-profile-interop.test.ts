@@ -23,6 +23,17 @@ const prod = directory[0]!;
 const other = directory[1]!;
 // The seeded directory's ChainedDeployer wants ExternalId rolecall-{account} (emulator/directory-seed.ts).
 const deployerArn = `arn:aws:iam::${other.accountId}:role/ChainedDeployer`;
+/** The chain from the source role, as `config chain add` saves it and `whoami` runs it. */
+const chainOptions = [
+  '--role',
+  prod.roles[0]!,
+  '--assume-role',
+  deployerArn,
+  '--external-id',
+  `rolecall-${other.accountId}`,
+  '--role-session-name',
+  'cli-chain',
+];
 
 describe.skipIf(!aws)('a chained profile `rolecall config populate` wrote, used by the real AWS CLI', () => {
   let emu: RunningEmulator;
@@ -40,25 +51,7 @@ describe.skipIf(!aws)('a chained profile `rolecall config populate` wrote, used 
   });
 
   it('`aws sts get-caller-identity --profile deployer` answers the chained role, assumed by the AWS CLI from the generated source profile', async () => {
-    const add = await rolecall(
-      [
-        'config',
-        'chain',
-        'add',
-        'deployer',
-        '--account',
-        prod.accountName,
-        '--role',
-        prod.roles[0]!,
-        '--assume-role',
-        deployerArn,
-        '--external-id',
-        `rolecall-${other.accountId}`,
-        '--role-session-name',
-        'cli-chain',
-      ],
-      user.env,
-    );
+    const add = await rolecall(['config', 'chain', 'add', 'deployer', '--account', prod.accountName, ...chainOptions], user.env);
     expect(add.code, add.stderr).toBe(0);
     // The source profile runs `rolecall credential-process`: the AWS CLI v2 here (2.9.19) cannot
     // use an sso_session profile as a source_profile ("'NoneType' object has no attribute
@@ -99,22 +92,7 @@ describe.skipIf(!aws)('a chained profile `rolecall config populate` wrote, used 
     expect(emu.counters().AssumeRole?.requests).toBe(1);
 
     // `rolecall whoami` names the same identity for the same chain.
-    const whoami = await rolecall(
-      [
-        'whoami',
-        '--account',
-        prod.accountId,
-        '--role',
-        prod.roles[0]!,
-        '--assume-role',
-        deployerArn,
-        '--external-id',
-        `rolecall-${other.accountId}`,
-        '--role-session-name',
-        'cli-chain',
-      ],
-      user.env,
-    );
+    const whoami = await rolecall(['whoami', '--account', prod.accountId, ...chainOptions], user.env);
     expect(whoami.code, whoami.stderr).toBe(0);
     expect(whoami.stdout.trim()).toBe(`arn:aws:sts::${other.accountId}:assumed-role/ChainedDeployer/cli-chain`);
   });
