@@ -106,6 +106,8 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     await page.locator('.status-bar').click();
     await page.keyboard.type('prod adm');
     await expect.poll(() => page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('prod adm');
+    // The rows follow the box through a deferred value: wait until they are this query's.
+    await expect.poll(() => page.locator('[data-query]').getAttribute('data-query')).toBe('prod adm');
     const first = page.getByRole('option').first();
     const name = (await first.getAttribute('aria-label')) ?? '';
     const account = accounts.find((a) => name.includes(a.accountId));
