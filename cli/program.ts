@@ -3,6 +3,7 @@ import { copyFormats } from '../app/model/settings';
 import { agent } from './commands/agent';
 import { completion, completionLists, completionShells } from './commands/completion';
 import { chainAdd, chainList, chainRemove } from './commands/chained-roles';
+import { withRoleChainingOptions } from './commands/chaining-options';
 import { configPopulate } from './commands/config-populate';
 import { credentialProcess, defineCredentialProcessOptions } from './commands/credential-process';
 import { consoleCommand, creds, logout, ls } from './commands/directory-commands';
@@ -86,16 +87,15 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
     .option('--instance <name>', 'which instance')
     .action(run(async (filter: string[], options) => ls(filter, options, output)));
 
-  program
-    .command('creds')
-    .description("print credentials for a role in your shell's format")
-    .requiredOption('--account <id|name>', 'account id or name')
-    .requiredOption('--role <name>', 'role name')
-    .addOption(new Option('--format <format>', 'output format').choices(copyFormats).default('posix'))
-    .option('--verify', 'check them with STS GetCallerIdentity first (the ARN goes to stderr)')
-    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
-    .option('--external-id <id>', 'the ExternalId the assumed role requires (with --assume-role)')
-    .option('--role-session-name <name>', "the assumed role's session name (with --assume-role; default: rolecall)")
+  withRoleChainingOptions(
+    program
+      .command('creds')
+      .description("print credentials for a role in your shell's format")
+      .requiredOption('--account <id|name>', 'account id or name')
+      .requiredOption('--role <name>', 'role name')
+      .addOption(new Option('--format <format>', 'output format').choices(copyFormats).default('posix'))
+      .option('--verify', 'check them with STS GetCallerIdentity first (the ARN goes to stderr)'),
+  )
     .option('--instance <name>', 'which instance')
     .addHelpText(
       'after',
@@ -103,49 +103,46 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
     )
     .action(run(async (options) => creds(options, output)));
 
-  program
-    .command('whoami')
-    .description("ask STS who a role's credentials are (GetCallerIdentity): prints the ARN")
-    .requiredOption('--account <id|name>', 'account id or name')
-    .requiredOption('--role <name>', 'role name')
-    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
-    .option('--external-id <id>', 'the ExternalId the assumed role requires (with --assume-role)')
-    .option('--role-session-name <name>', "the assumed role's session name (with --assume-role; default: rolecall)")
+  withRoleChainingOptions(
+    program
+      .command('whoami')
+      .description("ask STS who a role's credentials are (GetCallerIdentity): prints the ARN")
+      .requiredOption('--account <id|name>', 'account id or name')
+      .requiredOption('--role <name>', 'role name'),
+  )
     .option('--region <region>', "the STS region (default: the instance's)")
     .option('--json', 'print UserId, Account and Arn as `aws sts get-caller-identity` does')
     .option('--instance <name>', 'which instance')
     .action(run(async (options) => whoami(options, output)));
 
-  program
-    .command('console')
-    .description('open the AWS console as a role (or --print the sign-in URL)')
-    .requiredOption('--account <id|name>', 'account id or name')
-    .requiredOption('--role <name>', 'role name')
-    .option('--region <region>', "console region (default: the instance's, or your preference)")
-    .option('--destination <url>', 'console page to land on')
-    .option('--print', 'print the URL instead of opening it')
-    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
-    .option('--external-id <id>', 'the ExternalId the assumed role requires (with --assume-role)')
-    .option('--role-session-name <name>', "the assumed role's session name (with --assume-role; default: rolecall)")
+  withRoleChainingOptions(
+    program
+      .command('console')
+      .description('open the AWS console as a role (or --print the sign-in URL)')
+      .requiredOption('--account <id|name>', 'account id or name')
+      .requiredOption('--role <name>', 'role name')
+      .option('--region <region>', "console region (default: the instance's, or your preference)")
+      .option('--destination <url>', 'console page to land on')
+      .option('--print', 'print the URL instead of opening it'),
+  )
     .option('--instance <name>', 'which instance')
     .action(run(async (options) => consoleCommand(options, output)));
 
-  program
-    .command('exec')
-    .description("run a command as a role: credentials in its environment, its exit code is rolecall's")
-    .usage('--account <id|name> --role <name> [options] -- COMMAND [ARGS...]')
-    .argument('[command...]', 'the command and its arguments, after `--`')
-    .requiredOption('--account <id|name>', 'account id or name')
-    .requiredOption('--role <name>', 'role name')
-    .option('--region <region>', "AWS_REGION and AWS_DEFAULT_REGION (default: the instance's region)")
-    .option(
-      '--server',
-      'give the command a container credentials endpoint (fresh credentials for its whole lifetime) instead of static keys',
-    )
-    .option('--force', 'run even inside another `rolecall exec` (ROLECALL_ROLE already set)')
-    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
-    .option('--external-id <id>', 'the ExternalId the assumed role requires (with --assume-role)')
-    .option('--role-session-name <name>', "the assumed role's session name (with --assume-role; default: rolecall)")
+  withRoleChainingOptions(
+    program
+      .command('exec')
+      .description("run a command as a role: credentials in its environment, its exit code is rolecall's")
+      .usage('--account <id|name> --role <name> [options] -- COMMAND [ARGS...]')
+      .argument('[command...]', 'the command and its arguments, after `--`')
+      .requiredOption('--account <id|name>', 'account id or name')
+      .requiredOption('--role <name>', 'role name')
+      .option('--region <region>', "AWS_REGION and AWS_DEFAULT_REGION (default: the instance's region)")
+      .option(
+        '--server',
+        'give the command a container credentials endpoint (fresh credentials for its whole lifetime) instead of static keys',
+      )
+      .option('--force', 'run even inside another `rolecall exec` (ROLECALL_ROLE already set)'),
+  )
     .option('--instance <name>', 'which instance')
     .addHelpText(
       'after',

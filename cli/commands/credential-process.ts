@@ -26,6 +26,7 @@ import { endpointFilePath } from '../../app/agent/endpoint-file';
 import { parsePlainCredentialProcessArgs } from './credential-process-args';
 import type { OwnerCredentialsRequest } from './credential-process-owner';
 import { examplesText } from '../../app/node/help-examples';
+import { withRoleChainingOptions } from './chaining-options';
 
 const credentialProcessSchema = z.object({
   account: z.string({ error: 'give the account id or name with --account' }).trim().min(1),
@@ -209,16 +210,14 @@ const askOwner = async (request: OwnerCredentialsRequest) => (await import('./cr
 
 /** The command's options, shared by `rolecall --help` (program.ts) and the fast entry below. */
 export const defineCredentialProcessOptions = (command: Command): Command =>
-  command
-    .description('print credentials as credential_process JSON (for `credential_process =` in ~/.aws/config)')
-    .requiredOption('--account <id|name>', 'account id or name')
-    .requiredOption('--role <name>', 'role name')
-    .option('--instance <name>', 'which instance')
-    .option('--wait <seconds>', 'with a Rolecall owner running but signed out: wait this long for that sign-in instead of failing')
-    .option('--assume-role <arn>', 'then assume this IAM role with those credentials (role chaining)')
-    .option('--external-id <id>', 'the ExternalId the assumed role requires')
-    .option('--role-session-name <name>', 'the session name of the assumed role (default: rolecall)')
-    .addHelpText('after', examplesText('credential-process'));
+  withRoleChainingOptions(
+    command
+      .description('print credentials as credential_process JSON (for `credential_process =` in ~/.aws/config)')
+      .requiredOption('--account <id|name>', 'account id or name')
+      .requiredOption('--role <name>', 'role name')
+      .option('--instance <name>', 'which instance')
+      .option('--wait <seconds>', 'with a Rolecall owner running but signed out: wait this long for that sign-in instead of failing'),
+  ).addHelpText('after', examplesText('credential-process'));
 
 /**
  * The entry bin/rolecall.mjs uses for `rolecall credential-process`: the same command without
