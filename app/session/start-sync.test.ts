@@ -10,6 +10,7 @@ import { MemorySecretStore } from '../ports/secret-store';
 import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 import { MemorySettingsStore } from '../ports/test-support/memory-settings-store';
 import { createRolecallCore } from './controller';
+import { waitUntil } from './test-support/emulated-core';
 import type { RolecallController } from './controller';
 import { DIRECTORY_RESYNC_AFTER_MS } from './expiry-rules';
 
@@ -18,17 +19,6 @@ import { DIRECTORY_RESYNC_AFTER_MS } from './expiry-rules';
  * that cache and calls no directory API; with an old one it paints the cache first, then syncs.
  * Two cores over the same settings, secrets and cache directory stand for two starts.
  */
-
-const waitFor = async <T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  // Bounded: gives up after timeoutMs.
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -91,9 +81,9 @@ const firstStart = async (): Promise<World> => {
   await core.start();
   const { instanceId } = await core.api['instance:add']({ startUrl: emulator.startUrl, region: emulator.region, endpoint: emulator.url });
   await core.api['session:sign-in']({ instanceId, flow: 'device' });
-  const code = await waitFor(() => viewOf(core, instanceId).session.signIn?.userCode, 'the user code');
+  const code = await waitUntil(() => viewOf(core, instanceId).session.signIn?.userCode, 'the user code');
   emulator.approveDevice(code);
-  await waitFor(() => {
+  await waitUntil(() => {
     const view = viewOf(core, instanceId);
     return view.session.status === 'signed-in' && view.sync.status === 'idle' && view.sync.accountCount === 8;
   }, 'the first sync');
@@ -119,7 +109,10 @@ describe('syncing at start only when the cached directory is due', () => {
 
     // The user asking still syncs.
     await core.api['directory:refresh']({ instanceId: world.instanceId });
-    await waitFor(() => viewOf(core, world.instanceId).sync.status === 'idle' && directoryCalls(world.emulator) > 0, 'the asked-for sync');
+    await waitUntil(
+      () => viewOf(core, world.instanceId).sync.status === 'idle' && directoryCalls(world.emulator) > 0,
+      'the asked-for sync',
+    );
     expect(world.emulator.counters()['ListAccounts']?.requests).toBeGreaterThan(0);
   });
 
@@ -143,7 +136,7 @@ describe('syncing at start only when the cached directory is due', () => {
     expect(painted?.accounts).toEqual(before?.accounts);
     expect(viewOf(core, world.instanceId).sync.status).toBe('syncing');
 
-    const synced = await waitFor(() => {
+    const synced = await waitUntil(() => {
       const view = viewOf(core, world.instanceId);
       return view.sync.status === 'idle' && view.sync.syncedAt !== before?.syncedAt ? view : undefined;
     }, 'the sync of the old cache');
