@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-sso-oidc';
 import { describe, expect, it } from 'vitest';
 import { RolecallError } from '../model/errors';
-import type { Instance } from '../model/instances';
 import { MemorySecretStore } from '../ports/secret-store';
 import {
   deviceFlowTransition,
@@ -24,14 +23,9 @@ import { registrationKey } from './registration';
 import { ScriptedSender, type ScriptStep } from './test-support/scripted-sender';
 import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 import { rejection } from './test-support/rejection';
+import { acmeInstance } from '../model/test-support/instance-fixture';
 
-const instance: Instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
+const instance = acmeInstance;
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const pending = () => new AuthorizationPendingException({ ...meta, message: 'pending' });

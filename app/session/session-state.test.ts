@@ -15,15 +15,10 @@ import {
   startSigningIn,
 } from './session-state';
 import { buildSnapshot } from './snapshot-builder';
+import { acmeInstance } from '../model/test-support/instance-fixture';
 
 const now = 1_000_000;
-const instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
+const instance = acmeInstance;
 const token = (expiresAt: number): SsoToken => ({ startUrl: instance.startUrl, region: instance.region, accessToken: 'a', expiresAt });
 
 describe('the session state machine', () => {

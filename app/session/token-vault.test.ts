@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ssoCacheFile, writeSsoCache } from '../aws-cli-cache/sso-cache';
-import type { Instance } from '../model/instances';
 import type { SsoToken } from '../model/tokens';
 import { MemorySecretStore } from '../ports/secret-store';
 import { TokenVault } from './token-vault';
+import { acmeInstance } from '../model/test-support/instance-fixture';
 
 let home: string;
 beforeEach(async () => {
@@ -16,13 +16,7 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-const instance: Instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
+const instance = acmeInstance;
 const token = (accessToken: string, expiresAt: number): SsoToken => ({
   startUrl: instance.startUrl,
   region: instance.region,

@@ -10,13 +10,13 @@ import { runDeviceFlow } from '../../app/identity-center/device-flow';
 import { toRolecallError } from '../../app/identity-center/error-mapping';
 import { runPkceFlow } from '../../app/identity-center/pkce-flow';
 import { ScriptedSender } from '../../app/identity-center/test-support/scripted-sender';
-import type { Instance } from '../../app/model/instances';
 import { systemClock } from '../../app/ports/clock';
 import { MemorySecretStore } from '../../app/ports/secret-store';
 import { generateDirectory } from '../../emulator/directory-seed';
 import { startEmulator } from '../../emulator/server';
 import { describeSpread, ratio, spread, timeAsync } from '../support/stats';
 import type { Spread } from '../support/stats';
+import { acmeInstance } from '../../app/model/test-support/instance-fixture';
 
 /**
  * `npx tsx bench/cancel/run.ts`: how soon things stop when asked to, in one run, each against
@@ -38,13 +38,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const REQUEST_TIMEOUT_MS = 300;
 
-const instance: Instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
+const instance = acmeInstance;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const zeroTimer = () => timeAsync(() => delay(0));
 

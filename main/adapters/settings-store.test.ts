@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultSettings } from '../../app/model/settings';
+import { acmeInstance } from '../../app/model/test-support/instance-fixture';
 
 // electron-store imports the `electron` package, which on this machine (no binary) only
 // resolves with an explicit dist path; it then runs as plain `conf` in the given directory.
@@ -31,13 +32,7 @@ const setup = async () => {
   return { dir, store, onCorrupt, path: electronStorePath(dir, 'settings') };
 };
 
-const instance = {
-  id: 'acme',
-  label: 'Acme',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  region: 'eu-west-1',
-  ssoSessionName: 'acme',
-};
+const instance = acmeInstance;
 
 describe('ElectronSettingsStore', () => {
   it('starts from defaults without writing, and round-trips saved settings through electron-store', async () => {
