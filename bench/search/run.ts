@@ -1,9 +1,8 @@
-import type { DirectoryView } from '../../app/ipc/contract';
 import { parseQuery, searchEntries } from '../../renderer/search/fuzzy-search';
 import { SearchIndex } from '../../renderer/search/search-index';
 import { buildResultList } from '../../renderer/search/result-list';
-import { buildRoleEntries } from '../../renderer/search/role-entries';
 import type { RoleEntry } from '../../renderer/search/role-entries';
+import { bigDirectoryEntries, typedQueries } from '../../renderer/search/test-support/big-directory';
 import { describeSpread, ratio, spread, timeSync } from '../support/stats';
 
 /**
@@ -18,44 +17,8 @@ import { describeSpread, ratio, spread, timeSync } from '../support/stats';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const FRAME_MS = 16;
 
-const account = (accountName: string, accountId: string, roles: string[]) => ({
-  accountName,
-  accountId,
-  emailAddress: `aws+${accountName}@example.com`,
-  roles,
-});
-
-const directory: DirectoryView = {
-  instanceId: 'big',
-  syncedAt: 0,
-  accounts: Array.from({ length: 2500 }, (_, i) =>
-    account(`${['prod', 'dev', 'staging', 'sandbox'][i % 4]}-team-${i}`, String(100000000000 + i), [
-      'AdministratorAccess',
-      'ReadOnlyAccess',
-      'Developer',
-      'BillingViewer',
-    ]),
-  ),
-};
-const aliases = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`big/${100000000000 + i * 10}`, `svc-${i}`]));
-const entries = buildRoleEntries([directory], () => 'Big', aliases);
-
-/** Typing "prod adm" letter by letter, then queries that miss, use digits, or hit aliases. */
-const keystrokes = [
-  'p',
-  'pr',
-  'pro',
-  'prod',
-  'prod ',
-  'prod a',
-  'prod ad',
-  'prod adm',
-  'prod admx',
-  'xyzq',
-  'rdonly 12',
-  'team-24 dev',
-  'svc-1 adm',
-];
+const entries = bigDirectoryEntries();
+const keystrokes = typedQueries;
 
 /** The baseline: every term a plain substring of one of the fields, no scoring, no rows. */
 const substringFilter = (all: readonly RoleEntry[], query: string): RoleEntry[] => {

@@ -3,6 +3,7 @@ import type { DirectoryView } from '../../app/ipc/contract';
 import { groupByAccount, parseQuery, scoreTerm, searchEntries } from './fuzzy-search';
 import { buildRoleEntries } from './role-entries';
 import { buildResultList } from './result-list';
+import { bigDirectoryEntries, typedQueries } from './test-support/big-directory';
 
 const account = (accountName: string, accountId: string, roles: string[], email = `aws+${accountName}@example.com`) => ({
   accountName,
@@ -198,40 +199,8 @@ describe('buildResultList', () => {
 // How fast a keystroke is lives in bench/search (`npx tsx bench/search/run.ts`): a test that
 // times itself fails on a busy machine, so this one checks only what the list contains.
 describe('search over 10,000 roles', () => {
-  const big = buildRoleEntries(
-    [
-      {
-        instanceId: 'big',
-        syncedAt: 0,
-        accounts: Array.from({ length: 2500 }, (_, i) =>
-          account(`${['prod', 'dev', 'staging', 'sandbox'][i % 4]}-team-${i}`, String(100000000000 + i), [
-            'AdministratorAccess',
-            'ReadOnlyAccess',
-            'Developer',
-            'BillingViewer',
-          ]),
-        ),
-      },
-    ],
-    () => 'Big',
-    // One account in ten has an alias, so aliases are searched too.
-    Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`big/${100000000000 + i * 10}`, `svc-${i}`])),
-  );
-  const keystrokes = [
-    'p',
-    'pr',
-    'pro',
-    'prod',
-    'prod ',
-    'prod a',
-    'prod ad',
-    'prod adm',
-    'prod admx',
-    'xyzq',
-    'rdonly 12',
-    'team-24 dev',
-    'svc-1 adm',
-  ];
+  const big = bigDirectoryEntries();
+  const keystrokes = typedQueries;
 
   /** The plain definition: an entry matches when every term scores, looked at one by one. */
   const expectedKeys = (query: string): string[] => {
