@@ -1,7 +1,7 @@
-import { CreateTokenCommand, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
+import { StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './options';
-import { deviceGrant, isolateHome, oidcClient, quietEmulator, registerDeviceClient } from './test-support/test-helpers';
+import { createDeviceToken, isolateHome, oidcClient, quietEmulator, registerDeviceClient } from './test-support/test-helpers';
 
 beforeAll(() => {
   isolateHome();
@@ -44,14 +44,7 @@ describe('device verification page', () => {
     const result = await press(emu, 'approve', (device.userCode ?? '').toLowerCase().replace('-', ' '));
     expect(result.status).toBe(200);
     expect(result.html).toMatch(/id="result" data-result="approved">Request approved/);
-    const token = await oidc.send(
-      new CreateTokenCommand({
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        grantType: deviceGrant,
-        deviceCode: device.deviceCode,
-      }),
-    );
+    const token = await createDeviceToken(oidc, client, device);
     expect(token.accessToken).toBeTruthy();
   });
 

@@ -18,6 +18,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './options';
 import {
   adminCall,
+  createDeviceToken,
   deviceGrant,
   isolateHome,
   manualClock,
@@ -44,15 +45,7 @@ const startDevice = async (e: RunningEmulator) => {
   const device = await oidc.send(
     new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: e.startUrl }),
   );
-  const poll = () =>
-    oidc.send(
-      new CreateTokenCommand({
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        grantType: deviceGrant,
-        deviceCode: device.deviceCode,
-      }),
-    );
+  const poll = () => createDeviceToken(oidc, client, device);
   return { oidc, client, device, poll };
 };
 
@@ -220,14 +213,7 @@ describe('refresh and registration lifetimes', () => {
       const device = await oidc.send(
         new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: e.startUrl }),
       );
-      const token = await oidc.send(
-        new CreateTokenCommand({
-          clientId: client.clientId,
-          clientSecret: client.clientSecret,
-          grantType: deviceGrant,
-          deviceCode: device.deviceCode,
-        }),
-      );
+      const token = await createDeviceToken(oidc, client, device);
       return { client, token };
     };
     const cliV2 = await tokenFor({ scopes: ['sso:account:access'] });
@@ -269,14 +255,7 @@ describe('refresh and registration lifetimes', () => {
     const device = await oidc.send(
       new StartDeviceAuthorizationCommand({ clientId: legacy.clientId, clientSecret: legacy.clientSecret, startUrl: emu.startUrl }),
     );
-    const token = await oidc.send(
-      new CreateTokenCommand({
-        clientId: legacy.clientId,
-        clientSecret: legacy.clientSecret,
-        grantType: deviceGrant,
-        deviceCode: device.deviceCode,
-      }),
-    );
+    const token = await createDeviceToken(oidc, legacy, device);
     expect(token.accessToken).toBeTruthy();
     expect(token.refreshToken).toBeUndefined();
     await emu.close();

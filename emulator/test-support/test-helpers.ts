@@ -66,14 +66,13 @@ export const registerDeviceClient = async (oidc: SSOOIDCClient) =>
     }),
   );
 
-/** Runs a whole device sign-in (approving through the in-process API) and returns the token response. */
-export const signIn = async (emu: RunningEmulator, oidc = oidcClient(emu)) => {
-  const client = await registerDeviceClient(oidc);
-  const device = await oidc.send(
-    new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }),
-  );
-  if (emu.pendingUserCodes().includes(device.userCode ?? '')) emu.approveDevice(device.userCode ?? '');
-  const token = await oidc.send(
+/** The device-code grant: CreateToken for a device authorization `client` started. */
+export const createDeviceToken = (
+  oidc: SSOOIDCClient,
+  client: { readonly clientId?: string | undefined; readonly clientSecret?: string | undefined },
+  device: { readonly deviceCode?: string | undefined },
+) =>
+  oidc.send(
     new CreateTokenCommand({
       clientId: client.clientId,
       clientSecret: client.clientSecret,
@@ -81,6 +80,15 @@ export const signIn = async (emu: RunningEmulator, oidc = oidcClient(emu)) => {
       deviceCode: device.deviceCode,
     }),
   );
+
+/** Runs a whole device sign-in (approving through the in-process API) and returns the token response. */
+export const signIn = async (emu: RunningEmulator, oidc = oidcClient(emu)) => {
+  const client = await registerDeviceClient(oidc);
+  const device = await oidc.send(
+    new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: emu.startUrl }),
+  );
+  if (emu.pendingUserCodes().includes(device.userCode ?? '')) emu.approveDevice(device.userCode ?? '');
+  const token = await createDeviceToken(oidc, client, device);
   return { client, token, accessToken: token.accessToken ?? '' };
 };
 
