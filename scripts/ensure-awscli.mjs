@@ -3,6 +3,7 @@
 // package with apt-get where it can. Says what to do when it can do neither.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall, canAptGet } from './apt-install.mjs';
 
 /** The path of an AWS CLI whose `--version` says aws-cli/2, or undefined. */
 const findAwsCliV2 = () => {
@@ -20,15 +21,9 @@ if (found) {
   process.exit(0);
 }
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const hasAptGet = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
-if (hasAptGet) {
+if (canAptGet()) {
   console.log("awscli: no AWS CLI v2 found; installing Debian's awscli package");
-  const [cmd, ...pre] = isRoot ? ['apt-get'] : ['sudo', '-n', 'apt-get'];
-  const lock = ['-o', 'DPkg::Lock::Timeout=120'];
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args) => spawnSync(cmd, [...pre, ...lock, ...args], { stdio: 'inherit', timeout: 15 * 60_000, env }).status === 0;
-  if (apt(['update', '-qq']) && apt(['install', '-y', '-qq', 'awscli']) && findAwsCliV2()) {
+  if (aptInstall(['awscli']) && findAwsCliV2()) {
     console.log(`awscli: installed ${findAwsCliV2()}`);
     process.exit(0);
   }
