@@ -13,7 +13,7 @@ import { importSetups } from './commands/import';
 import { login } from './commands/login';
 import { serve } from './commands/serve';
 import { status } from './commands/status';
-import { describeError } from '../app/node/terminal-output';
+import { describeError, reportError } from '../app/node/terminal-output';
 import { examplesText } from '../app/node/help-examples';
 import type { CliOutput } from '../app/node/terminal-output';
 
@@ -37,8 +37,7 @@ export const buildProgram = (output: CliOutput, argv: readonly string[] = []): C
       try {
         await action(...args);
       } catch (error) {
-        output.err(describeError(error));
-        if (program.opts().debug && error instanceof Error && error.stack) output.err(error.stack);
+        reportError(output, error, Boolean(program.opts().debug));
         process.exitCode = 1;
       }
     };

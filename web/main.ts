@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { describeError } from '../app/node/terminal-output';
+import { reportError } from '../app/node/terminal-output';
 import type { CliOutput } from '../app/node/terminal-output';
 import { web } from './command';
 import { examplesText } from '../app/node/help-examples';
@@ -20,19 +20,12 @@ export const runWebCli = async (argv: readonly string[], output: CliOutput): Pro
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    output.err(describeError(error));
-    if (program.opts().debug && error instanceof Error && error.stack) output.err(error.stack);
-    return 1;
-  }
-  const { debug: _debug, ...options } = program.opts();
-  try {
+    const { debug: _debug, ...options } = program.opts();
     await web(options, output);
     return 0;
   } catch (error) {
-    output.err(describeError(error));
-    if (program.opts().debug && error instanceof Error && error.stack) output.err(error.stack);
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    reportError(output, error, Boolean(program.opts().debug));
     return 1;
   }
 };

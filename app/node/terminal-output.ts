@@ -41,3 +41,9 @@ export const describeError = (error: unknown): string => {
   if (error instanceof Error) return `Unexpected error: ${terminalSafe(error.message)}. Run again with --debug for details.`;
   return 'Unexpected error. Run again with --debug for details.';
 };
+
+/** Reports a failed command on stderr: its one sentence, and with --debug the stack too. */
+export const reportError = (output: CliOutput, error: unknown, debug: boolean): void => {
+  output.err(describeError(error));
+  if (debug && error instanceof Error && error.stack) output.err(error.stack);
+};

@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -9,6 +8,7 @@ import { startEmulatedCore, startTestEmulator } from '../../app/session/test-sup
 import { webBridge } from '../../renderer/bridge/web-bridge';
 import type { SocketLike, WebBridge } from '../../renderer/bridge/web-bridge';
 import { describeSpread, ratio, spread } from '../support/stats';
+import { tradeLaunchLink } from '../../web/test-support/launch-cookie';
 
 /**
  * `npx tsx bench/bridge/run.ts`: the page's bridge to `rolecall web`, in one run:
@@ -23,18 +23,6 @@ import { describeSpread, ratio, spread } from '../support/stats';
  */
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
-
-/** Trades the launch link for the session cookie, as the browser does. */
-const cookieFor = (url: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const req = request({ host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}` }, (res) => {
-      res.resume();
-      resolve(res.headers['set-cookie']?.[0]?.split(';')[0] ?? '');
-    });
-    req.on('error', reject);
-    req.end();
-  });
 
 const bridgeUrl = (server: WebServer) => `${new URL(server.url).origin.replace('http:', 'ws:')}${server.sessionPath}bridge`;
 
@@ -70,7 +58,7 @@ const main = async () => {
   let raw: WebSocket | undefined;
   try {
     const origin = new URL(server.url).origin;
-    const cookie = await cookieFor(server.url);
+    const cookie = await tradeLaunchLink(server.url);
     const headers = { cookie, origin };
     bridge = webBridge(bridgeUrl(server), {
       createSocket: (url) => new WebSocket(url, { headers }) as unknown as SocketLike,

@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { EmulatedCore, TestEmulator } from '../../app/session/test-support/
 import { BridgeError } from './bridge-error';
 import { webBridge } from './web-bridge';
 import type { ConnectionState, SocketLike, WebBridge } from './web-bridge';
+import { tradeLaunchLink } from '../../web/test-support/launch-cookie';
 
 /** The real core, signed in to the emulator (one of each per file), behind a new server per test. */
 let emu: TestEmulator;
@@ -29,16 +29,6 @@ const cookieFor = (url: string): Promise<string> => {
   cookies.set(url, cookie);
   return cookie;
 };
-const tradeLaunchLink = (url: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const req = request({ host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}` }, (res) => {
-      res.resume();
-      resolve(res.headers['set-cookie']?.[0]?.split(';')[0] ?? '');
-    });
-    req.on('error', reject);
-    req.end();
-  });
 
 /** The bridge as the page would build it, with the browser's cookie and Origin. */
 const connectBridge = async (target: WebServer): Promise<WebBridge> => {

@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { SocketLike, WebBridge } from '../bridge/web-bridge';
 import { createActions } from './actions';
 import type { Platform } from './actions';
 import { createRolecallStore } from './store';
+import { tradeLaunchLink } from '../../web/test-support/launch-cookie';
 
 /**
  * What crosses the `rolecall web` bridge for the directory: the real core signed in to the
@@ -38,18 +38,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const launchCookie = (url: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    request(url, (res) => {
-      res.resume();
-      const cookie = res.headers['set-cookie']?.[0]?.split(';')[0];
-      if (cookie) resolve(cookie);
-      else reject(new Error(`no session cookie (status ${res.statusCode})`));
-    })
-      .on('error', reject)
-      .end();
-  });
-
 interface Wire {
   /** Channels the page asked for, in order. */
   readonly requests: string[];
@@ -61,7 +49,7 @@ const openPage = async (h: EmulatedCore) => {
   const server: WebServer = await startWebServer({ core: h.core, staticDir: home });
   cleanups.push(() => server.close());
   const origin = new URL(server.url).origin;
-  const cookie = await launchCookie(server.url);
+  const cookie = await tradeLaunchLink(server.url);
   const wire: Wire = { requests: [], directoryEvents: [] };
   const createSocket = (target: string): SocketLike => {
     const ws = new WebSocket(target, { headers: { cookie, origin } });
