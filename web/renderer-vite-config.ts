@@ -4,8 +4,9 @@ import type { InlineConfig } from 'vite';
 import { packageRoot } from './package-root';
 
 /** Where the renderer's sources live and where its build goes by default. */
-export const rendererRoot = join(packageRoot(fileURLToPath(import.meta.url)), 'renderer');
-export const defaultRendererOutDir = join(packageRoot(fileURLToPath(import.meta.url)), 'dist', 'renderer');
+const root = packageRoot(fileURLToPath(import.meta.url));
+export const rendererRoot = join(root, 'renderer');
+export const defaultRendererOutDir = join(root, 'dist', 'renderer');
 
 /**
  * The one vite configuration of the renderer: used by renderer/vite.config.ts (the vite
