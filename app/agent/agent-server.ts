@@ -115,7 +115,9 @@ export const startAgentServer = async (options: AgentServerOptions): Promise<Age
   const handle = (socket: Socket, body: AgentRequestBody, channel: RequestChannel | undefined): Promise<IpcResult<unknown>> => {
     switch (body.kind) {
       case 'api':
-        return dispatchRequest(core.api, channel as RequestChannel, body.payload, (line) => log(`rolecall agent: ${line}`));
+        // A client process delivers a copy or console itself, even when this owner is the
+        // desktop app (whose own window never gets them): it asks as a 'client'.
+        return dispatchRequest(core.api, channel as RequestChannel, body.payload, (line) => log(`rolecall agent: ${line}`), 'client');
       case 'subscribe':
         subscribers.add(socket);
         return Promise.resolve({ ok: true, value: core.snapshot() });

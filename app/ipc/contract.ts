@@ -14,8 +14,8 @@ import type { SetupDiscovery, SetupImportResult } from '../model/setups';
  * core. Main, the preload and the web bridge all derive from these maps: a channel name,
  * a zod schema for what a view may send, and the type it gets back. Payloads are validated
  * on arrival in the privileged process; nothing here carries a secret, except the
- * `clipboardText` / `url` a web page receives for the one action it asked for (the
- * Electron shell puts those on the clipboard / in the browser itself and never sets them).
+ * `clipboardText` / `url` a caller that delivers them itself receives for the one action it
+ * asked for (see RequestCaller; the desktop's window never gets them).
  */
 
 const instanceIdPayload = z.object({ instanceId: z.string().min(1).max(100) }).strict();
@@ -108,7 +108,7 @@ export interface ConsoleOpenResult {
   readonly role: CopyResult['role'];
   readonly chainedRole?: CopyResult['chainedRole'];
   readonly region: string;
-  /** Only for the web page, which opens the console itself; the Electron shell opens it. */
+  /** Only for a caller that opens the console itself (see RequestCaller); the desktop's core opens it. */
   readonly url?: string;
 }
 
@@ -159,9 +159,20 @@ export interface EventPayloads {
 }
 export type EventChannel = keyof EventPayloads;
 
+/**
+ * Who sent a request, as its transport knows; only copy and console answer differently.
+ * - 'view' (the default): a view in the core's own process (the desktop's window and tray, the
+ *   `rolecall web` page, the CLI). The desktop's core writes its own clipboard and opens the
+ *   console itself, so its window never receives the text or URL; any other core hands them back.
+ * - 'client': another process on the authenticated agent socket (the CLI, `rolecall web`, a
+ *   desktop client), whatever the owner's shell. It gets the text or URL of the one action it
+ *   asked for and delivers it in its own process, as it does when working alone.
+ */
+export type RequestCaller = 'view' | 'client';
+
 /** The handlers the privileged side implements, one per request channel. */
 export type RolecallApi = {
-  [C in RequestChannel]: (payload: ValidatedPayload<C>) => Promise<ResponseTypes[C]>;
+  [C in RequestChannel]: (payload: ValidatedPayload<C>, caller?: RequestCaller) => Promise<ResponseTypes[C]>;
 };
 
 /** What a view sees: the preload's `window.rolecall` and the web bridge both implement it. */

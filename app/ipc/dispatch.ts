@@ -1,6 +1,6 @@
 import { isRolecallError } from '../model/errors';
 import { parseRequest } from './contract';
-import type { IpcError, IpcResult, RequestChannel, RolecallApi } from './contract';
+import type { IpcError, IpcResult, RequestCaller, RequestChannel, RolecallApi } from './contract';
 
 /** What a view is told when something unexpected failed: one sentence, no internals. */
 export const internalErrorSentence = 'Something went wrong inside Rolecall; the details are in its log.';
@@ -36,13 +36,15 @@ const quiet: DispatchLog = { malformed: () => undefined, failed: () => undefined
  * zod schema, handed to the core, and the outcome wrapped in an IpcResult. Every transport
  * dispatches through here (the Electron router, the web bridge, the agent socket), so they
  * validate alike and fail with the same error shape; what is theirs (sender and frame checks
- * in Electron, framing and request ids on a socket) stays in the transport.
+ * in Electron, framing and request ids on a socket) stays in the transport, and so does who
+ * the sender is (`caller`: the agent socket's clients are 'client', every other sender a 'view').
  */
 export const dispatchRequest = async (
   api: RolecallApi,
   channel: RequestChannel,
   payload: unknown,
   log: DispatchLog | ((line: string) => void) = quiet,
+  caller: RequestCaller = 'view',
 ): Promise<IpcResult<unknown>> => {
   const events = typeof log === 'function' ? lineLog(log) : log;
   let valid: unknown;
@@ -56,8 +58,8 @@ export const dispatchRequest = async (
     return { ok: false, error: ipcError };
   }
   try {
-    const handler = api[channel] as (input: unknown) => Promise<unknown>;
-    return { ok: true, value: await handler(valid) };
+    const handler = api[channel] as (input: unknown, sender: RequestCaller) => Promise<unknown>;
+    return { ok: true, value: await handler(valid, caller) };
   } catch (error) {
     const ipcError = toIpcError(error);
     if (ipcError.code === 'internal') events.failed(channel, error);

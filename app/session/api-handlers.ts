@@ -1,6 +1,6 @@
 import { scheduleClipboardClear } from '../credentials/clipboard-clear';
 import { formatCredentials } from '../credentials/formats';
-import type { DirectoryView, RolecallApi } from '../ipc/contract';
+import type { DirectoryView, RequestCaller, RolecallApi } from '../ipc/contract';
 import { RolecallError } from '../model/errors';
 import type { RoleRef } from '../model/roles';
 import { chainedRoleTarget } from '../model/chained-roles';
@@ -45,7 +45,7 @@ export interface ApiServices {
 /**
  * The request handlers of the IPC contract, one per channel. Payloads arrive validated (the
  * shell ran parseRequest); what goes back holds no secret, except the copied text or console
- * URL a web page needs for the one action it asked for.
+ * URL a caller that delivers it itself needs for the one action it asked for (see RequestCaller).
  */
 export const createApiHandlers = ({
   state,
@@ -62,8 +62,13 @@ export const createApiHandlers = ({
 }: ApiServices): RolecallApi => {
   const { ports } = state;
   const env = ports.env ?? process.env;
-  // The desktop shell puts text on the clipboard and opens URLs itself; web and CLI views do.
-  const handsTextToView = ports.shell !== 'desktop';
+  /**
+   * Whether the caller gets the copied text or console URL back, decided per request: the
+   * desktop's own window and tray never do (this process writes its clipboard and opens the
+   * browser); a web page or the CLI of this process do, and so does every client process on
+   * the agent socket, whatever this core's shell, since it delivers them in its own process.
+   */
+  const handsBack = (caller: RequestCaller = 'view'): boolean => caller === 'client' || ports.shell !== 'desktop';
 
   const toggleRole = async (list: 'favorites' | 'keepFresh', ref: RoleRef): Promise<void> => {
     await state.updateSettings((stored) => {
@@ -73,12 +78,14 @@ export const createApiHandlers = ({
   };
 
   /**
-   * Copied text goes on this process's clipboard (the desktop), cleared later as the
-   * preference says, or back to the view that asked (web, CLI, a desktop client of this owner).
+   * Copied text goes on this process's clipboard (the desktop's own window or tray), cleared
+   * later as the preference says, or back to the caller, which writes its own clipboard and
+   * clears it after `clearsAfterSeconds` (a web page, the CLI, any client of this owner).
    */
-  const deliverText = (text: string, credentials: RoleCredentials, format: CopyFormat) => {
+  const deliverText = (text: string, credentials: RoleCredentials, format: CopyFormat, caller: RequestCaller | undefined) => {
     const clearsAfterSeconds = state.settings().preferences.clipboardClearSeconds;
-    if (!handsTextToView) {
+    const toCaller = handsBack(caller);
+    if (!toCaller) {
       ports.clipboard.writeText(text);
       if (clearsAfterSeconds > 0)
         void scheduleClipboardClear({
@@ -89,7 +96,7 @@ export const createApiHandlers = ({
           signal: shutdown,
         });
     }
-    return { format, expiresAt: credentials.expiration, clearsAfterSeconds, ...(handsTextToView ? { clipboardText: text } : {}) };
+    return { format, expiresAt: credentials.expiration, clearsAfterSeconds, ...(toCaller ? { clipboardText: text } : {}) };
   };
 
   // Like rememberRecent for roles; saving the settings also pushes the new countdown.
@@ -158,7 +165,7 @@ export const createApiHandlers = ({
       const targets = instanceId ? [state.runtimeOf(instanceId)] : [...state.runtimes.values()].filter((runtime) => heldToken(runtime));
       for (const runtime of targets) syncs.inBackground(runtime);
     },
-    'credentials:copy': async ({ role, chainedRole, format }) => {
+    'credentials:copy': async ({ role, chainedRole, format }, caller) => {
       const chosen = format ?? state.settings().preferences.defaultCopyFormat;
       if (chainedRole !== undefined) {
         const { chain, credentials } = await chained.credentials(chainedRole);
@@ -168,7 +175,7 @@ export const createApiHandlers = ({
         const account = roles.findAccount(state.runtimeOf(target.instanceId), target.accountId);
         await rememberChained(chain.name);
         return {
-          ...deliverText(text, credentials, chosen),
+          ...deliverText(text, credentials, chosen, caller),
           role: target,
           chainedRole: chain.name,
           ...(account ? { accountName: account.accountName } : {}),
@@ -179,28 +186,29 @@ export const createApiHandlers = ({
       const credentials = await roles.credentials(ref);
       const account = roles.findAccount(runtime, ref.accountId);
       const text = formatCredentials(credentials, chosen, { profileName: roles.profileName(ref) });
-      const delivered = deliverText(text, credentials, chosen);
+      const delivered = deliverText(text, credentials, chosen, caller);
       await roles.rememberRecent(ref);
       return { ...delivered, role: ref, ...(account ? { accountName: account.accountName } : {}) };
     },
-    'console:open': async ({ role, chainedRole, region, destination }) => {
+    'console:open': async ({ role, chainedRole, region, destination }, caller) => {
       const choice = { ...(region ? { region } : {}), ...(destination ? { destination } : {}) };
+      const toCaller = handsBack(caller);
       if (chainedRole !== undefined) {
         const result = await chained.consoleUrl(chainedRole, choice);
-        if (!handsTextToView) await ports.opener.openExternal(result.url, { browser: state.settings().preferences.consoleBrowser });
+        if (!toCaller) await ports.opener.openExternal(result.url, { browser: state.settings().preferences.consoleBrowser });
         await rememberChained(result.chain.name);
         return {
           role: chainedRoleTarget(result.chain),
           chainedRole: result.chain.name,
           region: result.region,
-          ...(handsTextToView ? { url: result.url } : {}),
+          ...(toCaller ? { url: result.url } : {}),
         };
       }
       const ref = requireRole(role);
       const result = await roles.consoleUrl(ref, choice);
-      if (!handsTextToView) await ports.opener.openExternal(result.url, { browser: state.settings().preferences.consoleBrowser });
+      if (!toCaller) await ports.opener.openExternal(result.url, { browser: state.settings().preferences.consoleBrowser });
       await roles.rememberRecent(ref);
-      return { role: ref, region: result.region, ...(handsTextToView ? { url: result.url } : {}) };
+      return { role: ref, region: result.region, ...(toCaller ? { url: result.url } : {}) };
     },
     'favorites:toggle': async ({ role, chainedRole }) => {
       if (chainedRole === undefined) return toggleRole('favorites', requireRole(role));

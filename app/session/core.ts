@@ -36,8 +36,10 @@ export interface CorePorts {
   /** Environment for AWS CLI interop (HOME, AWS_CONFIG_FILE, …); defaults to process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
-   * 'web': the page handles clipboard and console opening itself, so copy and console
-   * results carry `clipboardText` / `url` for that one action.
+   * 'desktop': this process writes its clipboard and opens the console for its own window and
+   * tray, whose copy and console results carry no `clipboardText` / `url`. 'web' and 'cli': the
+   * page or the command delivers them itself, so the results carry them for that one action.
+   * A client on the agent socket gets them whatever the shell (see RequestCaller).
    */
   readonly shell: 'desktop' | 'web' | 'cli';
 }
