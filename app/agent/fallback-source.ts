@@ -1,5 +1,5 @@
 import { requestChannels } from '../ipc/contract';
-import type { RequestChannel, RolecallApi } from '../ipc/contract';
+import type { RequestCaller, RequestChannel, RolecallApi } from '../ipc/contract';
 import { isRolecallError } from '../model/errors';
 import type { SessionSource } from '../ports/session-source';
 import type { CoreEvent } from '../session/core';
@@ -63,8 +63,9 @@ export const fallBackWhenOwnerGone = (remote: SessionSource, openLocal: () => Pr
   const api = Object.fromEntries(
     requestChannels.map((channel) => [
       channel,
-      (payload: unknown) => {
-        const call = (source: SessionSource) => (source.api[channel] as (input: unknown) => Promise<unknown>)(payload);
+      (payload: unknown, caller?: RequestCaller) => {
+        const call = (source: SessionSource) =>
+          (source.api[channel] as (input: unknown, sender?: RequestCaller) => Promise<unknown>)(payload, caller);
         return REPEATABLE_CHANNELS.has(channel) ? repeatable(call) : local ? local.then(call) : call(remote);
       },
     ]),

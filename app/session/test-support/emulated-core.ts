@@ -193,9 +193,10 @@ export const recordingCalls = <C extends { readonly api: RolecallApi }>(core: C)
     get: (target, channel, receiver) => {
       const handler = Reflect.get(target, channel, receiver) as unknown;
       if (typeof handler !== 'function') return handler;
-      return (payload: unknown) => {
+      // Every argument goes through: the caller (a view, or an agent-socket client) changes what copy and console answer.
+      return (...args: unknown[]) => {
         calls.push(channel as RequestChannel);
-        return (handler as (input: unknown) => unknown)(payload);
+        return (handler as (...input: unknown[]) => unknown)(...args);
       };
     },
   });
