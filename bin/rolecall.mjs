@@ -7,9 +7,9 @@
 // In an installed package (npm, or the desktop app's resources) there are no sources and
 // the bundle is used as it is. In a git checkout the bundle is checked against the sources
 // it was built from (dist/cli/build.json: one stat per source file) and rebuilt in-process
-// with esbuild when a source changed, so a source edit never runs stale code; if another
-// process is rebuilding at that moment, this one runs the sources through tsx instead.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+// with esbuild when a source changed, so a source edit never runs stale code; a process that
+// finds another rebuilding waits for it and runs what it built.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // The SDK's note that future releases need Node 22 is for developers, not for every CLI run
@@ -22,15 +22,8 @@ process.env.ROLECALL_LAUNCHER ??= fileURLToPath(import.meta.url);
 const root = new URL('../', import.meta.url);
 const bundle = new URL('dist/cli/', root);
 
-/** The sources of each bundle entry (the same table as scripts/build-cli.mjs). */
-const sources = {
-  main: 'cli/main.ts',
-  'credential-process': 'cli/commands/credential-process.ts',
-  output: 'app/node/terminal-output.ts',
-  web: 'web/main.ts',
-  emulator: 'emulator/cli.ts',
-  demo: 'scripts/demo.ts',
-};
+/** A source file: present in a git checkout, absent from an installed package. */
+const checkoutSource = new URL('cli/main.ts', root);
 
 const readJson = (url) => {
   try {
@@ -55,49 +48,38 @@ const bundleIsStale = () => {
   return false;
 };
 
-/** A lock directory left by a killed build is taken over after this long. */
-const STALE_LOCK_MS = 60_000;
-
 /**
- * Rebuilds the bundle unless another process is doing so. Resolves with true when the
- * bundle is current, false when the caller should run the sources instead.
+ * Rebuilds the stale bundle (in a checkout only: esbuild is a devDependency). Rebuilders
+ * queue on scripts/build-cli.mjs's lock; one that waited for another's rebuild finds the
+ * bundle current then and uses it. Processes running from the old bundle keep working: the
+ * build adds its chunks beside the old ones and replaces the entries one rename at a time.
  */
 const rebuild = async () => {
-  const lock = new URL('dist/.cli-build.lock', root);
-  mkdirSync(new URL('dist/', root), { recursive: true });
+  let buildCli;
   try {
-    mkdirSync(lock);
+    ({ buildCli } = await import(new URL('scripts/build-cli.mjs', root).href));
   } catch (error) {
-    if (error.code !== 'EEXIST') throw error;
-    const held = statSync(lock, { throwIfNoEntry: false });
-    if (held && Date.now() - held.mtimeMs < STALE_LOCK_MS) return false;
-    rmSync(lock, { recursive: true, force: true });
-    return rebuild();
+    throw new Error(`its build tools are missing (${error.message}); run \`npm ci\``, { cause: error });
   }
-  try {
-    // Another process may have finished a build between our check and the lock.
-    if (!bundleIsStale()) return true;
-    let buildCli;
-    try {
-      ({ buildCli } = await import(new URL('scripts/build-cli.mjs', root).href));
-    } catch {
-      return false; // esbuild is a devDependency; without it, run the sources.
-    }
-    if (process.stderr.isTTY) process.stderr.write('rolecall: sources changed, rebuilding the CLI bundle…\n');
-    await buildCli();
-    return true;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  await buildCli({
+    unlessCurrent: () => !bundleIsStale(),
+    onBuild: () => {
+      if (process.stderr.isTTY) process.stderr.write('rolecall: sources changed, rebuilding the CLI bundle…\n');
+    },
+  });
 };
 
-/** Loads one entry: from the bundle, or in a checkout whose bundle cannot be rebuilt now, from its source through tsx. */
+/** Loads one entry from the bundle; in a checkout, rebuilds it first when a source changed. */
 const loaders = async () => {
-  const checkout = existsSync(new URL(sources.main, root));
-  if (!checkout || !bundleIsStale() || (await rebuild())) return (entry) => import(new URL(`${entry}.mjs`, bundle).href);
-  const { register } = await import('tsx/esm/api');
-  register();
-  return (entry) => import(new URL(sources[entry], root).href);
+  if (existsSync(checkoutSource) && bundleIsStale()) {
+    try {
+      await rebuild();
+    } catch (error) {
+      process.stderr.write(`rolecall: the CLI bundle could not be rebuilt from this checkout's sources: ${error.message}\n`);
+      process.exit(1);
+    }
+  }
+  return (entry) => import(new URL(`${entry}.mjs`, bundle).href);
 };
 
 const [command, ...rest] = process.argv.slice(2);
