@@ -120,7 +120,7 @@ export const openDesktopSession = async (options: DesktopSessionOptions): Promis
 
 /**
  * A source whose copy and "open console" happen in this process, whatever shell the owner
- * is: an owner that is not a desktop hands back the text or URL (for a web page or the CLI);
+ * is: an owner hands the text or URL back to its socket clients (RequestCaller 'client');
  * this puts the text on the Electron clipboard (cleared later as the preference says) or
  * opens the URL in the browser, and returns the result without it, so no secret reaches the
  * renderer. The app's own core (shell 'desktop') has done both already and hands back none.
