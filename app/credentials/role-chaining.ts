@@ -33,10 +33,13 @@ export const stsTargetFor = (instance: Pick<Instance, 'endpoints' | 'region'>, r
 /**
  * An STS client signing with exactly these credentials. Like the Identity Center clients,
  * everything the SDK would read from the environment or ~/.aws/config is given explicitly,
- * so the user's own AWS profile never changes which credentials Rolecall signs with.
+ * so the user's own AWS profile never changes which credentials Rolecall signs with. With a
+ * clock, requests are signed at its time (the core's one notion of now; the system's in
+ * production), so a signature is never "expired" against the times the core plans by.
  */
-const stsClient = (target: StsTarget, credentials: RoleCredentials): STSClient =>
+const stsClient = (target: StsTarget, credentials: RoleCredentials, clock?: Clock): STSClient =>
   new STSClient({
+    ...(clock ? { systemClockOffset: clock.now() - Date.now() } : {}),
     region: target.region,
     endpoint: target.endpoint,
     credentials: {
@@ -96,8 +99,13 @@ export const assumeRoleError = (error: unknown, chain: ChainedRole): RolecallErr
 };
 
 /** STS AssumeRole with the source role's credentials: the chained role's credentials. */
-export const assumeChainedRole = async (chain: ChainedRole, source: RoleCredentials, target: StsTarget): Promise<RoleCredentials> => {
-  const client = stsClient(target, source);
+export const assumeChainedRole = async (
+  chain: ChainedRole,
+  source: RoleCredentials,
+  target: StsTarget,
+  clock?: Clock,
+): Promise<RoleCredentials> => {
+  const client = stsClient(target, source, clock);
   try {
     const answer = await client.send(
       new AssumeRoleCommand({
@@ -184,7 +192,7 @@ export class RoleChainer {
   credentials(chain: ChainedRole): Promise<RoleCredentials> {
     return this.cache.get(chainedRoleKey(chain), chain.source.instanceId, async () => {
       const source = await this.options.sourceCredentials(chain.source);
-      return assumeChainedRole(chain, source, this.target(chain));
+      return assumeChainedRole(chain, source, this.target(chain), this.options.clock);
     });
   }
 

@@ -82,7 +82,11 @@ export const requestSchemas = {
     .object({ role: roleRefSchema.optional(), chainedRole: chainedRoleName.optional() })
     .strict()
     .refine(oneTarget, oneTargetMessage),
-  'keep-fresh:toggle': rolePayload,
+  /** Marks a role, or a saved chained role by its name, to have its credentials fetched again before they expire (or unmarks it). */
+  'keep-fresh:toggle': z
+    .object({ role: roleRefSchema.optional(), chainedRole: chainedRoleName.optional() })
+    .strict()
+    .refine(oneTarget, oneTargetMessage),
   'preferences:update': preferencesPatchSchema,
   'notices:dismiss': z.object({ id: z.string().max(100) }).strict(),
   /** Adds an `[profile]` for one role to ~/.aws/config. */

@@ -93,6 +93,8 @@ export const settingsSchema = z.object({
   /** Saved chained roles (by name) pinned, and used most recently first (capped), as favorites and recents are for roles. */
   chainedFavorites: z.array(z.string().min(1).max(64)).max(200).default([]),
   chainedRecents: z.array(z.string().min(1).max(64)).max(50).default([]),
+  /** Saved chained roles (by name) whose credentials are assumed again before they expire, as keepFresh is for roles. */
+  chainedKeepFresh: z.array(z.string().min(1).max(64)).max(200).default([]),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

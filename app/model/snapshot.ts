@@ -25,6 +25,8 @@ export interface AppSnapshot {
   /** Names of pinned saved chained roles, and of recently used ones (most recent first). Absent: none. */
   readonly chainedFavorites?: readonly string[];
   readonly chainedRecents?: readonly string[];
+  /** Names of saved chained roles kept fresh (assumed again before they expire). Absent: none. */
+  readonly chainedKeepFresh?: readonly string[];
   /** Role credentials held in memory right now, nearest expiry first. */
   readonly activeCredentials: readonly ActiveCredentialView[];
   readonly secretStorage: SecretStorageStatus;

@@ -77,6 +77,15 @@ export const createApiHandlers = ({
     });
   };
 
+  /** Pins or keeps fresh a saved chained role (by name), or stops: only a name that is saved. */
+  const toggleChained = async (list: 'chainedFavorites' | 'chainedKeepFresh', chainedRole: string): Promise<void> => {
+    const { name } = chained.saved(chainedRole);
+    await state.updateSettings((stored) => ({
+      ...stored,
+      [list]: stored[list].includes(name) ? stored[list].filter((other) => other !== name) : [...stored[list], name],
+    }));
+  };
+
   /**
    * Copied text goes on this process's clipboard (the desktop's own window or tray), cleared
    * later as the preference says, or back to the caller, which writes its own clipboard and
@@ -147,6 +156,7 @@ export const createApiHandlers = ({
         chainedRoles: stored.chainedRoles.filter((saved) => saved.name !== name),
         chainedFavorites: stored.chainedFavorites.filter((other) => other !== name),
         chainedRecents: stored.chainedRecents.filter((other) => other !== name),
+        chainedKeepFresh: stored.chainedKeepFresh.filter((other) => other !== name),
       }));
     },
     'session:sign-in': async ({ instanceId, flow }) => {
@@ -212,15 +222,12 @@ export const createApiHandlers = ({
     },
     'favorites:toggle': async ({ role, chainedRole }) => {
       if (chainedRole === undefined) return toggleRole('favorites', requireRole(role));
-      const { name } = chained.saved(chainedRole);
-      await state.updateSettings((stored) => ({
-        ...stored,
-        chainedFavorites: stored.chainedFavorites.includes(name)
-          ? stored.chainedFavorites.filter((other) => other !== name)
-          : [...stored.chainedFavorites, name],
-      }));
+      return toggleChained('chainedFavorites', chainedRole);
     },
-    'keep-fresh:toggle': async ({ role }) => toggleRole('keepFresh', role),
+    'keep-fresh:toggle': async ({ role, chainedRole }) => {
+      if (chainedRole === undefined) return toggleRole('keepFresh', requireRole(role));
+      return toggleChained('chainedKeepFresh', chainedRole);
+    },
     'preferences:update': async (patch) => {
       const next = await state.updateSettings((stored) => ({ ...stored, preferences: { ...stored.preferences, ...patch } }));
       return next.preferences;

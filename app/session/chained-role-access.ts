@@ -39,6 +39,26 @@ export class ChainedRoleAccess {
     return { chain, url, region };
   }
 
+  /** Saved chained roles marked "keep fresh", for the expiry watcher (a name no longer saved is skipped). */
+  keptFresh(): SavedChainedRole[] {
+    const settings = this.state.settings();
+    return settings.chainedKeepFresh.flatMap((name) => settings.chainedRoles.find((chain) => chain.name === name) ?? []);
+  }
+
+  /** When the chain's credentials held in memory expire, if any are held; never calls STS. */
+  heldUntil(chain: SavedChainedRole): number | undefined {
+    return this.chainer.peek(chain)?.expiration;
+  }
+
+  /** "deployer (shared / Deployer)", for notifications: its name and the account and role it assumes. */
+  displayName(chain: SavedChainedRole): string {
+    const target = chainedRoleTarget(chain);
+    const account = this.state.runtimes
+      .get(target.instanceId)
+      ?.directory?.accounts.find((candidate) => candidate.accountId === target.accountId);
+    return `${chain.name} (${account?.accountName ?? target.accountId} / ${target.roleName})`;
+  }
+
   /** Saved chained roles with credentials in memory, for the snapshot's countdowns (no secrets). */
   active(): { readonly name: string; readonly ref: ReturnType<typeof chainedRoleTarget>; readonly expiration: number }[] {
     const held = [];

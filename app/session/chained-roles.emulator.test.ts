@@ -1,6 +1,10 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequest } from '../ipc/contract';
-import { copyFormats } from '../model/settings';
+import { copyFormats, settingsSchema } from '../model/settings';
+import { FileSettingsStore } from '../storage/file-settings-store';
 import {
   CHAIN_SOURCE_ACCOUNT as PROD,
   CHAIN_TARGET_ACCOUNT as SHARED,
@@ -125,6 +129,110 @@ describe('chained roles in the desktop shell (its own clipboard, cleared later)'
       expect(h.opened.at(-1)).toContain('Action=login');
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('a kept-fresh chained role (the expiry watcher assumes it again before it expires)', () => {
+  let h: EmulatedCore;
+  const assumed = () => emu.emulator.counters().AssumeRole?.requests ?? 0;
+  const assumeErrors = () => emu.emulator.counters().AssumeRole?.errors ?? 0;
+  const titled = (title: string) => h.notifications.filter((note) => note.title === title);
+  const countdown = () => h.core.snapshot().activeCredentials.find((entry) => entry.chainedRole === 'deployer')?.expiresAt;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+  beforeAll(async () => {
+    h = await startEmulatedCore(emu, { core: { autoSync: true, watchExpiry: true, openVerification: false } });
+    await save(h, 'deployer');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('is assumed once when marked, then once per renewal shortly before it expires, and its countdown moves', async () => {
+    const before = assumed();
+    await h.core.api['keep-fresh:toggle'](parseRequest('keep-fresh:toggle', { chainedRole: 'deployer' }));
+    expect(h.core.snapshot().chainedKeepFresh).toEqual(['deployer']);
+    // Marking it is the user's own click: assumed at once, no notification.
+    const first = await waitUntil(countdown, "the chained role's first credentials");
+    expect(assumed()).toBe(before + 1);
+    expect(titled('Credentials refreshed')).toEqual([]);
+
+    // Four minutes before it expires, inside the five-minute window: one AssumeRole, one notification.
+    await emu.clock.advanceAndSettle(first - emu.clock.now() - 4 * 60_000);
+    const renewed = await waitUntil(() => (countdown() ?? 0) > first && countdown(), 'the renewed countdown');
+    await waitUntil(() => titled('Credentials refreshed').length > 0, 'the refresh notification');
+    expect(assumed()).toBe(before + 2);
+    expect(renewed - emu.clock.now()).toBeGreaterThan(3590_000);
+    expect(titled('Credentials refreshed')).toEqual([
+      { title: 'Credentials refreshed', body: expect.stringMatching(/^deployer \(shared \/ Deployer\) is good until /) },
+    ]);
+
+    // Nothing more is due until the next window: the watcher sleeps, no AssumeRole, no notification.
+    await emu.clock.advanceAndSettle(10 * 60_000);
+    await settle();
+    expect(assumed()).toBe(before + 2);
+    expect(titled('Credentials refreshed')).toHaveLength(1);
+
+    // The next window renews it again, from fresh source credentials: exactly one more AssumeRole.
+    await emu.clock.advanceAndSettle(renewed - emu.clock.now() - 4 * 60_000);
+    await waitUntil(() => titled('Credentials refreshed').length === 2 && (countdown() ?? 0) > renewed, 'the second renewal');
+    expect(assumed()).toBe(before + 3);
+  });
+
+  it('says once per expiry that a renewal failed, however often it is retried, and recovers', async () => {
+    const held = countdown()!;
+    const errorsBefore = assumeErrors();
+    emu.emulator.setFaults({ operations: { AssumeRole: { errorRate: 1 } } });
+    try {
+      await emu.clock.advanceAndSettle(held - emu.clock.now() - 4 * 60_000);
+      await waitUntil(() => titled('Credentials refresh failed').length > 0, 'the failure notification');
+      // Retried with backoff (1 s, 2 s, …) on the clock's real timers: several failed attempts, one notification.
+      await waitUntil(() => assumeErrors() > errorsBefore + 3 && titled('Credentials refresh failed').length, 'retries');
+    } finally {
+      emu.emulator.setFaults({});
+    }
+    const failed = titled('Credentials refresh failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.body).toMatch(/^Could not refresh deployer \(shared \/ Deployer\): /);
+    // The credentials held keep their countdown meanwhile, and the next retry renews them.
+    expect(countdown()).toBe(held);
+    await waitUntil(() => (countdown() ?? 0) > held, 'the renewal after the outage');
+    expect(titled('Credentials refresh failed')).toHaveLength(1);
+  });
+
+  it('removing it drops its pin, recent use and keep-fresh from the settings file, so a new one of that name starts clean', async () => {
+    await h.core.api['favorites:toggle']({ chainedRole: 'deployer' });
+    await h.core.api['credentials:copy']({ chainedRole: 'deployer' });
+    const stored = async () => settingsSchema.parse(JSON.parse(await readFile(join(h.configDir, 'settings.json'), 'utf8')));
+    expect(await stored()).toMatchObject({ chainedFavorites: ['deployer'], chainedRecents: ['deployer'], chainedKeepFresh: ['deployer'] });
+    await h.core.api['chained-roles:remove']({ name: 'deployer' });
+    expect(await stored()).toMatchObject({ chainedRoles: [], chainedFavorites: [], chainedRecents: [], chainedKeepFresh: [] });
+    await save(h, 'deployer');
+    expect(h.core.snapshot()).toMatchObject({ chainedFavorites: [], chainedRecents: [], chainedKeepFresh: [] });
+    await expect(h.core.api['keep-fresh:toggle']({ chainedRole: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('settings written before chained roles could be kept fresh', () => {
+  it('still load, with their chained roles and pins, and none kept fresh', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rolecall-old-settings-'));
+    try {
+      const chain = {
+        source: { instanceId: 'acme', accountId: PROD, roleName: 'AdministratorAccess' },
+        roleArn: deployer,
+        name: 'deployer',
+      };
+      await writeFile(
+        join(dir, 'settings.json'),
+        JSON.stringify({ version: 1, chainedRoles: [chain], chainedFavorites: ['deployer'], chainedRecents: ['deployer'] }),
+      );
+      const store = new FileSettingsStore(dir);
+      const loaded = await store.load();
+      expect(store.lastLoadProblem).toBeUndefined();
+      expect(loaded).toMatchObject({ chainedRoles: [chain], chainedFavorites: ['deployer'], chainedKeepFresh: [] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -102,6 +102,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     tokens,
     roles,
     credentialCache,
+    chained,
     // "Sign in again" from a notification: the same flow as the Sign in button.
     (runtime) => void signIns.start(runtime, defaultSignInFlow).catch(() => undefined),
     options.autoSync ? (runtime) => syncs.inBackground(runtime) : undefined,

@@ -1,6 +1,9 @@
 import type { RoleCredentialsCache } from '../credentials/role-credentials';
 import { toRolecallError } from '../identity-center/error-mapping';
+import { chainedRoleKey } from '../model/chained-roles';
 import { roleKey } from '../model/roles';
+import type { RoleCredentials } from '../model/tokens';
+import type { ChainedRoleAccess } from './chained-role-access';
 import type { CoreState } from './core-state';
 import { DIRECTORY_RESYNC_AFTER_MS, credentialsDue, directoryResyncDue, nextWakeDelay, sessionActionAt } from './expiry-rules';
 import type { SessionTiming } from './expiry-rules';
@@ -8,6 +11,19 @@ import type { RoleAccess } from './role-access';
 import type { InstanceRuntime } from './runtime';
 import type { SessionTokens } from './session-tokens';
 import { heldToken, liveToken, markWarned } from './session-state';
+
+/** A role or a saved chained role marked "keep fresh", as the watcher renews it. */
+interface KeptFresh {
+  /** Tells failed renewals apart, for announcing each once. */
+  readonly key: string;
+  /** The instance whose session the renewal needs (a chained role's: its source's). */
+  readonly instanceId: string;
+  /** When the credentials held in memory expire now (an earlier renewal may have changed it); undefined: none held. */
+  readonly heldUntil: () => number | undefined;
+  readonly name: () => string;
+  /** Fetches again (a chained role: its source's credentials as needed, then one AssumeRole). */
+  readonly renew: () => Promise<RoleCredentials>;
+}
 
 /**
  * Keeps sessions and kept-fresh credentials alive: refreshes tokens before they expire,
@@ -29,6 +45,7 @@ export class ExpiryWatcher {
     private readonly tokens: SessionTokens,
     private readonly roles: RoleAccess,
     private readonly cache: RoleCredentialsCache,
+    private readonly chained: ChainedRoleAccess,
     /** Starts a sign-in when the user clicks an expiry notification. */
     private readonly signIn: (runtime: InstanceRuntime) => void,
     /** Re-syncs an old account list in the background; absent where the shell syncs on demand. */
@@ -74,7 +91,7 @@ export class ExpiryWatcher {
 
   private nextDelay(): number {
     const sessions = [...this.state.runtimes.values()].flatMap((runtime) => this.timing(runtime) ?? []);
-    const kept = this.state.settings().keepFresh.flatMap((ref) => this.cache.peek(ref)?.expiration ?? []);
+    const kept = this.keptFresh().flatMap((target) => target.heldUntil() ?? []);
     const retryMs = 1_000 * 2 ** Math.min(this.pastDueStreak, 6);
     const resyncs = this.resync
       ? [...this.state.runtimes.values()].flatMap((runtime) =>
@@ -90,7 +107,7 @@ export class ExpiryWatcher {
     for (const runtime of this.state.runtimes.values()) {
       if (!runtime.signIn) await this.tickSession(runtime);
     }
-    await this.keepFresh();
+    await this.renewKeptFresh();
     this.resyncOldDirectories();
   }
 
@@ -157,20 +174,40 @@ export class ExpiryWatcher {
     }
   }
 
-  /** Re-fetches the credentials of roles marked "keep fresh" shortly before they expire. */
-  private async keepFresh(): Promise<void> {
+  /** The roles and saved chained roles marked "keep fresh", with the credentials held for each. */
+  private keptFresh(): KeptFresh[] {
+    const roles = this.state.settings().keepFresh.map((ref) => ({
+      key: roleKey(ref),
+      instanceId: ref.instanceId,
+      heldUntil: () => this.cache.peek(ref)?.expiration,
+      name: () => this.roles.displayName(ref),
+      renew: () => this.roles.credentials(ref),
+    }));
+    const chains = this.chained.keptFresh().map((chain) => ({
+      key: chainedRoleKey(chain),
+      instanceId: chain.source.instanceId,
+      heldUntil: () => this.chained.heldUntil(chain),
+      name: () => this.chained.displayName(chain),
+      renew: async () => (await this.chained.credentials(chain.name)).credentials,
+    }));
+    return [...roles, ...chains];
+  }
+
+  /** Re-fetches the credentials of roles and chained roles marked "keep fresh" shortly before they expire. */
+  private async renewKeptFresh(): Promise<void> {
     const now = this.state.ports.clock.now();
-    for (const ref of this.state.settings().keepFresh) {
-      const runtime = this.state.runtimes.get(ref.instanceId);
+    for (const target of this.keptFresh()) {
+      const runtime = this.state.runtimes.get(target.instanceId);
       if (!runtime || !liveToken(runtime, now)) continue;
-      const held = this.cache.peek(ref)?.expiration;
+      const held = target.heldUntil();
       if (!credentialsDue(held, now)) continue;
-      // No forget(): the cache re-fetches inside the same window, and on failure the
-      // credentials held keep their countdown until they really expire.
-      const name = this.roles.displayName(ref);
-      const key = roleKey(ref);
+      // No forget(): the caches re-fetch inside the same window (one GetRoleCredentials or
+      // AssumeRole, shared with any request in flight), and on failure the credentials held
+      // keep their countdown until they really expire.
+      const name = target.name();
+      const { key } = target;
       try {
-        const fresh = await this.roles.credentials(ref);
+        const fresh = await target.renew();
         this.failureAnnounced.delete(key);
         // The first fetch is the user's own click; only a renewal is news.
         if (held !== undefined) {

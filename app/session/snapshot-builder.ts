@@ -97,6 +97,7 @@ export const buildSnapshot = (input: SnapshotInput): AppSnapshot => {
     chainedRoles: input.settings.chainedRoles,
     chainedFavorites: input.settings.chainedFavorites,
     chainedRecents: input.settings.chainedRecents,
+    chainedKeepFresh: input.settings.chainedKeepFresh,
     activeCredentials,
     secretStorage: input.secretStorage,
     notices: input.notices,

@@ -43,7 +43,8 @@ export interface Actions {
   openConsole(role: RoleTarget): Promise<void>;
   /** A chained role is pinned by its saved name (the tray shows it under Pinned). */
   toggleFavorite(role: RoleTarget): Promise<void>;
-  toggleKeepFresh(role: RoleRef): Promise<void>;
+  /** A chained role is kept fresh by its saved name, like a role. */
+  toggleKeepFresh(role: RoleTarget): Promise<void>;
   addProfile(role: RoleRef): Promise<void>;
   addAllProfiles(instanceId: string): Promise<void>;
   addInstance(input: NewInstance): Promise<ActionResult>;
@@ -179,7 +180,7 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
         toast('success', consoleMessage(accountNameOf(role), role.roleName, result.region));
       }),
     toggleFavorite: (role) => run(() => bridge.invoke('favorites:toggle', targetOf(role))),
-    toggleKeepFresh: (role) => run(() => bridge.invoke('keep-fresh:toggle', { role })),
+    toggleKeepFresh: (role) => run(() => bridge.invoke('keep-fresh:toggle', targetOf(role))),
     addProfile: (role) => run(async () => toast('success', profileMessage(await bridge.invoke('aws-config:add-profile', { role })))),
     findSetups: async () => {
       try {

@@ -16,6 +16,7 @@ export const selectKeepFresh = (state: RolecallState) => state.snapshot?.keepFre
 const noNames: readonly string[] = [];
 export const selectChainedFavorites = (state: RolecallState) => state.snapshot?.chainedFavorites ?? noNames;
 export const selectChainedRecents = (state: RolecallState) => state.snapshot?.chainedRecents ?? noNames;
+export const selectChainedKeepFresh = (state: RolecallState) => state.snapshot?.chainedKeepFresh ?? noNames;
 const noCredentials: AppSnapshot['activeCredentials'] = [];
 const noNotices: AppSnapshot['notices'] = [];
 export const selectActiveCredentials = (state: RolecallState) => state.snapshot?.activeCredentials ?? noCredentials;
@@ -24,7 +25,8 @@ export const selectNotices = (state: RolecallState) => state.snapshot?.notices ?
 /** Keys of pinned roles, as a sorted string: stable for `useStore` without a shallow compare. */
 export const selectFavoriteKeys = (state: RolecallState): string =>
   [...selectFavorites(state).map(roleKey), ...selectChainedFavorites(state).map(chainedEntryKey)].sort().join('\n');
-export const selectKeepFreshKeys = (state: RolecallState): string => selectKeepFresh(state).map(roleKey).sort().join('\n');
+export const selectKeepFreshKeys = (state: RolecallState): string =>
+  [...selectKeepFresh(state).map(roleKey), ...selectChainedKeepFresh(state).map(chainedEntryKey)].sort().join('\n');
 
 /** Instances whose sign-in is in progress. */
 export const selectSigningIn = (state: RolecallState): InstanceView[] =>
