@@ -55,6 +55,19 @@ describe('deriveTrayStatus', () => {
     expect(kept).toMatchObject({ state: 'expiring', tooltip: 'Rolecall — credentials expire in 5m', nearestExpiry: now + minutes(5) });
   });
 
+  it('turns expiring for a kept-fresh chained role by its name, not for a kept-fresh role it happens to assume', () => {
+    const assumed = { instanceId: 'acme', accountId: '444455556666', roleName: 'Deployer' };
+    const base = {
+      instances: [instanceView('acme', { status: 'signed-in', expiresAt: now + minutes(400) })],
+      activeCredentials: [{ role: assumed, chainedRole: 'deployer', expiresAt: now + minutes(5) }],
+    };
+    expect(deriveTrayStatus(emptySnapshot(base), now).state).toBe('signed-in');
+    // The same account and role name kept fresh as an Identity Center role is another credential.
+    expect(deriveTrayStatus(emptySnapshot({ ...base, keepFresh: [assumed] }), now).state).toBe('signed-in');
+    const kept = deriveTrayStatus(emptySnapshot({ ...base, chainedKeepFresh: ['deployer'] }), now);
+    expect(kept).toMatchObject({ state: 'expiring', tooltip: 'Rolecall — credentials expire in 5m', nearestExpiry: now + minutes(5) });
+  });
+
   it('honours the configured lead time', () => {
     const snapshot = emptySnapshot({
       instances: [instanceView('acme', { status: 'signed-in', expiresAt: now + minutes(45) })],

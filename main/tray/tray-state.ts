@@ -22,8 +22,8 @@ const minOf = (values: readonly (number | undefined)[]): number | undefined => {
 /**
  * Derives the tray state from the core's snapshot. Order matters: a code waiting to be
  * typed is the one thing the user must act on now, then a failure, then an approaching end.
- * "Expiring" means a session, or a credential the user asked to keep fresh, ends within
- * the notification lead time.
+ * "Expiring" means a session, or a credential the user asked to keep fresh (a role's or a
+ * chained role's), ends within the notification lead time.
  */
 export const deriveTrayStatus = (snapshot: AppSnapshot, now: number): TrayStatus => {
   const leadMs = snapshot.preferences.notificationLeadMinutes * 60_000;
@@ -53,7 +53,12 @@ export const deriveTrayStatus = (snapshot: AppSnapshot, now: number): TrayStatus
     return withExpiry({ state: 'signed-out', tooltip: expired ? 'Rolecall — session ended; sign in again' : 'Rolecall — signed out' });
   }
 
-  const keptFresh = liveCredentials.filter((credential) => snapshot.keepFresh.some((role) => sameRole(role, credential.role)));
+  // A chained role's credentials are kept fresh by its saved name; its ref is only the role it assumed.
+  const keptFresh = liveCredentials.filter((credential) =>
+    credential.chainedRole !== undefined
+      ? (snapshot.chainedKeepFresh ?? []).includes(credential.chainedRole)
+      : snapshot.keepFresh.some((role) => sameRole(role, credential.role)),
+  );
   const nearestWatched = minOf([nearestSession, ...keptFresh.map((credential) => credential.expiresAt)]) ?? nearestSession;
   if (nearestWatched - now <= leadMs) {
     const what = nearestWatched === nearestSession ? 'session ends' : 'credentials expire';

@@ -1,7 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { copyFormatLabels, copyFormats } from '../../app/model/settings';
-import { roleKey } from '../../app/model/roles';
 import type { RoleRow } from '../search/result-list';
 import type { ActionResult } from '../store/actions';
 import { useActions, useRolecall } from '../store/hooks';
@@ -162,12 +161,10 @@ const ChainEditor = ({ row, onClose }: { row: RoleRow; onClose: () => void }) =>
 export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Element | null; onClose: () => void }) => {
   const actions = useActions();
   const defaultFormat = useRolecall((s) => selectPreferences(s)?.defaultCopyFormat ?? 'posix');
-  const key = roleKey(row.entry.ref);
+  // The entry's key: roleKey for a role, chainedEntryKey for a chained role, as the selectors list them.
+  const { key } = row.entry;
   const pinned = useRolecall((s) => selectFavoriteKeys(s).split('\n').includes(key));
   const fresh = useRolecall((s) => selectKeepFreshKeys(s).split('\n').includes(key));
-  const chainPinned = useRolecall((s) =>
-    Boolean(row.entry.ref.chainedRole && s.snapshot?.chainedFavorites?.includes(row.entry.ref.chainedRole)),
-  );
   const menuRef = useRef<HTMLDivElement>(null);
   const [position, setPosition] = useState<{ top: number; left: number }>({ top: 0, left: 0 });
   const [focused, setFocused] = useState(0);
@@ -184,17 +181,15 @@ export const RoleMenu = ({ row, anchor, onClose }: { row: RoleRow; anchor: Eleme
     })),
     { id: 'console', label: 'Open console', hint: 'Ctrl/⌘ Enter', run: () => void actions.openConsole(role) },
   ];
-  // A chained role is not an Identity Center role: it is copied, opened and removed, no more.
+  items.push(
+    { id: 'pin', label: pinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },
+    { id: 'fresh', label: 'Keep credentials fresh', checked: fresh, run: () => void actions.toggleKeepFresh(role) },
+  );
+  // A chained role is not an Identity Center role: no profile of its own here, no alias, no chain from it.
   const chainedName = role.chainedRole;
-  if (chainedName)
-    items.push(
-      { id: 'pin', label: chainPinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },
-      { id: 'remove-chain', label: 'Remove chained role', run: () => void actions.removeChainedRole(chainedName) },
-    );
+  if (chainedName) items.push({ id: 'remove-chain', label: 'Remove chained role', run: () => void actions.removeChainedRole(chainedName) });
   else
     items.push(
-      { id: 'pin', label: pinned ? 'Unpin' : 'Pin to the top', run: () => void actions.toggleFavorite(role) },
-      { id: 'fresh', label: 'Keep credentials fresh', checked: fresh, run: () => void actions.toggleKeepFresh(role) },
       { id: 'profile', label: 'Add as AWS profile', run: () => void actions.addProfile(role) },
       { id: 'alias', label: 'Set account alias…', keepsOpen: true, run: () => setEditingAlias(true) },
       { id: 'chain', label: 'Assume another role from here…', keepsOpen: true, run: () => setChaining(true) },
