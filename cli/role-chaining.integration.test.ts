@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,5 +156,40 @@ describe('--assume-role', () => {
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(new RegExp(`^The role ${deployer} does not trust ReadOnly in account ${PROD} `));
+  });
+});
+
+describe('rolecall config chain remove', () => {
+  const settingsFile = () => join(home, 'rolecall', 'settings.json');
+  const stored = async () => JSON.parse(await readFile(settingsFile(), 'utf8')) as Record<string, unknown>;
+
+  it('takes the name out of the pins, recents and keep-fresh lists on disk, so a chain added again under it starts clean', async () => {
+    const add = await runRolecall(['config', 'chain', 'add', 'ci-deployer', ...admin, '--assume-role', deployer], env());
+    expect(add.code, add.stderr).toBe(0);
+    // Pinned, used and kept fresh in the app: the lists the desktop app and `rolecall web` write.
+    const pinned = {
+      ...(await stored()),
+      chainedFavorites: ['ci-deployer'],
+      chainedRecents: ['ci-deployer'],
+      chainedKeepFresh: ['ci-deployer'],
+    };
+    await writeFile(settingsFile(), JSON.stringify(pinned, null, 2));
+
+    const remove = await runRolecall(['config', 'chain', 'remove', 'ci-deployer'], env());
+    expect(remove.code, remove.stderr).toBe(0);
+    expect(remove.stderr).toContain('Removed "ci-deployer"');
+    expect(await stored()).toMatchObject({ chainedRoles: [], chainedFavorites: [], chainedRecents: [], chainedKeepFresh: [] });
+
+    const again = await runRolecall(['config', 'chain', 'add', 'ci-deployer', ...admin, '--assume-role', deployer], env());
+    expect(again.code, again.stderr).toBe(0);
+    expect(await stored()).toMatchObject({
+      chainedRoles: [expect.objectContaining({ name: 'ci-deployer', roleArn: deployer })],
+      chainedFavorites: [],
+      chainedRecents: [],
+      chainedKeepFresh: [],
+    });
+    const missing = await runRolecall(['config', 'chain', 'remove', 'nope'], env());
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('No chained role is saved as "nope"; `rolecall config chain ls` lists them.');
   });
 });
