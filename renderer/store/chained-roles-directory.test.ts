@@ -9,7 +9,7 @@ import {
 } from '../../emulator/test-support/chaining-directory';
 import type { RoleRow } from '../search/result-list';
 import { createActions } from './actions';
-import { selectFavoriteKeys, selectResultListFor } from './selectors';
+import { selectFavoriteKeys, selectKeepFreshKeys, selectResultListFor } from './selectors';
 import { createRolecallStore } from './store';
 import { bridgeTo } from './test-support/core-bridge';
 
@@ -112,9 +112,14 @@ describe('chained roles in the directory', () => {
       expect(recentRows.at(-1)?.key).toBe('recent:chained:shared-deployer');
       await actions.toggleFavorite(chained.entry.ref);
 
+      // "Keep credentials fresh" marks it by name; the menu's check mark reads the row's key.
+      await actions.toggleKeepFresh(chained.entry.ref);
+      expect(h.core.snapshot()).toMatchObject({ keepFresh: [], chainedKeepFresh: ['shared-deployer'] });
+      await waitUntil(() => selectKeepFreshKeys(store.getState()) === chained.entry.key || undefined, 'the keep-fresh mark');
+
       await actions.removeChainedRole('shared-deployer');
       await waitUntil(() => !store.getState().entries.some((entry) => entry.ref.chainedRole) || undefined, 'the chained role gone');
-      expect(h.core.snapshot()).toMatchObject({ chainedRoles: [], chainedFavorites: [], chainedRecents: [] });
+      expect(h.core.snapshot()).toMatchObject({ chainedRoles: [], chainedFavorites: [], chainedRecents: [], chainedKeepFresh: [] });
     } finally {
       disconnect();
     }
