@@ -179,6 +179,31 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     await expect.poll(() => page.getByRole('option').first().getAttribute('aria-label')).toMatch(/, pinned$/);
   });
 
+  it("offers a chained role's menu keep fresh (checked once kept) and remove, and none of a role's profile actions", async () => {
+    const source = { instanceId: h.instanceId, accountId: accounts[0]!.accountId, roleName: accounts[0]!.roles[0]! };
+    const roleArn = `arn:aws:iam::${accounts[1]!.accountId}:role/ChainedReadOnly`;
+    await h.core.api['chained-roles:save']({ source, roleArn, name: 'ui-reader' });
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    await search.fill('ui-reader');
+    await expect.poll(() => page.getByRole('option').first().getAttribute('aria-label')).toContain('ui-reader');
+    await search.focus();
+    await page.keyboard.press('Shift+Enter');
+    const fresh = page.getByRole('menuitemcheckbox', { name: 'Keep credentials fresh' });
+    expect(await fresh.getAttribute('aria-checked')).toBe('false');
+    expect(await page.getByRole('menuitem', { name: 'Remove chained role' }).count()).toBe(1);
+    // Not an Identity Center role: no profile, alias or chain of its own from here.
+    expect(await page.getByRole('menuitem', { name: 'Add as AWS profile' }).count()).toBe(0);
+    await fresh.click();
+    await expect.poll(() => h.core.snapshot().chainedKeepFresh).toEqual(['ui-reader']);
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    await search.focus();
+    await page.keyboard.press('Shift+Enter');
+    await expect.poll(() => fresh.getAttribute('aria-checked')).toBe('true');
+    await page.getByRole('menuitem', { name: 'Remove chained role' }).click();
+    await expect.poll(() => h.core.snapshot()).toMatchObject({ chainedRoles: [], chainedKeepFresh: [] });
+    await search.fill('');
+  });
+
   it('shows the user code big with a countdown while signing in, and cancels', async () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const code = page.getByLabel('User code');
