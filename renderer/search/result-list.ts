@@ -1,8 +1,8 @@
 import { roleKey } from '../../app/model/roles';
 import type { RoleRef } from '../../app/model/roles';
-import { groupByAccount } from './fuzzy-search';
 import type { ScoredEntry } from './fuzzy-search';
 import { searchIndexFor } from './search-index';
+import type { SearchIndex } from './search-index';
 import { chainedEntryKey } from './role-entries';
 import type { RoleEntry } from './role-entries';
 
@@ -34,10 +34,23 @@ export type ListRow =
 
 export type RoleRow = Extract<ListRow, { kind: 'role' }>;
 
+/**
+ * The rows of the directory list. A letter that matches every role gives ~12,000 rows, of
+ * which the window shows ~40: rows are kept compact (entry indices in typed arrays) and a
+ * row object is built when asked for, then kept, so a keystroke costs no object per row.
+ */
 export interface ResultList {
+  readonly rowCount: number;
+  /** The row at an index (built on first ask, the same object after). */
+  rowAt(index: number): ListRow | undefined;
+  /** The kind of the row at an index, without building it (the virtualizer's sizes). */
+  kindAt(index: number): ListRow['kind'] | undefined;
+  /** The index of the row with this key, -1 when none. */
+  indexOfKey(key: string): number;
+  /** Every row, built on first ask: for tests and small lists; the view asks rowAt. */
   readonly rows: readonly ListRow[];
-  /** Row index of each option, in order: options[activeIndex] is the active row. */
-  readonly optionRows: readonly number[];
+  /** Row index of each option, in order: optionRows[activeIndex] is the active row. */
+  readonly optionRows: Int32Array;
   readonly matchCount: number;
   readonly searching: boolean;
 }
@@ -45,73 +58,253 @@ export interface ResultList {
 /** How many recent roles the empty search shows above the accounts. */
 export const recentLimit = 5;
 
+/** How the matches are found: searchEntries or an index giving the same (the bench compares them). */
+export type Search = (entries: readonly RoleEntry[], query: string, boost?: (entry: RoleEntry) => number) => readonly ScoredEntry[];
+
+/**
+ * The matches grouped by account, as cells: an entry index for a role row, -1 - the
+ * account's ordinal for its account row. Accounts come in the order of their best match
+ * (the first one seen, since matches arrive best first), roles inside in rank order: the
+ * same as groupByAccount, as a counting sort over account ordinals.
+ */
+const groupCells = (entries: readonly RoleEntry[], matches: Int32Array): Int32Array => {
+  let accounts = 0;
+  for (let m = 0; m < matches.length; m += 1)
+    accounts = Math.max(accounts, (entries[matches[m] as number] as RoleEntry).accountOrdinal + 1);
+  const groupOf = new Int32Array(accounts).fill(-1);
+  const ordinals: number[] = [];
+  const sizes: number[] = [];
+  for (let m = 0; m < matches.length; m += 1) {
+    const ordinal = (entries[matches[m] as number] as RoleEntry).accountOrdinal;
+    let group = groupOf[ordinal] as number;
+    if (group < 0) {
+      group = ordinals.length;
+      groupOf[ordinal] = group;
+      ordinals.push(ordinal);
+      sizes.push(0);
+    }
+    sizes[group] = (sizes[group] as number) + 1;
+  }
+  const cells = new Int32Array(matches.length + ordinals.length);
+  // Where each group's next role goes; its account row sits just before its first role.
+  const next = new Int32Array(ordinals.length);
+  let at = 0;
+  for (let group = 0; group < ordinals.length; group += 1) {
+    cells[at] = -1 - (ordinals[group] as number);
+    next[group] = at + 1;
+    at += 1 + (sizes[group] as number);
+  }
+  for (let m = 0; m < matches.length; m += 1) {
+    const index = matches[m] as number;
+    const group = groupOf[(entries[index] as RoleEntry).accountOrdinal] as number;
+    cells[next[group] as number] = index;
+    next[group] = (next[group] as number) + 1;
+  }
+  return cells;
+};
+
+/** Every entry under its account, in the entries' order: the empty query's cells, kept per list of entries. */
+const allCells = new WeakMap<readonly RoleEntry[], Int32Array>();
+const cellsOfAll = (entries: readonly RoleEntry[], index: SearchIndex): Int32Array => {
+  let cells = allCells.get(entries);
+  if (!cells) {
+    cells = groupCells(entries, index.rank('').indices);
+    allCells.set(entries, cells);
+  }
+  return cells;
+};
+
+class CompactResultList implements ResultList {
+  readonly rowCount: number;
+  readonly optionRows: Int32Array;
+  readonly #entries: readonly RoleEntry[];
+  /** Rows above the accounts (sections, pinned and recent roles), built eagerly: a handful. */
+  readonly #head: readonly ListRow[];
+  readonly #cells: Int32Array;
+  /** Option index of each cell, -1 for an account row. */
+  readonly #cellOptions: Int32Array;
+  readonly #built: (ListRow | undefined)[] = [];
+  #all: readonly ListRow[] | undefined;
+
+  constructor(
+    entries: readonly RoleEntry[],
+    head: readonly ListRow[],
+    cells: Int32Array,
+    readonly matchCount: number,
+    readonly searching: boolean,
+  ) {
+    this.#entries = entries;
+    this.#head = head;
+    this.#cells = cells;
+    this.rowCount = head.length + cells.length;
+    const headOptions = head.filter((row) => row.kind === 'role').length;
+    this.#cellOptions = new Int32Array(cells.length);
+    const optionRows = new Int32Array(headOptions + (cells.length - countAccounts(cells)));
+    let option = 0;
+    head.forEach((row, rowIndex) => {
+      if (row.kind === 'role') optionRows[option++] = rowIndex;
+    });
+    for (let c = 0; c < cells.length; c += 1) {
+      if ((cells[c] as number) < 0) {
+        this.#cellOptions[c] = -1;
+      } else {
+        this.#cellOptions[c] = option;
+        optionRows[option++] = head.length + c;
+      }
+    }
+    this.optionRows = optionRows;
+    // An own, enumerable getter: toEqual compares the rows themselves.
+    Object.defineProperty(this, 'rows', { enumerable: true, get: () => this.allRows() });
+  }
+
+  declare readonly rows: readonly ListRow[];
+
+  rowAt(index: number): ListRow | undefined {
+    if (index < 0 || index >= this.rowCount) return undefined;
+    if (index < this.#head.length) return this.#head[index];
+    const c = index - this.#head.length;
+    let row = this.#built[c];
+    if (!row) {
+      row = this.buildCell(c);
+      this.#built[c] = row;
+    }
+    return row;
+  }
+
+  kindAt(index: number): ListRow['kind'] | undefined {
+    if (index < 0 || index >= this.rowCount) return undefined;
+    if (index < this.#head.length) return this.#head[index]?.kind;
+    return (this.#cells[index - this.#head.length] as number) < 0 ? 'account' : 'role';
+  }
+
+  indexOfKey(key: string): number {
+    const inHead = this.#head.findIndex((row) => row.key === key);
+    if (inHead >= 0) return inHead;
+    const cells = this.#cells;
+    for (let c = 0; c < cells.length; c += 1) {
+      const cell = cells[c] as number;
+      const matches = cell >= 0 ? (this.#entries[cell] as RoleEntry).key === key : accountRowKey(this.firstRoleOf(c)) === key;
+      if (matches) return this.#head.length + c;
+    }
+    return -1;
+  }
+
+  private allRows(): readonly ListRow[] {
+    if (!this.#all) this.#all = Array.from({ length: this.rowCount }, (_, index) => this.rowAt(index) as ListRow);
+    return this.#all;
+  }
+
+  /** The entry of the role row after an account row: every role of an account carries its fields. */
+  private firstRoleOf(c: number): RoleEntry {
+    return this.#entries[this.#cells[c + 1] as number] as RoleEntry;
+  }
+
+  private buildCell(c: number): ListRow {
+    const cell = this.#cells[c] as number;
+    if (cell < 0) {
+      const first = this.firstRoleOf(c);
+      return {
+        kind: 'account',
+        key: accountRowKey(first),
+        accountName: first.accountName,
+        accountId: first.accountId,
+        email: first.email,
+        instanceLabel: first.instanceLabel,
+        alias: first.alias,
+      };
+    }
+    const entry = this.#entries[cell] as RoleEntry;
+    return { kind: 'role', key: entry.key, entry, section: 'accounts', optionIndex: this.#cellOptions[c] as number };
+  }
+}
+
+const accountRowKey = (entry: RoleEntry): string => `account:${entry.ref.instanceId}/${entry.accountId}`;
+
+const countAccounts = (cells: Int32Array): number => {
+  let accounts = 0;
+  for (let c = 0; c < cells.length; c += 1) if ((cells[c] as number) < 0) accounts += 1;
+  return accounts;
+};
+
+/** A given Search's matches as entry indices (bench:search compares searchEntries with the index). */
+const rankedBy = (search: Search, entries: readonly RoleEntry[], query: string, boost: (entry: RoleEntry) => number): Int32Array => {
+  const matches = search(entries, query, boost);
+  let positions: Map<RoleEntry, number> | undefined;
+  const indices = new Int32Array(matches.length);
+  matches.forEach(({ entry }, m) => {
+    if (entries[entry.order] === entry) indices[m] = entry.order;
+    else {
+      positions ??= new Map(entries.map((each, index) => [each, index]));
+      indices[m] = positions.get(entry) ?? -1;
+    }
+  });
+  return indices;
+};
+
 /**
  * The rows the directory list shows for a query: with no query, Pinned and Recent sections
  * above every account; with one, the matches grouped by account (pinned and recent roles
  * win ties).
  */
-/** How the matches are found: searchEntries or an index giving the same (the bench compares them). */
-export type Search = (entries: readonly RoleEntry[], query: string, boost?: (entry: RoleEntry) => number) => readonly ScoredEntry[];
-
-const indexedSearch: Search = (entries, query, boost) => searchIndexFor(entries).search(query, boost);
-
 export const buildResultList = (
   entries: readonly RoleEntry[],
   query: string,
   favorites: readonly RoleRef[],
   recents: readonly RoleRef[],
-  search: Search = indexedSearch,
+  /** Finds the matches instead of the entries' search index (bench:search compares the two). */
+  search?: Search,
   /** Saved chained roles (by name) pinned and recently used: shown after the roles of each section. */
   chained: { readonly favorites: readonly string[]; readonly recents: readonly string[] } = noChained,
 ): ResultList => {
-  const rows: ListRow[] = [];
-  const optionRows: number[] = [];
-  const addRole = (entry: RoleEntry, section: ListSection): void => {
-    optionRows.push(rows.length);
-    rows.push({
-      kind: 'role',
-      key: section === 'accounts' ? entry.key : `${section}:${entry.key}`,
-      entry,
-      section,
-      optionIndex: optionRows.length - 1,
-    });
-  };
-  const favoriteKeys = new Set([...favorites.map(roleKey), ...chained.favorites.map(chainedEntryKey)]);
-  const recentKeys = new Set([...recents.map(roleKey), ...chained.recents.map(chainedEntryKey)]);
+  const index = searchIndexFor(entries);
+  const favoriteKeys = [...favorites.map(roleKey), ...chained.favorites.map(chainedEntryKey)];
+  const recentKeys = [...recents.map(roleKey), ...chained.recents.map(chainedEntryKey)];
   const searching = query.trim().length > 0;
 
   if (!searching) {
-    const byKey = new Map(entries.map((entry) => [entry.key, entry]));
-    const found = (keys: readonly string[]) => keys.map((key) => byKey.get(key)).filter((entry): entry is RoleEntry => entry !== undefined);
-    const pinned = found([...favorites.map(roleKey), ...chained.favorites.map(chainedEntryKey)]);
-    const recentOf = (keys: readonly string[]) => found(keys.filter((key) => !favoriteKeys.has(key))).slice(0, recentLimit);
+    const head: ListRow[] = [];
+    let option = 0;
+    const addRole = (entry: RoleEntry, section: ListSection): void => {
+      head.push({ kind: 'role', key: `${section}:${entry.key}`, entry, section, optionIndex: option++ });
+    };
+    const isFavorite = new Set(favoriteKeys);
+    const found = (keys: readonly string[]) =>
+      keys.map((key) => entries[index.indexOfKey(key)]).filter((entry): entry is RoleEntry => entry !== undefined);
+    const pinned = found(favoriteKeys);
+    const recentOf = (keys: readonly string[]) => found(keys.filter((key) => !isFavorite.has(key))).slice(0, recentLimit);
     const recent = [...recentOf(recents.map(roleKey)), ...recentOf(chained.recents.map(chainedEntryKey))];
     if (pinned.length > 0) {
-      rows.push({ kind: 'section', key: 'section:pinned', title: 'Pinned', count: pinned.length });
+      head.push({ kind: 'section', key: 'section:pinned', title: 'Pinned', count: pinned.length });
       for (const entry of pinned) addRole(entry, 'pinned');
     }
     if (recent.length > 0) {
-      rows.push({ kind: 'section', key: 'section:recent', title: 'Recent', count: recent.length });
+      head.push({ kind: 'section', key: 'section:recent', title: 'Recent', count: recent.length });
       for (const entry of recent) addRole(entry, 'recent');
     }
     if ((pinned.length > 0 || recent.length > 0) && entries.length > 0) {
-      rows.push({ kind: 'section', key: 'section:accounts', title: 'All accounts', count: entries.length });
+      head.push({ kind: 'section', key: 'section:accounts', title: 'All accounts', count: entries.length });
     }
+    const cells = search
+      ? groupCells(
+          entries,
+          rankedBy(search, entries, query, () => 0),
+        )
+      : cellsOfAll(entries, index);
+    return new CompactResultList(entries, head, cells, entries.length, false);
   }
 
-  const boost = (entry: RoleEntry): number => (favoriteKeys.has(entry.key) ? 2 : recentKeys.has(entry.key) ? 1 : 0);
-  const matches = search(entries, query, searching ? boost : undefined);
-  for (const group of groupByAccount(matches)) {
-    rows.push({
-      kind: 'account',
-      key: `account:${group.key}`,
-      accountName: group.accountName,
-      accountId: group.accountId,
-      email: group.email,
-      instanceLabel: group.instanceLabel,
-      alias: group.alias,
-    });
-    for (const entry of group.roles) addRole(entry, 'accounts');
+  // Pinned roles win ties over recent ones, recent ones over the rest.
+  const boosts = new Map<number, number>();
+  for (const key of recentKeys) {
+    const at = index.indexOfKey(key);
+    if (at >= 0) boosts.set(at, 1);
   }
-  return { rows, optionRows, matchCount: matches.length, searching };
+  for (const key of favoriteKeys) {
+    const at = index.indexOfKey(key);
+    if (at >= 0) boosts.set(at, 2);
+  }
+  const matches = search
+    ? rankedBy(search, entries, query, (entry) => boosts.get(index.indexOfKey(entry.key)) ?? 0)
+    : index.rank(query, boosts.size > 0 ? (at) => boosts.get(at) ?? 0 : undefined).indices;
+  return new CompactResultList(entries, [], groupCells(entries, matches), matches.length, true);
 };

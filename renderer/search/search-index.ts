@@ -1,4 +1,4 @@
-import { isDigits, parseQuery, scoreTerm, sortByScore } from './fuzzy-search';
+import { isDigits, parseQuery, scoreTerm } from './fuzzy-search';
 import type { ScoredEntry } from './fuzzy-search';
 import type { RoleEntry } from './role-entries';
 
@@ -38,6 +38,54 @@ const bitsOf = (term: string): TermBits => {
 
 const covers = (outer: TermBits, inner: TermBits): boolean => (outer.lo & inner.lo) === inner.lo && (outer.hi & inner.hi) === inner.hi;
 
+/** Matches as entry indices, best first, and their scores (same positions). */
+export interface Ranked {
+  readonly indices: Int32Array;
+  readonly scores: Float64Array;
+}
+
+/**
+ * sortByScore on typed arrays: best score first, ties in the order given (the entries'
+ * alphabetical order). Scores take few distinct values, so this is a counting sort.
+ */
+const sortRanked = (found: Int32Array, totals: Float64Array): Ranked => {
+  const distinct: number[] = [];
+  const bucketOf = new Map<number, number>();
+  const bucket = new Int32Array(found.length);
+  for (let m = 0; m < found.length; m += 1) {
+    const score = totals[m] as number;
+    let b = bucketOf.get(score);
+    if (b === undefined) {
+      b = distinct.length;
+      bucketOf.set(score, b);
+      distinct.push(score);
+    }
+    bucket[m] = b;
+  }
+  if (distinct.length <= 1) return { indices: found, scores: totals };
+  const start = new Int32Array(distinct.length);
+  for (let m = 0; m < found.length; m += 1) {
+    const b = bucket[m] as number;
+    start[b] = (start[b] as number) + 1;
+  }
+  let next = 0;
+  for (const b of distinct.map((_, b) => b).sort((x, y) => (distinct[y] as number) - (distinct[x] as number))) {
+    const count = start[b] as number;
+    start[b] = next;
+    next += count;
+  }
+  const indices = new Int32Array(found.length);
+  const scores = new Float64Array(found.length);
+  for (let m = 0; m < found.length; m += 1) {
+    const b = bucket[m] as number;
+    const at = start[b] as number;
+    start[b] = at + 1;
+    indices[at] = found[m] as number;
+    scores[at] = totals[m] as number;
+  }
+  return { indices, scores };
+};
+
 /** How many terms keep their scores (a query rarely has more; typing reuses the last one or two). */
 const keptTerms = 8;
 
@@ -48,6 +96,10 @@ export class SearchIndex {
   private last: { readonly bits: readonly TermBits[]; readonly candidates: Int32Array } | undefined;
   /** Scores by term, NaN where not computed yet; insertion order is the eviction order. */
   private readonly scores = new Map<string, Float64Array>();
+  /** Scores of one-character terms, never evicted. */
+  private readonly singles = new Map<string, Float64Array>();
+  private byKey: Map<string, number> | undefined;
+  private everyIndex: Ranked | undefined;
 
   constructor(private readonly entries: readonly RoleEntry[]) {
     this.lo = new Int32Array(entries.length);
@@ -71,22 +123,37 @@ export class SearchIndex {
 
   /** Same as searchEntries(entries, query, boost). */
   search(query: string, boost?: (entry: RoleEntry) => number): readonly ScoredEntry[] {
+    if (parseQuery(query).length === 0) return this.everything;
+    const { indices, scores } = this.rank(query, boost ? (index) => boost(this.entries[index] as RoleEntry) : undefined);
+    const matches: ScoredEntry[] = new Array<ScoredEntry>(indices.length);
+    for (let m = 0; m < indices.length; m += 1)
+      matches[m] = { entry: this.entries[indices[m] as number] as RoleEntry, score: scores[m] as number };
+    return matches;
+  }
+
+  /**
+   * What search() finds, as entry indices best first with their scores beside them: no
+   * object per match, so a letter that matches all 10,000 roles costs a few typed arrays.
+   * With no terms, every entry in order, scored 0.
+   */
+  rank(query: string, boostAt?: (index: number) => number): Ranked {
     const terms = parseQuery(query);
-    if (terms.length === 0) return this.everything;
+    if (terms.length === 0) return this.all();
     const bits = terms.map(bitsOf);
     const candidates = this.candidates(bits);
     const digits = terms.map(isDigits);
     const columns = terms.map((term) => this.scoresOf(term));
-    const matches: ScoredEntry[] = [];
+    const found = new Int32Array(candidates.length);
+    const totals = new Float64Array(candidates.length);
+    let size = 0;
     for (let c = 0; c < candidates.length; c += 1) {
       const index = candidates[c] as number;
-      const entry = this.entries[index] as RoleEntry;
       let total = 0;
       for (let t = 0; t < terms.length; t += 1) {
         const column = columns[t] as Float64Array;
         let score = column[index] as number;
         if (Number.isNaN(score)) {
-          score = scoreTerm(terms[t] as string, entry, digits[t]);
+          score = scoreTerm(terms[t] as string, this.entries[index] as RoleEntry, digits[t]);
           column[index] = score;
         }
         if (score === 0) {
@@ -95,9 +162,28 @@ export class SearchIndex {
         }
         total += score;
       }
-      if (total > 0) matches.push({ entry, score: total + (boost ? boost(entry) : 0) });
+      if (total > 0) {
+        found[size] = index;
+        totals[size] = total + (boostAt ? boostAt(index) : 0);
+        size += 1;
+      }
     }
-    return sortByScore(matches);
+    return sortRanked(found.subarray(0, size), totals.subarray(0, size));
+  }
+
+  /** The position of the entry with this key, -1 when none (the map is built on first ask). */
+  indexOfKey(key: string): number {
+    if (!this.byKey) this.byKey = new Map(this.entries.map((entry, index) => [entry.key, index]));
+    return this.byKey.get(key) ?? -1;
+  }
+
+  private all(): Ranked {
+    if (!this.everyIndex) {
+      const indices = new Int32Array(this.entries.length);
+      for (let i = 0; i < indices.length; i += 1) indices[i] = i;
+      this.everyIndex = { indices, scores: new Float64Array(this.entries.length) };
+    }
+    return this.everyIndex;
   }
 
   /** Entries (in order) holding every term's letters and digits, narrowed from the last query's when it can be. */
@@ -127,6 +213,16 @@ export class SearchIndex {
   }
 
   private scoresOf(term: string): Float64Array {
+    // A single letter or digit is what every query starts with (and the dearest: it matches
+    // nearly everything), and there are only 36 of them: their scores are kept for good.
+    if (term.length === 1) {
+      let single = this.singles.get(term);
+      if (!single) {
+        single = new Float64Array(this.entries.length).fill(Number.NaN);
+        this.singles.set(term, single);
+      }
+      return single;
+    }
     let column = this.scores.get(term);
     if (column) {
       // Most recently used goes last, so eviction takes the oldest.
