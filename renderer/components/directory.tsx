@@ -47,13 +47,13 @@ export const Directory = () => {
   const scrollRef = useRef<HTMLDivElement>(null);
   const pinned = new Set(favoriteKeys.split('\n'));
 
-  const virtualizer = useVirtualizer({
-    count: list.rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => rowHeight[list.rows[index]?.kind ?? 'role'],
-    getItemKey: (index) => list.rows[index]?.key ?? index,
-    overscan: 12,
-  });
+  // Sizes and keys change only with the list: the virtualizer recomputes its ~12,000
+  // measurements when getItemKey changes, so these are stable between lists, and keyed by
+  // index (rows are built only when shown; React keys come from the rows themselves).
+  const estimateSize = useCallback((index: number) => rowHeight[list.kindAt(index) ?? 'role'], [list]);
+  const getItemKey = useCallback((index: number) => index, [list]);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+  const virtualizer = useVirtualizer({ count: list.rowCount, getScrollElement, estimateSize, getItemKey, overscan: 12 });
 
   // When the rows change under the same query (a role became recent or pinned), keep the
   // same role active instead of whatever now sits at its old index.
@@ -61,13 +61,12 @@ export const Directory = () => {
   useEffect(() => {
     const { key } = held.current;
     if (held.current.query === shownQuery && key) {
-      const rowIndex = list.rows.findIndex((row) => row.key === key);
-      const row = list.rows[rowIndex];
+      const row = list.rowAt(list.indexOfKey(key));
       if (row?.kind === 'role' && row.optionIndex !== store.getState().activeIndex) store.getState().setActiveIndex(row.optionIndex);
     }
   }, [list, shownQuery, store]);
   useEffect(() => {
-    const row = list.rows[list.optionRows[activeIndex] ?? -1];
+    const row = list.rowAt(list.optionRows[activeIndex] ?? -1);
     held.current = { query: shownQuery, key: row?.key };
   });
 
@@ -75,10 +74,15 @@ export const Directory = () => {
   useEffect(() => {
     if (activeRowIndex === undefined) return;
     // Keep the account header in view above the first role of a group.
-    const before = list.rows[activeRowIndex - 1];
-    virtualizer.scrollToIndex(before && before.kind !== 'role' && activeIndex === 0 ? activeRowIndex - 1 : activeRowIndex, {
-      align: 'auto',
-    });
+    const before = list.kindAt(activeRowIndex - 1);
+    const target = before && before !== 'role' && activeIndex === 0 ? activeRowIndex - 1 : activeRowIndex;
+    // Already in view (the first row after typing, mostly): scrollToIndex would still read
+    // the list's scrollHeight, a forced layout on every keystroke.
+    const item = virtualizer.measurementsCache[target];
+    const offset = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    if (item && height > 0 && item.start >= offset && item.end <= offset + height) return;
+    virtualizer.scrollToIndex(target, { align: 'auto' });
   }, [activeRowIndex, activeIndex, list, virtualizer]);
 
   useEffect(() => {
@@ -146,9 +150,10 @@ export const Directory = () => {
     if (run(command, selectActiveRow(store.getState()))) event.preventDefault();
   };
 
-  const activeRow = activeRowIndex === undefined ? undefined : list.rows[activeRowIndex];
+  const activeRow = activeRowIndex === undefined ? undefined : list.rowAt(activeRowIndex);
   const activeId = activeRow?.kind === 'role' ? optionId(activeRow.optionIndex) : undefined;
-  const menuRow = menuFor ? list.rows.find((row): row is RoleRow => row.kind === 'role' && row.key === menuFor) : undefined;
+  const menuCandidate = menuFor ? list.rowAt(list.indexOfKey(menuFor)) : undefined;
+  const menuRow = menuCandidate?.kind === 'role' ? menuCandidate : undefined;
 
   return (
     <section className="directory" aria-label="Roles">
@@ -192,26 +197,26 @@ export const Directory = () => {
         aria-activedescendant={activeId}
         onKeyDown={(event) => onKeyDown(event, false)}
       >
-        {list.rows.length === 0 ? (
+        {list.rowCount === 0 ? (
           <p className="empty">
             {list.searching ? `No role matches “${shownQuery.trim()}”.` : 'No roles yet: sign in to list your accounts.'}
           </p>
         ) : (
           <div className="role-list-inner" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
-              const row = list.rows[item.index];
+              const row = list.rowAt(item.index);
               if (!row) return null;
               const style = { transform: `translateY(${item.start}px)`, height: item.size };
               if (row.kind === 'section') {
                 return (
-                  <div key={item.key} role="presentation" className="row row-section" style={style}>
+                  <div key={row.key} role="presentation" className="row row-section" style={style}>
                     {row.title} <span className="muted">{row.count.toLocaleString()}</span>
                   </div>
                 );
               }
               if (row.kind === 'account') {
                 return (
-                  <div key={item.key} role="presentation" className="row row-account" style={style}>
+                  <div key={row.key} role="presentation" className="row row-account" style={style}>
                     <span className="account-name">
                       <bdi>{displayName(row.accountName)}</bdi>
                     </span>
@@ -226,7 +231,7 @@ export const Directory = () => {
               const isPinned = pinned.has(row.entry.key);
               return (
                 <div
-                  key={item.key}
+                  key={row.key}
                   id={optionId(row.optionIndex)}
                   role="option"
                   aria-selected={isActive}

@@ -39,12 +39,29 @@ export const selectNeedsSignIn = (state: RolecallState): InstanceView[] =>
 interface ListMemo {
   readonly entries: unknown;
   readonly query: string;
-  readonly favorites: unknown;
-  readonly recents: unknown;
-  readonly chainedFavorites: unknown;
-  readonly chainedRecents: unknown;
+  /** The pinned and recent roles (and chained roles) by key: every snapshot brings new arrays of the same roles. */
+  readonly shortcuts: string;
   readonly result: ResultList;
 }
+
+/**
+ * Pinned and recent roles as one string, compared instead of the arrays: a snapshot arrives
+ * for every tick of a running sync, each with new (equal) arrays, and rebuilding the list
+ * for each would cost the keystrokes typed meanwhile.
+ */
+let lastShortcuts: { readonly of: readonly unknown[]; readonly key: string } | undefined;
+const shortcutsKey = (state: RolecallState): string => {
+  const of = [selectFavorites(state), selectRecents(state), selectChainedFavorites(state), selectChainedRecents(state)];
+  if (lastShortcuts?.of.every((kept, at) => kept === of[at])) return lastShortcuts.key;
+  const key = [
+    selectFavorites(state).map(roleKey).join('\n'),
+    selectRecents(state).map(roleKey).join('\n'),
+    selectChainedFavorites(state).join('\n'),
+    selectChainedRecents(state).join('\n'),
+  ].join('\u0000');
+  lastShortcuts = { of, key };
+  return key;
+};
 /**
  * The last lists built: the list on screen (the deferred query) and the one for what was
  * just typed are both asked for while React catches up, and neither may be rebuilt each time.
@@ -56,25 +73,14 @@ let memos: ListMemo[] = [];
  * every component selecting it gets the same object until the query or the data changes.
  */
 export const selectResultListFor = (state: RolecallState, query: string): ResultList => {
-  const favorites = selectFavorites(state);
-  const recents = selectRecents(state);
-  const chainedFavorites = selectChainedFavorites(state);
-  const chainedRecents = selectChainedRecents(state);
-  const hit = memos.find(
-    (memo) =>
-      memo.entries === state.entries &&
-      memo.query === query &&
-      memo.favorites === favorites &&
-      memo.recents === recents &&
-      memo.chainedFavorites === chainedFavorites &&
-      memo.chainedRecents === chainedRecents,
-  );
+  const shortcuts = shortcutsKey(state);
+  const hit = memos.find((memo) => memo.entries === state.entries && memo.query === query && memo.shortcuts === shortcuts);
   if (hit) return hit.result;
-  const result = buildResultList(state.entries, query, favorites, recents, undefined, {
-    favorites: chainedFavorites,
-    recents: chainedRecents,
+  const result = buildResultList(state.entries, query, selectFavorites(state), selectRecents(state), undefined, {
+    favorites: selectChainedFavorites(state),
+    recents: selectChainedRecents(state),
   });
-  const memo = { entries: state.entries, query, favorites, recents, chainedFavorites, chainedRecents, result };
+  const memo = { entries: state.entries, query, shortcuts, result };
   // The empty query's list (every role) is where Backspace and Escape return: it keeps its
   // own slot, so typing never evicts it and clearing the box costs no rebuild.
   const empty = memos.find((kept) => kept.query === '' && kept !== memo);
@@ -92,7 +98,7 @@ export const selectActiveRow = (state: RolecallState): RoleRow | undefined => {
   const list = selectResultList(state);
   if (list.optionRows.length === 0) return undefined;
   const index = Math.min(state.activeIndex, list.optionRows.length - 1);
-  const row = list.rows[list.optionRows[index] ?? -1];
+  const row = list.rowAt(list.optionRows[index] ?? -1);
   return row?.kind === 'role' ? row : undefined;
 };
 
