@@ -205,6 +205,16 @@ describe('pruning old chunks', () => {
     for (const name of kept) expect(d.files).toContain(name);
   }, 180_000);
 
+  it('keeps only the current build for a release (npm pack ships dist/cli as it is)', async () => {
+    const before = await bundleOf(checkout);
+    expect(before.builds.length).toBeGreaterThan(1);
+    const run = await buildInChild(checkout, { release: true });
+    expect(run.code, run.stderr).toBe(0);
+    const release = await expectConsistent(checkout);
+    expect(release.builds.map((entry) => entry.builtAt)).toEqual([release.stamp.builtAt]);
+    expect([...release.files].filter((name) => name.startsWith('chunk-')).sort()).toEqual([...release.builds[0]!.files].sort());
+  }, 120_000);
+
   it('clears what killed builds left beside the bundle once it is old', async () => {
     const old = join(checkout, 'dist', 'cli.staging-1-1');
     const recent = join(checkout, 'dist', 'cli.staging-2-2');

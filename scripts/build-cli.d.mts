@@ -15,6 +15,7 @@ export interface CliBuildRequest {
   readonly outdir?: string;
   readonly onBuild?: () => void;
   readonly retainMs?: number;
+  readonly release?: boolean;
 }
 export declare function buildCli(options?: CliBuildRequest): Promise<CliBuild>;
 /** With unlessCurrent: undefined when the bundle had become current by the time the build lock was held. */

@@ -169,7 +169,7 @@ const isChunkFile = (name) => name.startsWith('chunk-');
  * chunks not already there first, then each fixed-name file (entries, their maps, meta.json)
  * with an atomic rename, builds.json, and build.json last, which makes the build current.
  */
-const install = async (staging, outdir, builtAt, retainMs) => {
+const install = async (staging, outdir, builtAt, retainMs, release) => {
   await mkdir(outdir, { recursive: true });
   const present = new Set(await readdir(outdir));
   const names = await readdir(staging);
@@ -181,7 +181,7 @@ const install = async (staging, outdir, builtAt, retainMs) => {
     (await readBuilds(outdir)) ?? (present.size ? [{ builtAt: 0, files: [...present].filter(isChunkFile) }] : []);
   const builds = [
     { builtAt, files: chunks },
-    ...(previous ? [{ ...previous, supersededAt: builtAt }] : []),
+    ...(previous && !release ? [{ ...previous, supersededAt: builtAt }] : []),
     ...older.filter((entry) => typeof entry.supersededAt === 'number' && builtAt - entry.supersededAt < retainMs),
   ];
   const buildsFile = join(outdir, 'builds.json');
@@ -216,9 +216,17 @@ const prune = async (outdir, builds, retainMs) => {
  * already running keeps finding the chunks of the build it started from. One build at a time:
  * with `unlessCurrent`, a caller that waited for another's build asks it again once it holds
  * the lock and builds nothing (resolving undefined) when the bundle has become current.
- * `onBuild` hears that a build starts; `retainMs` overrides RETAIN_MS (tests).
+ * `onBuild` hears that a build starts; `retainMs` overrides RETAIN_MS (tests). `release` keeps
+ * this build's chunks alone, for a package, which ships dist/cli as it is (processes still
+ * running from an older build in this checkout then lose their lazily loaded chunks).
  */
-export const buildCli = async ({ outdir = join(root, 'dist', 'cli'), unlessCurrent, onBuild, retainMs = RETAIN_MS } = {}) => {
+export const buildCli = async ({
+  outdir = join(root, 'dist', 'cli'),
+  unlessCurrent,
+  onBuild,
+  retainMs: retain = RETAIN_MS,
+  release = false,
+} = {}) => {
   await mkdir(dirname(outdir), { recursive: true });
   return withBuildLock(outdir, async (lockLost) => {
     if (unlessCurrent?.()) return undefined;
@@ -231,7 +239,8 @@ export const buildCli = async ({ outdir = join(root, 'dist', 'cli'), unlessCurre
       const version = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version;
       await writeFile(join(staging, 'build.json'), `${JSON.stringify({ version, builtAt, inputs: stampInputs(metafile) }, null, 1)}\n`);
       await writeFile(join(staging, 'meta.json'), JSON.stringify(metafile));
-      const builds = await install(staging, outdir, builtAt, retainMs);
+      const retainMs = release ? 0 : retain;
+      const builds = await install(staging, outdir, builtAt, retainMs, release);
       // Another builder may be at work if our lock went stale (this process was frozen): prune next time.
       if (!lockLost()) await prune(outdir, builds, retainMs);
       return { outdir, metafile, builtAt };
@@ -259,6 +268,7 @@ export const staticClosure = (metafile, entryFile) => {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now();
-  const { outdir } = await buildCli();
+  // --release (npm pack, the desktop package): the bundle as shipped, without older builds' chunks.
+  const { outdir } = await buildCli({ release: process.argv.includes('--release') });
   console.log(`rolecall CLI bundled into ${outdir} in ${Date.now() - started} ms`);
 }
