@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { startOwner } from '../app/agent/agent-server';
 import { resolveConfigDir } from '../app/storage/config-dir';
 import { buildRenderer } from './renderer-build';
 import { startWebServer } from './server';
-import { openCliCore, openLocalCore } from '../app/node/open-core';
 import type { CliOutput } from '../app/node/terminal-output';
 import { canOpenBrowser, systemBrowser } from '../app/node/system-browser';
 import { parseOptions } from '../app/node/command-options';
@@ -13,30 +11,61 @@ const webSchema = z.object({
   open: z.boolean().default(false),
 });
 
+type CoreOptions = { readonly shell: 'web'; readonly autoSync: true; readonly watchExpiry: true; readonly browser: boolean };
+
 /**
- * `rolecall web`: the desktop UI served on 127.0.0.1 for machines without a tray, sharing the
- * CLI's config dir, so a `rolecall login` in a terminal shows up signed in. Prints exactly
- * one JSON line {"url"} on stdout once listening; runs until SIGINT/SIGTERM.
+ * The core the page drives: this process's own as the session owner when no other process
+ * is (then it also serves the agent socket), else the UI of the running owner, as its
+ * client. Imported here, not above: the core and the AWS SDK take most of a start to load,
+ * and the server listens and prints its URL before they do.
  */
-export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
-  const options = parseOptions(webSchema, raw);
-  const browser = canOpenBrowser();
-  const staticDir = await buildRenderer({ log: (line) => output.err(line) });
-  const coreOptions = { shell: 'web', autoSync: true, watchExpiry: true, browser } as const;
-  // The session owner when no other process is (then it also serves the agent socket);
-  // else the UI of the running owner, as its client.
-  const configDir = await resolveConfigDir(process.env);
+const openWebCore = async (configDir: string, coreOptions: CoreOptions, output: CliOutput) => {
+  const [{ startOwner }, { openCliCore, openLocalCore }] = await Promise.all([
+    import('../app/agent/agent-server'),
+    import('../app/node/open-core'),
+  ]);
   const owner = await startOwner({
     configDir,
     openCore: async () => (await openLocalCore(configDir, process.env, coreOptions)).core,
     log: (line) => output.err(line),
   });
   const opened = owner.status === 'owner' ? { core: owner.core, ownerPid: undefined } : await openCliCore(process.env, coreOptions);
-  const { core } = opened;
   if (opened.ownerPid !== undefined) output.err(`Serving the sessions of the running Rolecall owner (pid ${opened.ownerPid}).`);
-  const server = await startWebServer({ core, port: options.port, staticDir, log: (line) => output.err(line) });
+  return { core: opened.core, close: owner.status === 'owner' ? () => owner.close() : async () => undefined };
+};
+
+/**
+ * `rolecall web`: the desktop UI served on 127.0.0.1 for machines without a tray, sharing the
+ * CLI's config dir, so a `rolecall login` in a terminal shows up signed in. Prints exactly
+ * one JSON line {"url"} on stdout once listening, while the core still opens (the page's
+ * bridge waits for it); runs until SIGINT/SIGTERM. A core that fails to open stops the
+ * server and fails the command.
+ */
+export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
+  const options = parseOptions(webSchema, raw);
+  const browser = canOpenBrowser();
+  const coreOptions: CoreOptions = { shell: 'web', autoSync: true, watchExpiry: true, browser };
+  const configDir = await resolveConfigDir(process.env);
+  const opening = openWebCore(configDir, coreOptions, output);
+  // Settled here too, so a core that fails while the renderer builds is no unhandled rejection.
+  opening.catch(() => undefined);
+  const staticDir = await buildRenderer({ log: (line) => output.err(line) });
+  const server = await startWebServer({
+    core: opening.then((opened) => opened.core),
+    port: options.port,
+    staticDir,
+    log: (line) => output.err(line),
+  });
   output.out(JSON.stringify({ url: server.url }));
   output.err(`Rolecall is at ${server.url} (only this URL gets in; Ctrl+C stops).`);
+  let opened: Awaited<typeof opening>;
+  try {
+    opened = await opening;
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const { core } = opened;
   if (options.open) {
     if (browser)
       await systemBrowser()
@@ -50,6 +79,6 @@ export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
     process.once('SIGTERM', stop);
   });
   await server.close();
-  if (owner.status === 'owner') await owner.close();
+  await opened.close();
   await core.stop();
 };

@@ -321,6 +321,58 @@ describe('startWebServer bridge', () => {
     }
   });
 
+  it('serves the page before the core has opened; the bridge greets and answers once it has, in order', async () => {
+    let open!: (core: RolecallCore) => void;
+    const opening = new Promise<RolecallCore>((resolve) => (open = resolve));
+    const early = await startWebServer({ core: opening, staticDir: dir });
+    try {
+      const url = new URL(early.url);
+      const earlyPort = Number(url.port);
+      const launch = await get(earlyPort, `/${url.search}`);
+      const cookie = launch.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
+      const page = await get(earlyPort, early.sessionPath, { cookie });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<title>Rolecall</title>');
+
+      const ws = new WebSocket(`ws://127.0.0.1:${earlyPort}${early.sessionPath}bridge`, {
+        headers: { cookie, origin: `http://127.0.0.1:${earlyPort}` },
+      });
+      const messages: Record<string, unknown>[] = [];
+      ws.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      ws.send(JSON.stringify({ id: 1, channel: 'directory:get', payload: { instanceId: h.instanceId } }));
+      // Nothing comes back while there is no core: neither the greeting nor the answer.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(messages).toEqual([]);
+
+      open(core);
+      const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+      for (let waited = 0; messages.length < 2 && waited < 200; waited += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(messages[0]?.event).toBe('state:changed');
+      expect(messages[1]?.id).toBe(1);
+      expect((messages[1]?.result as { value: { accounts: unknown[] } }).value.accounts).toHaveLength(3);
+      // And from now on the core's events reach it.
+      await core.api['favorites:toggle']({ role: h.role(1) });
+      for (let waited = 0; messages.length < 3 && waited < 200; waited += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(messages[2]?.event).toBe('state:changed');
+      await core.api['favorites:toggle']({ role: h.role(1) });
+      ws.close();
+      await closed;
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('serves only the files of the build it started with', async () => {
+    const cookie = await signIn();
+    await writeFile(join(dir, 'assets', 'later.js'), 'console.log("later")');
+    expect((await get(port, at('assets/later.js'), { cookie })).status).toBe(404);
+    expect((await get(port, at('assets/app.js'), { cookie })).body).toBe('console.log("app")');
+  });
+
   it('frees the port on close', async () => {
     const page = await connect(pageHeaders(await signIn()));
     const closed = new Promise<void>((resolve) => page.ws.once('close', () => resolve()));

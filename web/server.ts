@@ -11,10 +11,14 @@ import { secretsMatch } from '../app/agent/secret-compare';
 import { bridgeEndpoint, maxClientMessageBytes, parseClientMessage } from '../app/ipc/bridge-protocol';
 import type { BridgeEvent, BridgeResponse } from '../app/ipc/bridge-protocol';
 import { baseSecurityHeaders } from './security-headers';
-import { readStaticFile } from './static-files';
+import { loadStaticFiles } from './static-files';
 
 export interface WebServerOptions {
-  readonly core: RolecallCore;
+  /**
+   * The core, or the promise of it: the server listens (and its URL can be printed and the
+   * page load) while the core still opens; bridge connections and calls wait for it.
+   */
+  readonly core: RolecallCore | Promise<RolecallCore>;
   /** 0 or absent: any free port. */
   readonly port?: number;
   /** The built renderer (see buildRenderer). */
@@ -45,8 +49,8 @@ const describe = (error: unknown): string => (error instanceof Error ? `${error.
  * is refused, and the launch secret never becomes a cookie.
  */
 export const startWebServer = async (options: WebServerOptions): Promise<WebServer> => {
-  const { core, staticDir } = options;
   const log = options.log ?? (() => undefined);
+  const files = await loadStaticFiles(options.staticDir);
   const secret = newLaunchSecret();
   const sessionToken = newLaunchSecret();
   const sessionPath = newSessionPath();
@@ -97,7 +101,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
       res.end();
       return;
     }
-    const file = await readStaticFile(staticDir, `/${url.pathname.slice(sessionPath.length)}`);
+    const file = files.get(`/${url.pathname.slice(sessionPath.length)}`);
     if (!file) {
       res.writeHead(404, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end('Not found.\n');
@@ -142,6 +146,21 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
   };
 
+  // Subscribed the moment the core is there, before any page that connected in the meantime
+  // gets its snapshot (the callbacks below run after this one), so no event falls between.
+  let unsubscribe: () => void = () => undefined;
+  let closed = false;
+  const ready = Promise.resolve(options.core).then((core) => {
+    if (!closed)
+      unsubscribe = core.subscribe((event: CoreEvent) => {
+        const message = JSON.stringify({ event: event.channel, payload: event.payload } satisfies BridgeEvent);
+        for (const client of sockets.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
+      });
+    return core;
+  });
+  // The caller learns of a core that failed to open from its own promise and closes us.
+  ready.catch(() => undefined);
+
   sockets.on('connection', (ws: WebSocket) => {
     ws.on('error', (error) => log(`rolecall web: bridge socket error: ${describe(error)}`));
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -153,17 +172,21 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
         return;
       }
       const { id, channel, payload } = parsed.request;
-      void dispatchRequest(core.api, channel, payload, (line) => log(`rolecall web: ${line}`)).then((result) => send(ws, { id, result }));
+      // In arrival order: every call waits on the same promise of the core.
+      void ready
+        .then((core) => dispatchRequest(core.api, channel, payload, (line) => log(`rolecall web: ${line}`)))
+        .then(
+          (result) => send(ws, { id, result }),
+          () => undefined,
+        );
     });
     // A page that (re)connects may have missed events: give it the state. Its directories
     // it fetches itself, once, for each instance whose syncedAt it does not hold (the
     // snapshot names it), so a reload with the page's stored copy transfers none.
-    send(ws, { event: 'state:changed', payload: core.snapshot() });
-  });
-
-  const unsubscribe = core.subscribe((event: CoreEvent) => {
-    const message = JSON.stringify({ event: event.channel, payload: event.payload } satisfies BridgeEvent);
-    for (const client of sockets.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
+    void ready.then(
+      (core) => send(ws, { event: 'state:changed', payload: core.snapshot() }),
+      () => undefined,
+    );
   });
 
   try {
@@ -175,6 +198,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
       });
     });
   } catch (error) {
+    closed = true;
     unsubscribe();
     throw error;
   }
@@ -183,6 +207,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      closed = true;
       unsubscribe();
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));

@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { extname, join, relative as relativePath, resolve, sep } from 'node:path';
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,32 +21,51 @@ export interface StaticFile {
   readonly isHtml: boolean;
 }
 
+/** The most files and bytes loadStaticFiles holds: a renderer build is a handful of files. */
+const maxFiles = 200;
+const maxBytes = 32 * 1024 * 1024;
+
+export interface StaticFiles {
+  /** The file a URL path names (`/` is index.html), or undefined. */
+  get(urlPath: string): StaticFile | undefined;
+}
+
 /**
- * Reads the file a URL path names inside `root`, or undefined when there is none. Paths
- * that climb out of `root` (`..`, encoded or not) never resolve to a file.
+ * Reads the whole build into memory once, before the server listens: a request is then
+ * answered in the same turn of the event loop, even while the core is still being loaded
+ * (module compilation keeps that loop busy), and a rebuild of the directory under a running
+ * server never mixes two builds. Only files read here can ever be served.
  */
-export const readStaticFile = async (root: string, urlPath: string): Promise<StaticFile | undefined> => {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\0')) return undefined;
-  const relative = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
+export const loadStaticFiles = async (root: string): Promise<StaticFiles> => {
   const base = resolve(root);
-  const target = resolve(base, relative);
-  if (target !== base && !target.startsWith(base + sep)) return undefined;
-  try {
-    const info = await stat(target);
-    if (!info.isFile()) return undefined;
-    const extension = extname(target).toLowerCase();
-    return {
-      body: await readFile(target),
-      contentType: contentTypes[extension] ?? 'application/octet-stream',
-      isHtml: extension === '.html',
-    };
-  } catch {
-    return undefined;
-  }
+  const files = new Map<string, StaticFile>();
+  let bytes = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() && files.size < maxFiles) {
+        const body = await readFile(path);
+        bytes += body.length;
+        if (bytes > maxBytes) return;
+        const extension = extname(path).toLowerCase();
+        const key = relativePath(base, path).split(sep).join('/');
+        files.set(key, { body, contentType: contentTypes[extension] ?? 'application/octet-stream', isHtml: extension === '.html' });
+      }
+    }
+  };
+  await walk(base);
+  return {
+    get: (urlPath) => {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(urlPath);
+      } catch {
+        return undefined;
+      }
+      if (decoded.includes('\0')) return undefined;
+      const key = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
+      return files.get(key);
+    },
+  };
 };
