@@ -121,6 +121,9 @@ describe('npm pack + npm install -g into a temporary prefix', () => {
       expect.arrayContaining(['main.mjs', 'credential-process.mjs', 'output.mjs', 'emulator.mjs', 'demo.mjs', 'build.json']),
     );
     expect(bundle.filter((name) => name.endsWith('.map') || name === 'meta.json')).toEqual([]);
+    // Nor what a checkout's rebuilds keep beside the bundle: their record, staging directories, lock.
+    expect(bundle).not.toContain('builds.json');
+    expect((await readdir(join(installed, 'dist'))).filter((name) => /\.(staging|old)-|\.lock$/.test(name))).toEqual([]);
     expect(JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'))).not.toHaveProperty('dependencies.tsx');
   });
 
