@@ -139,6 +139,7 @@ const listen = (server: Server): Promise<number> =>
 
 const closeServer = (server: Server): Promise<void> =>
   new Promise((resolve) => {
+    if (!server.listening) return resolve();
     server.close(() => resolve());
     server.closeAllConnections();
   });
@@ -171,11 +172,19 @@ export const runPkceFlow = async (options: PkceFlowOptions): Promise<SsoToken> =
       settle(outcome);
     }
   });
-  const onAbort = () => settle({ error: new RolecallError('sign-in-cancelled', 'Sign-in was cancelled.', { cause: signal?.reason }) });
+  // Cancelling (or stopping the core) closes the loopback port at once: a browser coming back
+  // later finds nothing listening, and nothing is exchanged or saved.
+  const onAbort = () => {
+    settled = true;
+    settle({ error: new RolecallError('sign-in-cancelled', 'Sign-in was cancelled.', { cause: signal?.reason }) });
+    void closeServer(server);
+  };
 
   try {
     if (signal?.aborted) throw new RolecallError('sign-in-cancelled', 'Sign-in was cancelled.', { cause: signal.reason });
+    signal?.addEventListener('abort', onAbort, { once: true });
     const port = await listen(server);
+    if (signal?.aborted) throw new RolecallError('sign-in-cancelled', 'Sign-in was cancelled.', { cause: signal.reason });
     const redirectUri = `http://127.0.0.1:${port}${callbackPath}`;
     const registration = await ensureClientRegistration({
       oidc,
@@ -194,8 +203,6 @@ export const runPkceFlow = async (options: PkceFlowOptions): Promise<SsoToken> =
       codeChallenge: pkce.challenge,
     });
 
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) onAbort();
     clock.sleep(timeoutMs, stopWaiting.signal).then(
       () =>
         settle({
@@ -226,7 +233,7 @@ export const runPkceFlow = async (options: PkceFlowOptions): Promise<SsoToken> =
       );
       return ssoTokenFromResponse({ response, startUrl: instance.startUrl, region: instance.region, client: registration, requestedAt });
     } catch (error) {
-      if (awsErrorName(error) === 'InvalidClientException')
+      if (awsErrorName(error) === 'InvalidClientException' && !signal?.aborted)
         await forgetClientRegistration({ secrets, instanceId: instance.id, flow: 'pkce' });
       throw error;
     }

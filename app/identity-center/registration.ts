@@ -122,6 +122,8 @@ export const ensureClientRegistration = async (request: RegistrationRequest): Pr
   const wanted = wantedFor(request);
   const cached = await readCached(secrets, key);
   if (cached && fits(cached, wanted, clock.now())) return cached;
+  // A secret store that answered late (a keychain prompt) must not start a request for a cancelled sign-in.
+  if (signal?.aborted) throw new RolecallError('sign-in-cancelled', 'Sign-in was cancelled.', { cause: signal.reason });
 
   const requestedAt = clock.now();
   let response;
@@ -158,6 +160,8 @@ export const ensureClientRegistration = async (request: RegistrationRequest): Pr
     ...(response.authorizationEndpoint ? { authorizationEndpoint: response.authorizationEndpoint } : {}),
     ...(response.tokenEndpoint ? { tokenEndpoint: response.tokenEndpoint } : {}),
   };
+  // A sign-in cancelled (or its core stopped) while registering keeps nothing: the next owner registers.
+  if (signal?.aborted) throw new RolecallError('sign-in-cancelled', 'Sign-in was cancelled.', { cause: signal.reason });
   if (registration.expiresAt > requestedAt) {
     // Caching only saves a call next time; a store that cannot write must not fail the sign-in.
     await secrets.set(key, JSON.stringify(registration)).catch(() => undefined);

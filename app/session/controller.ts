@@ -17,6 +17,7 @@ import { InstanceLifecycle } from './instance-lifecycle';
 import { RoleAccess } from './role-access';
 import { ChainedRoleAccess } from './chained-role-access';
 import { SessionTokens } from './session-tokens';
+import { Shutdown } from './shutdown';
 import { SignInRunner } from './sign-in-runner';
 import { SetupImporter } from './setup-import';
 import { TokenVault } from './token-vault';
@@ -70,15 +71,18 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     onChange: () => state.changed(),
   });
   const credentialCache = new RoleCredentialsCache({ clock: ports.clock, onForgetInstance: (id) => chainer.forgetInstance(id) });
-  const state: CoreState = new CoreState(ports, () => [
-    ...credentialCache.list(),
-    ...chained.active().map(({ name, ref, expiration }) => ({ ref, expiration, chainedRole: name })),
-  ]);
+  // What stop() ends and waits for: every flow below takes it.
+  const shutdown = new Shutdown(ports.clock, ports.log ?? ((line) => process.emitWarning(line)));
+  const state: CoreState = new CoreState(
+    ports,
+    () => [...credentialCache.list(), ...chained.active().map(({ name, ref, expiration }) => ({ ref, expiration, chainedRole: name }))],
+    () => shutdown.throwIfClosed(),
+  );
   const clients = new InstanceClients(ports.clock);
   const vault = new TokenVault(ports.secrets, ports.env ?? process.env);
   const directoryCache = new DirectoryCache(ports.cacheDir);
-  const tokens = new SessionTokens(state, vault, clients, credentialCache, ports.cacheDir);
-  const syncs = new DirectorySyncRunner(state, clients, tokens, directoryCache);
+  const tokens = new SessionTokens(state, vault, clients, credentialCache, ports.cacheDir, shutdown);
+  const syncs = new DirectorySyncRunner(state, clients, tokens, directoryCache, shutdown);
   const roles = new RoleAccess(state, clients, tokens, credentialCache);
   const chained: ChainedRoleAccess = new ChainedRoleAccess(state, chainer);
   const lifecycle = new InstanceLifecycle(
@@ -91,7 +95,7 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   );
   state.adoptInstance = (instance) => lifecycle.load(instance);
   const defaultSignInFlow = options.defaultSignInFlow ?? (ports.shell === 'desktop' ? 'pkce' : 'device');
-  const signIns = new SignInRunner(state, clients, tokens, {
+  const signIns = new SignInRunner(state, clients, tokens, shutdown, {
     openVerification: options.openVerification !== false,
     onSignedIn: (runtime) => {
       if (options.autoSync !== false) syncs.inBackground(runtime);
@@ -106,11 +110,11 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     // "Sign in again" from a notification: the same flow as the Sign in button.
     (runtime) => void signIns.start(runtime, defaultSignInFlow).catch(() => undefined),
     options.autoSync ? (runtime) => syncs.inBackground(runtime) : undefined,
+    shutdown,
   );
   const setups = new SetupImporter(state, lifecycle, vault, (runtime) => {
     if (options.autoSync) syncs.inBackground(runtime);
   });
-  const shutdown = new AbortController();
   let started: Promise<void> | undefined;
 
   const start = (): Promise<void> => {
@@ -135,31 +139,29 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
     return started;
   };
 
+  // Sign-ins, syncs, refreshes and the watcher all listen on the shutdown signal and are
+  // tracked by it: one abort ends them, one bounded wait settles them.
   const stop = async (): Promise<void> => {
-    shutdown.abort();
-    for (const runtime of state.runtimes.values()) {
-      runtime.signIn?.abort.abort();
-      runtime.syncAbort?.abort();
-    }
-    await watcher.stop();
-    await Promise.all([...state.runtimes.values()].map((runtime) => runtime.syncing?.catch(() => undefined)));
+    await shutdown.stop();
     clients.dropAll();
   };
 
   return {
-    api: createApiHandlers({
-      state,
-      lifecycle,
-      signIns,
-      syncs,
-      roles,
-      chained,
-      setups,
-      started: start,
-      shutdown: shutdown.signal,
-      autoSync: Boolean(options.autoSync),
-      defaultSignInFlow,
-    }),
+    api: shutdown.trackRequests(
+      createApiHandlers({
+        state,
+        lifecycle,
+        signIns,
+        syncs,
+        roles,
+        chained,
+        setups,
+        started: start,
+        shutdown: shutdown.signal,
+        autoSync: Boolean(options.autoSync),
+        defaultSignInFlow,
+      }),
+    ),
     snapshot: () => state.snapshot(),
     subscribe: (listener) => state.subscribe(listener),
     start,

@@ -32,6 +32,8 @@ export class CoreState {
       readonly expiration: number;
       readonly chainedRole?: string;
     }[],
+    /** Throws once the core has stopped: the settings file is the next owner's then. */
+    private readonly beforeWrite: () => void = () => undefined,
   ) {}
 
   settings(): Settings {
@@ -50,6 +52,7 @@ export class CoreState {
    * instances written by other processes get a runtime too.
    */
   async updateSettings(change: (stored: Settings) => Settings): Promise<Settings> {
+    this.beforeWrite();
     const next = await this.ports.settings.update(change);
     this.current = next;
     for (const instance of next.instances) if (!this.runtimes.has(instance.id)) await this.adoptInstance?.(instance);

@@ -18,7 +18,10 @@ export interface RolecallCore {
   subscribe(listener: (event: CoreEvent) => void): () => void;
   /** Loads settings, paints the cached directories, resumes sessions, starts the timers. */
   start(): Promise<void>;
-  /** Stops timers and in-flight work; safe to call twice. */
+  /**
+   * Aborts every flow the core started (sign-ins, syncs, refreshes, timers) and waits for
+   * them to settle, a few seconds at most; nothing is written afterwards. Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -42,4 +45,6 @@ export interface CorePorts {
    * A client on the agent socket gets them whatever the shell (see RequestCaller).
    */
   readonly shell: 'desktop' | 'web' | 'cli';
+  /** Diagnostics no view shows (a flow that outlived stop()); defaults to a process warning. */
+  readonly log?: (line: string) => void;
 }

@@ -8,6 +8,7 @@ import { directoryResyncDue } from './expiry-rules';
 import type { InstanceClients } from './instance-clients';
 import type { InstanceRuntime } from './runtime';
 import type { SessionTokens } from './session-tokens';
+import type { Shutdown } from './shutdown';
 
 /**
  * Syncs an instance's directory (one sync at a time per instance), publishing progress,
@@ -19,19 +20,25 @@ export class DirectorySyncRunner {
     private readonly clients: InstanceClients,
     private readonly tokens: SessionTokens,
     private readonly cache: DirectoryCache,
+    /** Ends every sync at stop(), and waits for it. */
+    private readonly shutdown: Shutdown,
   ) {}
 
   /** Syncs now (or joins the sync under way); rejects with a RolecallError. */
   run(runtime: InstanceRuntime): Promise<Directory> {
     if (runtime.syncing) return runtime.syncing;
+    if (this.shutdown.stopped) return Promise.reject(this.shutdown.error());
     const abort = new AbortController();
     runtime.syncAbort = abort;
     runtime.sync = { status: 'syncing', done: 0 };
     this.state.changed();
-    runtime.syncing = this.sync(runtime, abort.signal).finally(() => {
-      runtime.syncing = undefined;
-      runtime.syncAbort = undefined;
-    });
+    runtime.syncing = this.shutdown.track(
+      this.sync(runtime, this.shutdown.linked(abort.signal)).finally(() => {
+        runtime.syncing = undefined;
+        runtime.syncAbort = undefined;
+      }),
+      `the account list sync of ${runtime.instance.label}`,
+    );
     return runtime.syncing;
   }
 
@@ -88,6 +95,8 @@ export class DirectorySyncRunner {
           `${result.directory.failedAccounts.length} account(s) in ${instance.label} could not be listed this time; their last known roles are shown.`,
         );
       }
+      // A sync that could not be interrupted leaves the cache to the next owner once stop() returned.
+      this.shutdown.throwIfClosed();
       await this.cache.save(result.directory);
       this.state.changed();
       return result.directory;

@@ -10,6 +10,7 @@ import type { SessionTiming } from './expiry-rules';
 import type { RoleAccess } from './role-access';
 import type { InstanceRuntime } from './runtime';
 import type { SessionTokens } from './session-tokens';
+import type { Shutdown } from './shutdown';
 import { heldToken, liveToken, markWarned } from './session-state';
 
 /** A role or a saved chained role marked "keep fresh", as the watcher renews it. */
@@ -29,10 +30,10 @@ interface KeptFresh {
  * Keeps sessions and kept-fresh credentials alive: refreshes tokens before they expire,
  * warns before a session that cannot be refreshed ends, marks ended sessions signed out,
  * and re-fetches kept-fresh role credentials. It sleeps until the next moment something is
- * due (expiry-rules.ts), never polls, and wakes early on any state change or on stop().
+ * due (expiry-rules.ts), never polls, and wakes early on any state change. The core's
+ * stop() ends its sleep and waits for the tick under way (a refresh it started).
  */
 export class ExpiryWatcher {
-  private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   /** Consecutive wake-ups that found something past due; backs the retry off (1 s, 2 s, … 60 s). */
@@ -49,28 +50,26 @@ export class ExpiryWatcher {
     /** Starts a sign-in when the user clicks an expiry notification. */
     private readonly signIn: (runtime: InstanceRuntime) => void,
     /** Re-syncs an old account list in the background; absent where the shell syncs on demand. */
-    private readonly resync?: (runtime: InstanceRuntime) => void,
+    private readonly resync: ((runtime: InstanceRuntime) => void) | undefined,
+    private readonly shutdown: Shutdown,
   ) {
     state.onChange(() => this.wake?.());
   }
 
   start(): void {
-    this.loop ??= this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.loop?.catch(() => undefined);
+    if (this.shutdown.stopped) return;
+    this.loop ??= this.shutdown.track(this.run(), 'the expiry watcher');
   }
 
   private async run(): Promise<void> {
     const { clock } = this.state.ports;
-    // Bounded by stop(): the abort signal ends the sleep and the loop.
-    while (!this.stopping.signal.aborted) {
+    // Bounded by stop(): the shutdown signal ends the sleep and the loop.
+    while (!this.shutdown.stopped) {
       await this.tick().catch(() => undefined);
+      if (this.shutdown.stopped) return;
       const woken = new AbortController();
       this.wake = () => woken.abort();
-      await clock.sleep(this.nextDelay(), AbortSignal.any([this.stopping.signal, woken.signal])).catch(() => undefined);
+      await clock.sleep(this.nextDelay(), this.shutdown.linked(woken.signal)).catch(() => undefined);
       this.wake = undefined;
     }
   }
@@ -105,10 +104,11 @@ export class ExpiryWatcher {
 
   private async tick(): Promise<void> {
     for (const runtime of this.state.runtimes.values()) {
+      if (this.shutdown.stopped) return;
       if (!runtime.signIn) await this.tickSession(runtime);
     }
     await this.renewKeptFresh();
-    this.resyncOldDirectories();
+    if (!this.shutdown.stopped) this.resyncOldDirectories();
   }
 
   /** A list synced long ago may miss new accounts: refresh it quietly while the session is valid. */
@@ -197,6 +197,7 @@ export class ExpiryWatcher {
   private async renewKeptFresh(): Promise<void> {
     const now = this.state.ports.clock.now();
     for (const target of this.keptFresh()) {
+      if (this.shutdown.stopped) return;
       const runtime = this.state.runtimes.get(target.instanceId);
       if (!runtime || !liveToken(runtime, now)) continue;
       const held = target.heldUntil();

@@ -8,6 +8,7 @@ import { lockName, withFileLock } from '../storage/file-lock';
 import type { CoreState } from './core-state';
 import type { InstanceClients } from './instance-clients';
 import type { InstanceRuntime } from './runtime';
+import type { Shutdown } from './shutdown';
 import type { TokenVault } from './token-vault';
 import { heldToken, holdToken, markExpired, markReconnecting } from './session-state';
 
@@ -44,6 +45,8 @@ export class SessionTokens {
     private readonly credentials: RoleCredentialsCache,
     /** Where the cross-process token locks live (the shared cache directory). */
     private readonly lockDir: string,
+    /** After stop() no token is refreshed or saved: the next owner of the config dir does that. */
+    private readonly shutdown: Shutdown,
   ) {}
 
   signedOutError(runtime: InstanceRuntime): RolecallError {
@@ -58,12 +61,14 @@ export class SessionTokens {
   }
 
   /** Keeps a token from a new sign-in, under the token lock so it cannot interleave with a refresh. */
-  storeSignedIn(runtime: InstanceRuntime, token: SsoToken): Promise<void> {
-    return withTokenLock(this.lockDir, runtime.instance.id, () => this.store(runtime, token, 'rolecall'));
+  async storeSignedIn(runtime: InstanceRuntime, token: SsoToken): Promise<void> {
+    this.shutdown.throwIfClosed();
+    await withTokenLock(this.lockDir, runtime.instance.id, () => this.store(runtime, token, 'rolecall'));
   }
 
-  /** Holds and saves a token; callers hold the token lock. */
+  /** Holds and saves a token; callers hold the token lock (which may have been waited for past stop()). */
   private async store(runtime: InstanceRuntime, token: SsoToken, source: 'rolecall' | 'aws-cli-cache'): Promise<void> {
+    this.shutdown.throwIfClosed();
     this.hold(runtime, token, source);
     await this.vault.save(runtime.instance, token, this.state.interop() && source === 'rolecall');
   }
@@ -89,7 +94,12 @@ export class SessionTokens {
     // Not a session AWS already ended: its refresh token is dead too.
     const held = heldToken(runtime);
     if (!held) return Promise.reject(this.signedOutError(runtime));
+    // No refresh starts after stop(). One under way is not aborted: AWS may already have
+    // rotated the refresh token, and the new one must be saved for the next owner (stop()
+    // waits for that, within its bound).
+    if (this.shutdown.stopped) return Promise.reject(this.shutdown.error());
     const refreshing = withTokenLock(this.lockDir, runtime.instance.id, async () => {
+      this.shutdown.throwIfStopped();
       if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;
       if (!this.canRefresh(held)) throw this.signedOutError(runtime);
       let refreshed: SsoToken;
@@ -107,7 +117,7 @@ export class SessionTokens {
       runtime.refreshing = undefined;
     });
     runtime.refreshing = refreshing;
-    return refreshing;
+    return this.shutdown.track(refreshing, `the session refresh of ${runtime.instance.label}`);
   }
 
   markSignedOut(runtime: InstanceRuntime, message: string): void {
@@ -123,7 +133,7 @@ export class SessionTokens {
   refreshFailed(runtime: InstanceRuntime, error: unknown, signedOutMessage?: string): never {
     const mapped = toRolecallError(error, `renew your ${runtime.instance.label} session`);
     if (FINAL_REFRESH_FAILURES.has(mapped.code)) return this.signOutAndThrow(runtime, signedOutMessage ?? mapped.userMessage);
-    if (mapped.code === 'busy') throw mapped;
+    if (mapped.code === 'busy' || mapped.code === 'sign-in-cancelled') throw mapped;
     const sentence = `Could not renew your ${runtime.instance.label} session (${mapped.userMessage.replace(/[.;]\s*$/, '')}); your sign-in is kept and Rolecall retries.`;
     markReconnecting(runtime, sentence);
     this.state.changed();

@@ -7,6 +7,7 @@ import type { CoreState } from './core-state';
 import type { InstanceClients } from './instance-clients';
 import type { InstanceRuntime } from './runtime';
 import type { SessionTokens } from './session-tokens';
+import type { Shutdown } from './shutdown';
 import { endSigningIn, startSigningIn, updateSignInView } from './session-state';
 
 /** Adapts the device flow's waiting states to what views show; terminal states keep the last view. */
@@ -32,6 +33,8 @@ export class SignInRunner {
     private readonly state: CoreState,
     private readonly clients: InstanceClients,
     private readonly tokens: SessionTokens,
+    /** Ends every sign-in at stop(), and waits for it. */
+    private readonly shutdown: Shutdown,
     private readonly options: {
       /** Open the verification page in the browser as soon as there is a code. */
       readonly openVerification: boolean;
@@ -42,7 +45,7 @@ export class SignInRunner {
 
   /** Opens a URL in the user's browser; a failure becomes a notice with the URL to open by hand. */
   openUrl(url: string | undefined): void {
-    if (!url) return;
+    if (!url || this.shutdown.stopped) return;
     this.state.ports.opener
       .openExternal(url)
       .catch(() => this.state.notice('warning', `Could not open the browser; open ${url} yourself.`));
@@ -51,9 +54,14 @@ export class SignInRunner {
   /** Starts a sign-in (or joins the one under way); resolves when signed in, rejects with why not. */
   start(runtime: InstanceRuntime, flow: 'device' | 'pkce'): Promise<void> {
     if (runtime.signIn) return runtime.signIn.done;
+    if (this.shutdown.stopped) return Promise.reject(this.shutdown.error());
     const abort = new AbortController();
     const view: SignInView = { flow, stage: 'registering' };
-    const done = this.run(runtime, flow, abort.signal);
+    // Tracked past the end of the sign-in itself: storing the token and starting the sync are part of it.
+    const done = this.shutdown.track(
+      this.run(runtime, flow, this.shutdown.linked(abort.signal)),
+      `the sign-in to ${runtime.instance.label}`,
+    );
     startSigningIn(runtime, { abort, view, done });
     this.state.changed();
     // The view learns the outcome from snapshots; the awaiting caller (CLI) from the promise.
@@ -88,13 +96,16 @@ export class SignInRunner {
                 if (this.options.openVerification) this.openUrl(url);
               },
             });
+      // A token that arrived as stop() began is still kept (stop() waits for that); once
+      // stop() has returned, a flow that could not be interrupted keeps nothing.
+      this.shutdown.throwIfClosed();
       endSigningIn(runtime, { outcome: 'signed-in' });
       await this.tokens.storeSignedIn(runtime, token);
       this.state.notify({
         title: 'Signed in',
         body: `Signed in to ${instance.label}; your session lasts until ${new Date(token.expiresAt).toLocaleTimeString()}.`,
       });
-      this.options.onSignedIn(runtime);
+      if (!this.shutdown.stopped) this.options.onSignedIn(runtime);
     } catch (error) {
       const mapped = toRolecallError(error, 'sign in');
       endSigningIn(
