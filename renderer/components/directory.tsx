@@ -1,16 +1,18 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ListRow, RoleRow } from '../search/result-list';
+import type { RoleRow } from '../search/result-list';
 import { useActions, useRolecall, useStoreApi } from '../store/hooks';
 import type { RolecallState } from '../store/store';
 import { selectActiveRow, selectFavoriteKeys, selectInstances, selectResultList, selectResultListFor } from '../store/selectors';
 import { isTypingKey, listCommandFor, takesText } from './keyboard';
 import type { ListCommand } from './keyboard';
 import { RoleMenu } from './role-menu';
+import { rowLayout, useRowWindow } from './row-window';
 import { displayName } from '../format/display-text';
 
-const rowHeight: Readonly<Record<ListRow['kind'], number>> = { section: 30, account: 34, role: 34 };
+/** Row heights (px, as the CSS draws them): account and role rows share one, so the layout is arithmetic. */
+const sectionHeight = 30;
+const rowHeight = 34;
 
 export const optionId = (optionIndex: number): string => `role-option-${optionIndex}`;
 
@@ -47,13 +49,18 @@ export const Directory = () => {
   const scrollRef = useRef<HTMLDivElement>(null);
   const pinned = new Set(favoriteKeys.split('\n'));
 
-  // Sizes and keys change only with the list: the virtualizer recomputes its ~12,000
-  // measurements when getItemKey changes, so these are stable between lists, and keyed by
-  // index (rows are built only when shown; React keys come from the rows themselves).
-  const estimateSize = useCallback((index: number) => rowHeight[list.kindAt(index) ?? 'role'], [list]);
-  const getItemKey = useCallback((index: number) => index, [list]);
-  const getScrollElement = useCallback(() => scrollRef.current, []);
-  const virtualizer = useVirtualizer({ count: list.rowCount, getScrollElement, estimateSize, getItemKey, overscan: 12 });
+  // Only the rows in view are rendered, and where rows sit is arithmetic (fixed heights):
+  // a measuring virtualizer walked all ~12,000 rows each time a keystroke changed the list.
+  const layout = useMemo(
+    () =>
+      rowLayout(
+        list.rowCount,
+        Array.from({ length: list.headCount }, (_, index) => (list.kindAt(index) === 'section' ? sectionHeight : rowHeight)),
+        rowHeight,
+      ),
+    [list],
+  );
+  const rowWindow = useRowWindow(scrollRef, layout, 12);
 
   // When the rows change under the same query (a role became recent or pinned), keep the
   // same role active instead of whatever now sits at its old index.
@@ -76,14 +83,9 @@ export const Directory = () => {
     // Keep the account header in view above the first role of a group.
     const before = list.kindAt(activeRowIndex - 1);
     const target = before && before !== 'role' && activeIndex === 0 ? activeRowIndex - 1 : activeRowIndex;
-    // Already in view (the first row after typing, mostly): scrollToIndex would still read
-    // the list's scrollHeight, a forced layout on every keystroke.
-    const item = virtualizer.measurementsCache[target];
-    const offset = virtualizer.scrollOffset ?? 0;
-    const height = virtualizer.scrollRect?.height ?? 0;
-    if (item && height > 0 && item.start >= offset && item.end <= offset + height) return;
-    virtualizer.scrollToIndex(target, { align: 'auto' });
-  }, [activeRowIndex, activeIndex, list, virtualizer]);
+    // Scrolls only when the row is out of view, reading nothing from the DOM.
+    rowWindow.scrollToIndex(target);
+  }, [activeRowIndex, activeIndex, list, rowWindow.scrollToIndex]);
 
   useEffect(() => {
     searchRef.current?.focus();
@@ -202,8 +204,8 @@ export const Directory = () => {
             {list.searching ? `No role matches “${shownQuery.trim()}”.` : 'No roles yet: sign in to list your accounts.'}
           </p>
         ) : (
-          <div className="role-list-inner" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
+          <div className="role-list-inner" style={{ height: layout.totalSize }}>
+            {rowWindow.items.map((item) => {
               const row = list.rowAt(item.index);
               if (!row) return null;
               const style = { transform: `translateY(${item.start}px)`, height: item.size };
