@@ -97,6 +97,8 @@ describe('the page keeps its directories for the next load', () => {
     expect(second.store.getState().snapshot).toBeNull();
     expect(second.store.getState().entries.map((entry) => entry.key)).toEqual(first.store.getState().entries.map((entry) => entry.key));
     expect(second.store.getState().entries[0]?.instanceLabel).toBe('Acme');
+    // Stored in columns and read back account for account, roles in order.
+    expect(second.store.getState().directories[h.instanceId]?.accounts).toEqual(h.accounts());
 
     second.connect();
     await waitUntil(() => second.store.getState().snapshot, 'the snapshot');
@@ -126,6 +128,44 @@ describe('the page keeps its directories for the next load', () => {
       'the newer directory in the page',
     );
     expect(second.asked.filter((channel) => channel === 'directory:get')).toHaveLength(1);
+  });
+
+  it('drops what an older page stored, at its first write', async () => {
+    const h = await startEmulatedCore(test);
+    cleanups.push(() => h.close());
+    const storage = memoryStorage();
+    storage.setItem('rolecall.directories.v1', JSON.stringify({ version: 1, directories: [], labels: {}, aliases: {} }));
+    const page = load(h, storage);
+    expect(page.painted).toBe(false);
+    page.connect();
+    await waitUntil(() => storage.map.has(storedDirectoriesKey), 'the stored directories');
+    expect(storage.map.has('rolecall.directories.v1')).toBe(false);
+  });
+
+  it('refuses columns that do not fit each other (an edited storage), and starts empty', async () => {
+    const h = await startEmulatedCore(test);
+    cleanups.push(() => h.close());
+    const storage = memoryStorage();
+    const first = load(h, storage);
+    first.connect();
+    await waitUntil(() => storage.map.has(storedDirectoriesKey), 'the stored directories');
+    const good = JSON.parse(storage.map.get(storedDirectoriesKey)!) as { directories: Record<string, unknown[]>[] };
+    expect(paintStoredDirectories(createRolecallStore(), storage)).toBe(true);
+    const edits: ((directory: Record<string, unknown[]>) => void)[] = [
+      (directory) => directory.accountNames!.pop(), // one name short
+      (directory) => directory.roles!.pop(), // the counts name one role more than there is
+      (directory) => directory.roles!.push('Extra'), // one role no count names
+      (directory) => (directory.roleCounts![0] = -1),
+      (directory) => (directory.accountIds![0] = 7),
+    ];
+    for (const edit of edits) {
+      const edited = structuredClone(good);
+      edit(edited.directories[0]!);
+      storage.setItem(storedDirectoriesKey, JSON.stringify(edited));
+      const store = createRolecallStore();
+      expect(paintStoredDirectories(store, storage), String(edit)).toBe(false);
+      expect(store.getState().entries).toEqual([]);
+    }
   });
 
   it('ignores storage that does not parse, and starts empty', () => {

@@ -1,4 +1,4 @@
-import { parseStoredDirectories } from '../../app/ipc/stored-directories';
+import { parseStoredDirectories, serializeStoredDirectories } from '../../app/ipc/stored-directories';
 import type { StoredDirectories } from '../../app/ipc/stored-directories';
 import type { RolecallStore } from './store';
 
@@ -9,7 +9,9 @@ export interface KeyValueStorage {
   removeItem(key: string): void;
 }
 
-export const storedDirectoriesKey = 'rolecall.directories.v1';
+export const storedDirectoriesKey = 'rolecall.directories.v2';
+/** Where an older page kept them (one object per account): no longer read, and removed on the next write. */
+const formerKeys = ['rolecall.directories.v1'];
 
 /** Paints what the last page load stored, if anything valid; returns whether it painted. */
 export const paintStoredDirectories = (store: RolecallStore, storage: KeyValueStorage | undefined): boolean => {
@@ -42,14 +44,14 @@ export const keepDirectoriesStored = (
     const { snapshot, directories } = store.getState();
     if (!snapshot) return;
     const stored: StoredDirectories = {
-      version: 1,
       directories: Object.values(directories),
       labels: Object.fromEntries(snapshot.instances.map((instance) => [instance.id, instance.label])),
       aliases: snapshot.aliases,
     };
     try {
+      for (const key of formerKeys) storage.removeItem(key);
       if (stored.directories.length === 0) storage.removeItem(storedDirectoriesKey);
-      else storage.setItem(storedDirectoriesKey, JSON.stringify(stored));
+      else storage.setItem(storedDirectoriesKey, serializeStoredDirectories(stored));
     } catch {
       // Over quota or storage disabled: the next load fetches over the bridge, as before.
     }
