@@ -23,8 +23,8 @@ const FINAL_REFRESH_FAILURES = new Set(['invalid-grant', 'signed-out', 'invalid-
  * saves and removals of it never interleave (AWS rotates the refresh token, so two refreshes
  * at once would sign one process out).
  */
-export const withTokenLock = <T>(lockDir: string, instanceId: string, task: () => Promise<T>): Promise<T> =>
-  withFileLock(lockDir, lockName('token', instanceId), task);
+export const withTokenLock = <T>(lockDir: string, instanceId: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
+  withFileLock(lockDir, lockName('token', instanceId), task, signal ? { signal } : {});
 
 /**
  * Each instance's access token: storing it, refreshing it (once at a time across every
@@ -63,7 +63,8 @@ export class SessionTokens {
   /** Keeps a token from a new sign-in, under the token lock so it cannot interleave with a refresh. */
   async storeSignedIn(runtime: InstanceRuntime, token: SsoToken): Promise<void> {
     this.shutdown.throwIfClosed();
-    await withTokenLock(this.lockDir, runtime.instance.id, () => this.store(runtime, token, 'rolecall'));
+    // Waiting for the lock ends when stop() returns: the lock is then never taken.
+    await withTokenLock(this.lockDir, runtime.instance.id, () => this.store(runtime, token, 'rolecall'), this.shutdown.closedSignal);
   }
 
   /** Holds and saves a token; callers hold the token lock (which may have been waited for past stop()). */
@@ -98,22 +99,27 @@ export class SessionTokens {
     // rotated the refresh token, and the new one must be saved for the next owner (stop()
     // waits for that, within its bound).
     if (this.shutdown.stopped) return Promise.reject(this.shutdown.error());
-    const refreshing = withTokenLock(this.lockDir, runtime.instance.id, async () => {
-      this.shutdown.throwIfStopped();
-      if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;
-      if (!this.canRefresh(held)) throw this.signedOutError(runtime);
-      let refreshed: SsoToken;
-      try {
-        refreshed = await refreshSsoToken({ oidc: this.clients.of(runtime.instance).oidc, token: held, clock: this.state.ports.clock });
-      } catch (error) {
-        // A process that lost a race (its refresh token was already used) takes the winner's token.
+    const refreshing = withTokenLock(
+      this.lockDir,
+      runtime.instance.id,
+      async () => {
+        this.shutdown.throwIfStopped();
         if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;
-        throw error;
-      }
-      // A token found in the AWS CLI cache stays in sync with it after a refresh.
-      await this.store(runtime, refreshed, 'rolecall');
-      return refreshed;
-    }).finally(() => {
+        if (!this.canRefresh(held)) throw this.signedOutError(runtime);
+        let refreshed: SsoToken;
+        try {
+          refreshed = await refreshSsoToken({ oidc: this.clients.of(runtime.instance).oidc, token: held, clock: this.state.ports.clock });
+        } catch (error) {
+          // A process that lost a race (its refresh token was already used) takes the winner's token.
+          if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;
+          throw error;
+        }
+        // A token found in the AWS CLI cache stays in sync with it after a refresh.
+        await this.store(runtime, refreshed, 'rolecall');
+        return refreshed;
+      },
+      this.shutdown.signal,
+    ).finally(() => {
       runtime.refreshing = undefined;
     });
     runtime.refreshing = refreshing;

@@ -1,4 +1,4 @@
-import type { RolecallApi } from '../ipc/contract';
+import type { RequestChannel, RolecallApi } from '../ipc/contract';
 import { RolecallError } from '../model/errors';
 import type { Clock } from '../ports/clock';
 
@@ -10,6 +10,9 @@ import type { Clock } from '../ports/clock';
  */
 export const STOP_SETTLE_MS = 5_000;
 
+/** Requests a stopped core still answers: they only read what it holds in memory. */
+const READ_ONLY_REQUESTS: ReadonlySet<string> = new Set<RequestChannel>(['state:get', 'directory:get']);
+
 /**
  * What the core's stop() ends: one signal every flow it starts listens on (sign-ins, syncs,
  * refreshes, the expiry watcher), the set of those flows still running, and a bounded wait
@@ -20,7 +23,7 @@ export class Shutdown {
   private readonly controller = new AbortController();
   private readonly running = new Map<Promise<unknown>, string>();
   private stopping: Promise<void> | undefined;
-  private isClosed = false;
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly clock: Clock,
@@ -45,7 +48,12 @@ export class Shutdown {
    * got, and stop() waits for that: dropping it would sign the next owner out.
    */
   get closed(): boolean {
-    return this.isClosed;
+    return this.closing.signal.aborted;
+  }
+
+  /** Aborted when stop() returns: for waits before a write (a lock), which must then give up. */
+  get closedSignal(): AbortSignal {
+    return this.closing.signal;
   }
 
   /** A flow's own signal (its cancel button) joined with stop(). */
@@ -55,7 +63,7 @@ export class Shutdown {
 
   /** The error for work refused or ended by stop(); "cancelled", which views show as idle. */
   error(): RolecallError {
-    return new RolecallError('sign-in-cancelled', 'Rolecall is stopping; the work was cancelled.', { cause: this.signal.reason });
+    return new RolecallError('sign-in-cancelled', 'Rolecall is stopping; the work was cancelled.');
   }
 
   /** Throws once stopped: called before a flow starts a step (a request, a lock, a sync). */
@@ -78,13 +86,17 @@ export class Shutdown {
 
   /**
    * The same handlers, each request tracked while it runs: one in flight at stop() (a copy
-   * saving the role to the recents) finishes its write before stop() resolves.
+   * saving the role to the recents) finishes its write before stop() resolves. Once stopped,
+   * only reads are answered; anything else would start work or write for a core that is done.
    */
   trackRequests(api: RolecallApi): RolecallApi {
     type Handler = (...args: unknown[]) => Promise<unknown>;
     const tracked = Object.entries(api as unknown as Record<string, Handler>).map(([channel, handler]) => [
       channel,
-      (...args: unknown[]) => this.track(handler(...args), `the ${channel} request`),
+      (...args: unknown[]) => {
+        if (this.stopped && !READ_ONLY_REQUESTS.has(channel)) return Promise.reject(this.error());
+        return this.track(handler(...args), `the ${channel} request`);
+      },
     ]);
     return Object.fromEntries(tracked) as RolecallApi;
   }
@@ -95,14 +107,12 @@ export class Shutdown {
    * Safe to call twice: both calls resolve together.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.settle().finally(() => {
-      this.isClosed = true;
-    });
+    this.stopping ??= this.settle().finally(() => this.closing.abort(this.error()));
     return this.stopping;
   }
 
   private async settle(): Promise<void> {
-    this.controller.abort(new RolecallError('sign-in-cancelled', 'Rolecall is stopping.'));
+    this.controller.abort(this.error());
     if (this.running.size === 0) return;
     const bound = new AbortController();
     const settled = Promise.allSettled([...this.running.keys()]).then(() => true);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import type { InstanceView } from '../model/snapshot';
 import type { SecretStore } from '../ports/secret-store';
 import { AdjustableClock } from '../ports/test-support/adjustable-clock';
 import { FileSecretStore, fileSecretStorageStatus } from '../storage/file-secret-store';
+import { lockName } from '../storage/file-lock';
 import { FileSettingsStore } from '../storage/file-settings-store';
 import { createRolecallCore } from './controller';
 import type { CoreOptions, RolecallController } from './controller';
@@ -327,9 +328,42 @@ describe('core.stop() leaves the config dir alone', () => {
     expect(requestsOf(rig.emulator, 'RegisterClient')).toBe(0);
   });
 
-  it('is safe to call twice, and refuses new sign-ins and syncs afterwards with one sentence', async () => {
+  it('gives up a token save waiting for the lock another process holds once stop() returns, leaving that lock alone', async () => {
+    const rig = await startRig();
+    await rig.core.api['session:sign-in']({ instanceId: rig.instanceId, flow: 'device' });
+    const code = await waitFor(() => rig.view().session.signIn?.userCode, 'the user code');
+    // Another process holds this instance's token lock (a lock directory it keeps fresh).
+    const lockDir = join(rig.configDir, 'cache', `${lockName('token', rig.instanceId)}.lock`);
+    await mkdir(lockDir, { recursive: true });
+    const fresh = new Date(Date.now() + 3600_000);
+    await utimes(lockDir, fresh, fresh);
+    const held = (await stat(lockDir)).mtimeMs;
+    rig.emulator.approveDevice(code);
+    // The token arrived; saving it waits for the lock.
+    await waitFor(() => rig.view().session.status !== 'signing-in', 'the token');
+    let stopped = false;
+    const stopping = rig.core.stop().then(() => {
+      stopped = true;
+    });
+    await rig.clock.advanceAndSettle(STOP_SETTLE_MS - 1);
+    expect(stopped).toBe(false);
+    await rig.clock.advanceAndSettle(1);
+    await stopping;
+    expect(rig.logs).toEqual([expect.stringMatching(/the sign-in to /)]);
+    await expectQuietAfterStop(rig, 60_000);
+    expect((await stat(lockDir)).mtimeMs).toBe(held);
+    await expect(readdir(ssoCacheDir(rig))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('is safe to call twice, answers reads, and refuses new work afterwards with one sentence', async () => {
     const rig = await startRig();
     await Promise.all([rig.core.stop(), rig.core.stop()]);
+    await expect(rig.core.api['state:get'](undefined)).resolves.toMatchObject({ instances: [{ id: rig.instanceId }] });
+    const role = { instanceId: rig.instanceId, accountId: '123456789012', roleName: 'Admin' };
+    await expect(rig.core.api['favorites:toggle']({ role })).rejects.toMatchObject({ code: 'sign-in-cancelled' });
+    await expect(rig.core.api['session:sign-in']({ instanceId: rig.instanceId, flow: 'device' })).rejects.toMatchObject({
+      code: 'sign-in-cancelled',
+    });
     await expect(rig.core.signIn(rig.instanceId, 'device')).rejects.toMatchObject({
       code: 'sign-in-cancelled',
       userMessage: 'Rolecall is stopping; the work was cancelled.',

@@ -60,6 +60,23 @@ describe('withFileLock', () => {
     await expect(withFileLock(dir, 'token', async () => 'ran', { staleMs: 5_000 })).resolves.toBe('ran');
   });
 
+  it('gives up waiting when its signal aborts, without taking the lock or running the task', async () => {
+    // Another process holds the lock (a fresh lock directory): this caller retries until aborted.
+    await mkdir(join(dir, 'token.lock'));
+    const stopping = new AbortController();
+    let ran = false;
+    const waiting = withFileLock(dir, 'token', async () => void (ran = true), { signal: stopping.signal });
+    // Long enough for a few attempts, so the abort lands in a retry's wait.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stopping.abort(new Error('stopping'));
+    await expect(waiting).rejects.toThrow('stopping');
+    expect(ran).toBe(false);
+    // The holder's lock is untouched, and a caller already aborted touches nothing at all.
+    expect((await stat(join(dir, 'token.lock'))).isDirectory()).toBe(true);
+    await expect(withFileLock(join(dir, 'never'), 'token', async () => 'ran', { signal: stopping.signal })).rejects.toThrow('stopping');
+    await expect(stat(join(dir, 'never'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('names locks safely for any key', () => {
     expect(lockName('role', 'inst/111111111111/Admin')).toMatch(/^role-[0-9a-f]{24}$/);
     expect(lockName('role', 'a')).not.toBe(lockName('role', 'b'));

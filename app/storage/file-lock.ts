@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type * as ProperLockfile from 'proper-lockfile';
 import { RolecallError } from '../model/errors';
 import { ensurePrivateDir } from './atomic-file';
@@ -22,7 +23,29 @@ const RETRY = { retries: 120, minTimeout: 10, maxTimeout: 250, factor: 1.25, ran
 export interface FileLockOptions {
   /** Overrides the stale bound (tests of stale-lock recovery use a short one). */
   readonly staleMs?: number;
+  /**
+   * Gives up waiting for the lock when aborted (a stopping core), rejecting with its reason;
+   * the lock is then never taken, so nothing is written in `dir`.
+   */
+  readonly signal?: AbortSignal;
 }
+
+type Release = () => Promise<void>;
+
+/** proper-lockfile's own retries cannot be aborted: the same schedule (RETRY) here, with a signal. */
+const acquire = async (tryLock: () => Promise<Release>, signal: AbortSignal | undefined): Promise<Release> => {
+  // Bounded: RETRY.retries attempts.
+  for (let attempt = 0; ; attempt += 1) {
+    signal?.throwIfAborted();
+    try {
+      return await tryLock();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ELOCKED' || attempt >= RETRY.retries) throw error;
+      const delay = Math.min(RETRY.maxTimeout, RETRY.minTimeout * RETRY.factor ** attempt) * (RETRY.randomize ? 1 + Math.random() : 1);
+      await sleep(delay, undefined, signal ? { signal } : {});
+    }
+  }
+};
 
 /**
  * Runs `task` while holding a cross-process lock named `name` in `dir` (a `<name>.lock`
@@ -35,24 +58,29 @@ export interface FileLockOptions {
  */
 export const withFileLock = async <T>(dir: string, name: string, task: () => Promise<T>, options: FileLockOptions = {}): Promise<T> => {
   const target = join(dir, name);
+  const { signal } = options;
   return serialQueueFor(`${target}.lock`)(async () => {
+    signal?.throwIfAborted();
     await ensurePrivateDir(dir);
     const staleMs = options.staleMs ?? LOCK_STALE_MS;
-    let release: () => Promise<void>;
+    let release: Release;
     // Loaded on first use: a cached `credential-process` takes no lock and skips its ~20 ms load.
     // The CommonJS module itself (its `default`): a bundle's split chunk exports only that.
     const { lock } = ((await import('proper-lockfile')) as unknown as { default: typeof ProperLockfile }).default;
     try {
-      release = await lock(target, {
-        realpath: false,
-        stale: staleMs,
-        update: Math.min(LOCK_UPDATE_MS, Math.floor(staleMs / 2)),
-        retries: RETRY,
-        // A lock we lost (our process was frozen past the stale bound) is not a crash: the
-        // work already done was re-read-and-patched, so the worst case is one extra call.
-        onCompromised: () => undefined,
-      });
+      const tryLock = () =>
+        lock(target, {
+          realpath: false,
+          stale: staleMs,
+          update: Math.min(LOCK_UPDATE_MS, Math.floor(staleMs / 2)),
+          retries: 0,
+          // A lock we lost (our process was frozen past the stale bound) is not a crash: the
+          // work already done was re-read-and-patched, so the worst case is one extra call.
+          onCompromised: () => undefined,
+        });
+      release = await acquire(tryLock, signal);
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw new RolecallError('busy', `Another Rolecall process is holding ${name} for too long; try again in a moment.`, { cause: error });
     }
     try {
