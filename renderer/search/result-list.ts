@@ -69,38 +69,38 @@ export type Search = (entries: readonly RoleEntry[], query: string, boost?: (ent
  * (the first one seen, since matches arrive best first), roles inside in rank order: the
  * same as groupByAccount, as a counting sort over account ordinals.
  */
-const groupCells = (entries: readonly RoleEntry[], matches: Int32Array): Int32Array => {
-  let accounts = 0;
-  for (let m = 0; m < matches.length; m += 1)
-    accounts = Math.max(accounts, (entries[matches[m] as number] as RoleEntry).accountOrdinal + 1);
-  const groupOf = new Int32Array(accounts).fill(-1);
-  const ordinals: number[] = [];
-  const sizes: number[] = [];
+const groupCells = (index: SearchIndex, matches: Int32Array): Int32Array => {
+  const { accountOf, accountCount } = index;
+  const groupOf = new Int32Array(accountCount).fill(-1);
+  const ordinals = new Int32Array(Math.min(accountCount, matches.length));
+  const sizes = new Int32Array(ordinals.length);
+  let groups = 0;
   for (let m = 0; m < matches.length; m += 1) {
-    const ordinal = (entries[matches[m] as number] as RoleEntry).accountOrdinal;
+    const ordinal = accountOf[matches[m] as number] as number;
     let group = groupOf[ordinal] as number;
     if (group < 0) {
-      group = ordinals.length;
+      group = groups;
+      groups += 1;
       groupOf[ordinal] = group;
-      ordinals.push(ordinal);
-      sizes.push(0);
+      ordinals[group] = ordinal;
     }
     sizes[group] = (sizes[group] as number) + 1;
   }
-  const cells = new Int32Array(matches.length + ordinals.length);
+  const cells = new Int32Array(matches.length + groups);
   // Where each group's next role goes; its account row sits just before its first role.
-  const next = new Int32Array(ordinals.length);
+  const next = new Int32Array(groups);
   let at = 0;
-  for (let group = 0; group < ordinals.length; group += 1) {
+  for (let group = 0; group < groups; group += 1) {
     cells[at] = -1 - (ordinals[group] as number);
     next[group] = at + 1;
     at += 1 + (sizes[group] as number);
   }
   for (let m = 0; m < matches.length; m += 1) {
-    const index = matches[m] as number;
-    const group = groupOf[(entries[index] as RoleEntry).accountOrdinal] as number;
-    cells[next[group] as number] = index;
-    next[group] = (next[group] as number) + 1;
+    const entry = matches[m] as number;
+    const group = groupOf[accountOf[entry] as number] as number;
+    const slot = next[group] as number;
+    cells[slot] = entry;
+    next[group] = slot + 1;
   }
   return cells;
 };
@@ -110,7 +110,7 @@ const allCells = new WeakMap<readonly RoleEntry[], Int32Array>();
 const cellsOfAll = (entries: readonly RoleEntry[], index: SearchIndex): Int32Array => {
   let cells = allCells.get(entries);
   if (!cells) {
-    cells = groupCells(entries, index.rank('').indices);
+    cells = groupCells(index, index.rank('').indices);
     allCells.set(entries, cells);
   }
   return cells;
@@ -290,7 +290,7 @@ export const buildResultList = (
     }
     const cells = search
       ? groupCells(
-          entries,
+          index,
           rankedBy(search, entries, query, () => 0),
         )
       : cellsOfAll(entries, index);
@@ -310,5 +310,5 @@ export const buildResultList = (
   const matches = search
     ? rankedBy(search, entries, query, (entry) => boosts.get(index.indexOfKey(entry.key)) ?? 0)
     : index.rank(query, boosts.size > 0 ? (at) => boosts.get(at) ?? 0 : undefined).indices;
-  return new CompactResultList(entries, [], groupCells(entries, matches), matches.length, true);
+  return new CompactResultList(entries, [], groupCells(index, matches), matches.length, true);
 };

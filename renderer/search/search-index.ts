@@ -101,9 +101,20 @@ export class SearchIndex {
   private byKey: Map<string, number> | undefined;
   private everyIndex: Ranked | undefined;
 
+  /** Each entry's account ordinal, and how many there are: grouping reads these, not the entries. */
+  readonly accountOf: Int32Array;
+  readonly accountCount: number;
+
   constructor(private readonly entries: readonly RoleEntry[]) {
     this.lo = new Int32Array(entries.length);
     this.hi = new Int32Array(entries.length);
+    this.accountOf = new Int32Array(entries.length);
+    let accountCount = 0;
+    entries.forEach((entry, index) => {
+      this.accountOf[index] = entry.accountOrdinal;
+      accountCount = Math.max(accountCount, entry.accountOrdinal + 1);
+    });
+    this.accountCount = accountCount;
     const masks = { lo: 0, hi: 0 };
     entries.forEach((entry, index) => {
       masks.lo = 0;
