@@ -118,24 +118,28 @@ export const createRolecallCore = (ports: CorePorts, options: CoreOptions = {}):
   let started: Promise<void> | undefined;
 
   const start = (): Promise<void> => {
-    started ??= (async () => {
-      const settings = await ports.settings.load();
-      state.loaded(settings);
-      const settingsProblem = ports.settings.lastLoadProblem;
-      if (settingsProblem) state.notice('warning', settingsProblem.message, 'settings-problem');
-      await Promise.all(settings.instances.map((instance) => lifecycle.load(instance)));
-      // The secret store reads its file on first use, so its problem is known only now.
-      const secretsProblem = ports.secrets.lastLoadProblem;
-      if (secretsProblem) state.notice('warning', secretsProblem.message, 'secrets-problem');
-      state.changed();
-      if (options.watchExpiry) watcher.start();
-      if (options.autoSync) {
-        // Only lists that are missing or old: the cache painted above is the list otherwise.
-        for (const runtime of state.runtimes.values()) {
-          if (liveToken(runtime, ports.clock.now())) syncs.whenDue(runtime);
+    // Tracked: a start still loading (a corrupt cache is moved aside) finishes before stop() resolves.
+    started ??= shutdown.track(
+      (async () => {
+        const settings = await ports.settings.load();
+        state.loaded(settings);
+        const settingsProblem = ports.settings.lastLoadProblem;
+        if (settingsProblem) state.notice('warning', settingsProblem.message, 'settings-problem');
+        await Promise.all(settings.instances.map((instance) => lifecycle.load(instance)));
+        // The secret store reads its file on first use, so its problem is known only now.
+        const secretsProblem = ports.secrets.lastLoadProblem;
+        if (secretsProblem) state.notice('warning', secretsProblem.message, 'secrets-problem');
+        state.changed();
+        if (options.watchExpiry) watcher.start();
+        if (options.autoSync) {
+          // Only lists that are missing or old: the cache painted above is the list otherwise.
+          for (const runtime of state.runtimes.values()) {
+            if (liveToken(runtime, ports.clock.now())) syncs.whenDue(runtime);
+          }
         }
-      }
-    })();
+      })(),
+      'the start',
+    );
     return started;
   };
 
