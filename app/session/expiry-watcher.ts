@@ -130,6 +130,8 @@ export class ExpiryWatcher {
     switch (sessionActionAt(timing, now, this.leadMs())) {
       case 'refresh':
         await this.tokens.refresh(runtime).catch((error: unknown) => {
+          // Ended by stop(): nothing failed, and nobody is left to tell.
+          if (this.shutdown.stopped) return;
           // Before expiry a failed refresh is only a notice; after it, refreshFailed decides:
           // signed out when AWS said so, else kept as "reconnecting" and retried with backoff.
           if (timing.expiresAt > this.state.ports.clock.now()) {
@@ -219,6 +221,7 @@ export class ExpiryWatcher {
         }
         this.state.changed();
       } catch (error) {
+        if (this.shutdown.stopped) return;
         // Retried with backoff; said once per expiry so a long outage is one notification.
         if (this.failureAnnounced.has(key) && this.failureAnnounced.get(key) === held) continue;
         this.failureAnnounced.set(key, held);
