@@ -6,6 +6,7 @@ import type { RolecallState } from '../store/store';
 import { selectActiveRow, selectFavoriteKeys, selectInstances, selectResultList, selectResultListFor } from '../store/selectors';
 import { isTypingKey, listCommandFor, takesText } from './keyboard';
 import type { ListCommand } from './keyboard';
+import { searchIndexFor } from '../search/search-index';
 import { RoleMenu } from './role-menu';
 import { rowLayout, useRowWindow } from './row-window';
 import { displayName } from '../format/display-text';
@@ -86,6 +87,34 @@ export const Directory = () => {
     // Scrolls only when the row is out of view, reading nothing from the DOM.
     rowWindow.scrollToIndex(target);
   }, [activeRowIndex, activeIndex, list, rowWindow.scrollToIndex]);
+
+  // Score the 36 one-letter (and digit) queries ahead, in idle time: the first letter typed
+  // matches nearly every role, and scoring all of them inside that keystroke costs frames.
+  const entries = useRolecall((s) => s.entries);
+  useEffect(() => {
+    if (entries.length === 0) return;
+    const index = searchIndexFor(entries);
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let idle: number | undefined;
+    const step = (deadline?: IdleDeadline): void => {
+      if (cancelled) return;
+      // Without requestIdleCallback, a few ms at a time between tasks.
+      const until = performance.now() + 4;
+      const done = index.warm(deadline ? () => deadline.timeRemaining() : () => until - performance.now());
+      if (!done) later();
+    };
+    const later = (): void => {
+      if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(step, { timeout: 1_000 });
+      else timer = setTimeout(step, 16);
+    };
+    later();
+    return () => {
+      cancelled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      if (idle !== undefined) cancelIdleCallback(idle);
+    };
+  }, [entries]);
 
   useEffect(() => {
     searchRef.current?.focus();

@@ -28,7 +28,7 @@ export const parseQuery = (query: string): readonly string[] => {
   return [...new Set(terms)];
 };
 
-const isWordStart = (original: string, lower: string, index: number): boolean => {
+export const isWordStart = (original: string, lower: string, index: number): boolean => {
   if (index === 0) return true;
   const before = lower.charCodeAt(index - 1);
   // After a separator ("prod-payments", "aws+team@x", "dev_ops", "a.b", "two words").

@@ -70,6 +70,41 @@ describe('SearchIndex over the 10,000-role directory', () => {
     }
   });
 
+  it('ranks every letter and digit alike before, while and after warm() scores them ahead', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    const cold = new SearchIndex(big);
+    const half = new SearchIndex(big);
+    let rounds = 0;
+    // Stops after two blocks of entries: the rest are scored by the keystroke itself.
+    expect(half.warm(() => (rounds++ < 2 ? 10 : 0))).toBe(false);
+    const warmed = new SearchIndex(big);
+    expect(warmed.warm(() => 10)).toBe(true);
+    for (const letter of alphabet) {
+      const expected = flat(searchEntries(big, letter));
+      expect(flat(cold.search(letter)), letter).toEqual(expected);
+      expect(flat(half.search(letter)), `${letter} (half warmed)`).toEqual(expected);
+      expect(flat(warmed.search(letter)), `${letter} (warmed)`).toEqual(expected);
+    }
+  });
+
+  it('scores single characters like scoreTerm on awkward names: camelCase, separators, digits, whole fields', () => {
+    const directory: DirectoryView = {
+      instanceId: 'odd',
+      syncedAt: 0,
+      accounts: [
+        { accountName: 'a', accountId: '7', emailAddress: 'a@b.c', roles: ['A', 'aA', 'ReadOnlyAccess', 'x-Ray_y.z', 'İstanbul'] },
+        { accountName: 'Büro 9', accountId: '900000000009', emailAddress: 'team+9@example.com', roles: ['b', 'Zz9'] },
+        { accountName: 'no-alias', accountId: '123', emailAddress: 'q@q.q', roles: ['dev'] },
+      ],
+    };
+    const entries = buildRoleEntries([directory], () => 'Label K', { 'odd/123': 'Kilo 1' });
+    const index = new SearchIndex(entries);
+    expect(index.warm(() => 10)).toBe(true);
+    for (const letter of 'abcdefghijklmnopqrstuvwxyz0123456789') {
+      expect(flat(index.search(letter)), letter).toEqual(flat(searchEntries(entries, letter)));
+    }
+  });
+
   it('gives every entry in order for the empty query, and indexOfKey finds each entry', () => {
     const index = new SearchIndex(big);
     expect([...index.rank('  ').indices]).toEqual(big.map((_, at) => at));

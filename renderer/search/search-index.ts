@@ -1,4 +1,4 @@
-import { isDigits, parseQuery, scoreTerm } from './fuzzy-search';
+import { isDigits, isWordStart, parseQuery, scoreTerm } from './fuzzy-search';
 import type { ScoredEntry } from './fuzzy-search';
 import type { RoleEntry } from './role-entries';
 
@@ -37,6 +37,26 @@ const bitsOf = (term: string): TermBits => {
 };
 
 const covers = (outer: TermBits, inner: TermBits): boolean => (outer.lo & inner.lo) === inner.lo && (outer.hi & inner.hi) === inner.hi;
+
+/** The slot of a letter or digit among the 36 one-character terms (a-z, then 0-9); -1 for any other. */
+const slotOf = (code: number): number => (code >= 97 && code <= 122 ? code - 97 : code >= 48 && code <= 57 ? 26 + code - 48 : -1);
+
+/**
+ * substringScore (fuzzy-search.ts) of every one-character term against one field at once, in
+ * one walk over the field: a term's first occurrence at 0 scores 100 (whole field) or 80,
+ * later ones 60 when one starts a word, else 40. Raises `into` to those scores.
+ */
+const singleScores = (original: string, lower: string, scratch: Float64Array, into: Float64Array): void => {
+  scratch.fill(0);
+  for (let i = 0; i < lower.length; i += 1) {
+    const slot = slotOf(lower.charCodeAt(i));
+    if (slot < 0) continue;
+    const seen = scratch[slot] as number;
+    if (seen === 0) scratch[slot] = i === 0 ? (lower.length === 1 ? 100 : 80) : isWordStart(original, lower, i) ? 60 : 40;
+    else if (seen === 40 && isWordStart(original, lower, i)) scratch[slot] = 60;
+  }
+  for (let slot = 0; slot < 36; slot += 1) if ((scratch[slot] as number) > (into[slot] as number)) into[slot] = scratch[slot] as number;
+};
 
 /** Matches as entry indices, best first, and their scores (same positions). */
 export interface Ranked {
@@ -96,7 +116,11 @@ export class SearchIndex {
   private last: { readonly bits: readonly TermBits[]; readonly candidates: Int32Array } | undefined;
   /** Scores by term, NaN where not computed yet; insertion order is the eviction order. */
   private readonly scores = new Map<string, Float64Array>();
-  /** Scores of one-character terms, never evicted. */
+  /** Scores of the 36 one-character letters and digits (slotOf), NaN where not computed yet. */
+  private singleColumns: Float64Array[] | undefined;
+  /** Entries [0, warmed) have all 36 one-character scores. */
+  private warmed = 0;
+  /** Scores of other one-character terms, never evicted. */
   private readonly singles = new Map<string, Float64Array>();
   private byKey: Map<string, number> | undefined;
   private everyIndex: Ranked | undefined;
@@ -188,6 +212,64 @@ export class SearchIndex {
     return this.byKey.get(key) ?? -1;
   }
 
+  /**
+   * Scores the 36 one-character terms against the next entries while `timeLeft()` (ms) allows,
+   * a few hundred entries at a time; true once every entry is scored. Keystrokes never wait
+   * for it: a term meets NaN where it is not done yet and scores that entry itself.
+   */
+  warm(timeLeft: () => number): boolean {
+    const count = this.entries.length;
+    while (this.warmed < count && timeLeft() > 1) {
+      const end = Math.min(count, this.warmed + 256);
+      this.scoreSingles(this.warmed, end);
+      this.warmed = end;
+    }
+    return this.warmed >= count;
+  }
+
+  private singles36(): Float64Array[] {
+    this.singleColumns ??= Array.from({ length: 36 }, () => new Float64Array(this.entries.length).fill(Number.NaN));
+    return this.singleColumns;
+  }
+
+  /** scoreTerm of each of the 36 one-character terms against entries [from, to), field by field in one pass. */
+  private scoreSingles(from: number, to: number): void {
+    const columns = this.singles36();
+    const scratch = new Float64Array(36);
+    const names = new Float64Array(36);
+    const email = new Float64Array(36);
+    const label = new Float64Array(36);
+    for (let e = from; e < to; e += 1) {
+      const entry = this.entries[e] as RoleEntry;
+      const { lower } = entry;
+      names.fill(0);
+      email.fill(0);
+      label.fill(0);
+      singleScores(entry.roleName, lower.roleName, scratch, names);
+      singleScores(entry.accountName, lower.accountName, scratch, names);
+      if (lower.alias) singleScores(entry.alias, lower.alias, scratch, names);
+      singleScores(entry.email, lower.email, scratch, email);
+      singleScores(entry.instanceLabel, lower.instanceLabel, scratch, label);
+      const id = entry.accountId;
+      for (let slot = 0; slot < 36; slot += 1) {
+        let best = names[slot] as number;
+        // In scoreTerm's order: a name match of 80 or more is final before ids, e-mail and labels count.
+        if (best < 80) {
+          if (slot >= 26) {
+            const at = id.indexOf(String.fromCharCode(48 + slot - 26));
+            if (at === 0) best = Math.max(best, id.length === 1 ? 100 : 80);
+            else if (at > 0) best = Math.max(best, 40);
+          }
+          const inEmail = email[slot] as number;
+          if (inEmail > 0) best = Math.max(best, inEmail / 2);
+          const inLabel = label[slot] as number;
+          if (inLabel > 0) best = Math.max(best, inLabel / 3);
+        }
+        (columns[slot] as Float64Array)[e] = best;
+      }
+    }
+  }
+
   private all(): Ranked {
     if (!this.everyIndex) {
       const indices = new Int32Array(this.entries.length);
@@ -225,7 +307,10 @@ export class SearchIndex {
 
   private scoresOf(term: string): Float64Array {
     // A single letter or digit is what every query starts with (and the dearest: it matches
-    // nearly everything), and there are only 36 of them: their scores are kept for good.
+    // nearly everything), and there are only 36 of them: they are kept for good, and warm()
+    // scores all 36 ahead of the typing, entry by entry, in idle time.
+    const slot = term.length === 1 ? slotOf(term.charCodeAt(0)) : -1;
+    if (slot >= 0) return this.singles36()[slot] as Float64Array;
     if (term.length === 1) {
       let single = this.singles.get(term);
       if (!single) {

@@ -50,6 +50,13 @@ export const createDirectorySlice: StateCreator<RolecallState, [], [], Directory
     receiveDiff: (instanceId, diff) => {
       const held = get().directories[instanceId];
       if ((held?.syncedAt ?? null) !== diff.fromSyncedAt) return false;
+      // A sync that changed nothing (the usual case) moves syncedAt and keeps the entries, so
+      // the search index, its warmed scores and the lists built on them stay.
+      const unchanged = held && diff.added.length === 0 && diff.changed.length === 0 && diff.removed.length === 0 && !diff.order;
+      if (unchanged) {
+        set({ directories: { ...get().directories, [instanceId]: { ...held, syncedAt: diff.syncedAt } } });
+        return true;
+      }
       get().receiveDirectory(instanceId, applyDirectoryDiff(held ?? null, instanceId, diff));
       return true;
     },

@@ -99,6 +99,7 @@ describe('one directory transfer per view', () => {
     const { store, bridge, wire } = await openPage(h);
     await waitUntil(() => store.getState().entries.length === 90, 'the directory in the page');
     const held = store.getState().directories[h.instanceId]!;
+    const entries = store.getState().entries;
 
     test.clock.advance(60_000);
     await bridge.invoke('directory:refresh', { instanceId: h.instanceId });
@@ -116,5 +117,7 @@ describe('one directory transfer per view', () => {
       syncedAt: synced.syncedAt,
     });
     expect(store.getState().entries).toHaveLength(90);
+    // Nothing changed: the same entries, so the search index and its scores stay.
+    expect(store.getState().entries).toBe(entries);
   });
 });
