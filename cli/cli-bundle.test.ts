@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promise
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, cliExternal, staticClosure } from '../scripts/build-cli.mjs';
@@ -51,6 +52,40 @@ describe('the CLI bundle', () => {
     }
     // ...and the SDK is in the bundle, behind a dynamic import.
     expect(Object.keys(metafile.inputs).some((input) => input.includes('@aws-sdk/client-sso-oidc'))).toBe(true);
+  });
+
+  it('starts credential-process on zod/mini alone, without commander, and asks a running owner without the IPC contract', () => {
+    // Classic zod costs that process more CPU to compile than the rest of it takes to run.
+    // zod/mini has its own tree-shaken copy of zod/v4/core (scripts/build-cli.mjs): the shared
+    // one, whole files of it, must not come back either.
+    const classic = (inputs: readonly string[]) =>
+      inputs.filter(
+        (input) => /^node_modules\/zod\/(index\.js|v4\/(classic|core)\/)/.test(input) || input.includes('node_modules/commander/'),
+      );
+    const loaded = inputsLoadedBy('credential-process');
+    expect(loaded.some((input) => input.startsWith('zod-mini:') && input.includes('node_modules/zod/v4/mini/'))).toBe(true);
+    expect(classic(loaded)).toEqual([]);
+    // The agent client, loaded when an owner's agent.json is there: framing, no contract schemas.
+    const ownerChunk = Object.keys(metafile.outputs).find(
+      (path) => metafile.outputs[path]!.inputs['cli/commands/credential-process-owner.ts'],
+    )!;
+    const ownerPath = staticClosure(metafile, ownerChunk).flatMap((file) => Object.keys(metafile.outputs[file]!.inputs));
+    expect(ownerPath).toContain('app/agent/agent-client.ts');
+    expect(classic(ownerPath)).toEqual([]);
+    expect(ownerPath.filter((input) => input === 'app/ipc/contract.ts' || input === 'app/agent/request-frame.ts')).toEqual([]);
+  });
+
+  it('answers in English on zod/mini alone (zod/mini sets no locale of its own)', () => {
+    const home = join(dir, 'home');
+    const entry = (name: string) => JSON.stringify(pathToFileURL(join(dir, 'cli', `${name}.mjs`)).href);
+    const script = `const [{ runCredentialProcessCli }, { processOutput }] = await Promise.all([import(${entry('credential-process')}), import(${entry('output')})]);
+process.exitCode = await runCredentialProcessCli(['--account', '111111111111', '--role', 'Admin', '--wait', 'soon'], processOutput());`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: home, ROLECALL_HOME: home, ROLECALL_NO_AGENT: '1' },
+    });
+    expect(run.stderr.trim()).toBe('Invalid --wait: Invalid input: expected number, received NaN.');
+    expect(run.status).toBe(1);
   });
 
   it("leaves out only Node's built-ins and the declared build tools, and zod's locales but English", () => {

@@ -63,6 +63,44 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * zod/mini (app/model/zod-mini.ts: the schemas credential-process loads) gets its own copy of
+ * zod/v4/core. esbuild splits code by file: the core files classic zod shares with zod/mini
+ * would land whole in credential-process's chunks (160 kB, every schema type and JSON Schema
+ * too) although zod/mini needs a fifth of them. In their own namespace they are tree-shaken to
+ * what zod/mini uses. Two cores in one process are fine: zod keeps its config and registry on
+ * globalThis, and schemas of either copy nest in the other's (they meet only through `_zod`).
+ */
+const zodMiniOwnCore = {
+  name: 'zod-mini-own-core',
+  setup(build) {
+    const namespace = 'zod-mini';
+    build.onResolve({ filter: /^zod\/(mini|v4\/locales\/en\.js)$/ }, async (args) => {
+      if (args.pluginData?.zodMiniResolving || args.namespace !== 'file' || /[\\/]node_modules[\\/]/.test(args.importer)) return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { zodMiniResolving: true },
+      });
+      return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path, namespace, sideEffects: false };
+    });
+    // zod imports its own files by relative .js paths only. As zodEnglishOnly does for the
+    // shared copy, `locales` holds English only.
+    const englishOnly = 'english-only-locales';
+    build.onResolve({ filter: /.*/, namespace }, (args) => {
+      const path = join(args.resolveDir, args.path);
+      const english = /[\\/]locales[\\/]index\.js$/.test(path);
+      return { path: english ? englishOnly : path, namespace, sideEffects: false, pluginData: dirname(path) };
+    });
+    build.onLoad({ filter: /.*/, namespace }, async (args) =>
+      args.path === englishOnly
+        ? { contents: "export { default as en } from './en.js';", loader: 'js', resolveDir: args.pluginData }
+        : { contents: await readFile(args.path, 'utf8'), loader: 'js', resolveDir: dirname(args.path) },
+    );
+  },
+};
+
 /** Files besides the bundle's inputs whose change makes the bundle stale. */
 const extraStampInputs = ['package-lock.json', 'scripts/build-cli.mjs', 'scripts/cli-prelude.mjs'];
 
@@ -79,7 +117,7 @@ export const cliBuildOptions = (outdir) => ({
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
   external: cliExternal,
-  plugins: [zodEnglishOnly],
+  plugins: [zodMiniOwnCore, zodEnglishOnly],
   inject: ['scripts/cli-prelude.mjs'],
   // Less to parse at every start; names kept so errors and --debug stacks stay readable.
   minify: true,

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { requestChannels } from '../ipc/contract';
+import { requestChannels } from '../ipc/request-channels';
 import type { RequestChannel, RolecallApi } from '../ipc/contract';
 import { RolecallError } from '../model/errors';
 import type { RolecallErrorCode } from '../model/errors';

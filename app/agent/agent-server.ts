@@ -21,8 +21,10 @@ import {
 } from './endpoint';
 import { OWNER_LOCK_STALE_MS, tryBecomeOwner } from './owner-lock';
 import type { OwnerLock, OwnerLockOptions } from './owner-lock';
-import { FrameReader, MAX_REQUEST_FRAME_BYTES, SIGN_IN_AGAIN_CODES, encodeFrame, parseRequestFrame } from './protocol';
-import type { AgentRequestBody, AgentResponse } from './protocol';
+import { FrameReader, MAX_REQUEST_FRAME_BYTES, SIGN_IN_AGAIN_CODES, encodeFrame } from './protocol';
+import type { AgentResponse } from './protocol';
+import { parseRequestFrame } from './request-frame';
+import type { AgentRequestBody } from './request-frame';
 
 /** Long enough for a killed owner's lock to go stale and be taken over. */
 export const TAKE_OVER_STALE_MS = OWNER_LOCK_STALE_MS + 3_000;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstat, readFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../model/zod-mini';
 import { RolecallError } from '../model/errors';
 import { ensurePrivateDir, writeFileAtomic } from '../storage/atomic-file';
 import { endpointFilePath } from './endpoint-file';
@@ -67,13 +67,13 @@ export const removeStaleSocket = async (socketPath: string, platform: NodeJS.Pla
 };
 
 export const endpointSchema = z.object({
-  socketPath: z.string().min(1),
-  pid: z.number().int().positive(),
+  socketPath: z.string().check(z.minLength(1)),
+  pid: z.number().check(z.int(), z.positive()),
   version: z.string(),
-  protocol: z.number().int(),
-  secret: z.string().regex(/^[0-9a-f]{64}$/),
+  protocol: z.number().check(z.int()),
+  secret: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
 });
-export type AgentEndpoint = z.infer<typeof endpointSchema>;
+export type AgentEndpoint = z.output<typeof endpointSchema>;
 
 /** 32 random bytes, hex: the secret of one owner launch. */
 export const newAgentSecret = (): string => randomBytes(32).toString('hex');

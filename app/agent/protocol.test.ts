@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_PROTOCOL_VERSION, FrameReader, parseRequestFrame } from './protocol';
+import { AGENT_PROTOCOL_VERSION, FrameReader } from './protocol';
+import { parseRequestFrame } from './request-frame';
 
 const secret = 'a'.repeat(64);
 const matches = (offered: string) => offered === secret;

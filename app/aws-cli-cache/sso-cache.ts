@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../model/zod-mini';
 import { RolecallError } from '../model/errors';
 import type { SsoToken } from '../model/tokens';
 import { ensurePrivateDir, writeFileAtomic } from '../storage/atomic-file';
@@ -47,20 +47,22 @@ export const writeSsoCache = async (options: {
   return path;
 };
 
-const cacheTime = z.string().refine((value) => parseCacheTime(value) !== undefined, {
-  message: 'not a timestamp the AWS CLI can read (expected YYYY-MM-DDTHH:MM:SSZ)',
-});
+const cacheTime = z.string().check(
+  z.refine((value) => parseCacheTime(value) !== undefined, {
+    message: 'not a timestamp the AWS CLI can read (expected YYYY-MM-DDTHH:MM:SSZ)',
+  }),
+);
 
 /** What botocore needs to load a token (accessToken, expiresAt) plus what refresh needs; unknown keys are allowed. */
 const cacheFileSchema = z.looseObject({
-  startUrl: z.string().optional(),
-  region: z.string().optional(),
-  accessToken: z.string().min(1),
+  startUrl: z.optional(z.string()),
+  region: z.optional(z.string()),
+  accessToken: z.string().check(z.minLength(1)),
   expiresAt: cacheTime,
-  clientId: z.string().optional(),
-  clientSecret: z.string().optional(),
-  registrationExpiresAt: cacheTime.optional(),
-  refreshToken: z.string().optional(),
+  clientId: z.optional(z.string()),
+  clientSecret: z.optional(z.string()),
+  registrationExpiresAt: z.optional(cacheTime),
+  refreshToken: z.optional(z.string()),
 });
 
 /** Which file a token was read from: Rolecall's sso-session file, or the legacy one keyed by start URL. */

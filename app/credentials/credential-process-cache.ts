@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../model/zod-mini';
 import { roleKey, roleRefSchema } from '../model/roles';
 import type { RoleRef } from '../model/roles';
 import type { RoleCredentials } from '../model/tokens';
@@ -22,22 +22,22 @@ const AAD = Buffer.from('rolecall credential-process cache v1');
 
 const envelopeSchema = z.object({
   version: z.literal(1),
-  iv: z.string().min(1),
-  tag: z.string().min(1),
+  iv: z.string().check(z.minLength(1)),
+  tag: z.string().check(z.minLength(1)),
   data: z.string(),
 });
 
 const entrySchema = z.object({
   ref: roleRefSchema,
   credentials: z.object({
-    accessKeyId: z.string().min(1),
-    secretAccessKey: z.string().min(1),
-    sessionToken: z.string().min(1),
-    expiration: z.number().finite(),
+    accessKeyId: z.string().check(z.minLength(1)),
+    secretAccessKey: z.string().check(z.minLength(1)),
+    sessionToken: z.string().check(z.minLength(1)),
+    expiration: z.number(),
   }),
 });
 const entriesSchema = z.record(z.string(), entrySchema);
-type Entries = z.infer<typeof entriesSchema>;
+type Entries = z.output<typeof entriesSchema>;
 
 export interface CredentialProcessCacheOptions {
   /** The private cache directory (`<config dir>/cache`). */

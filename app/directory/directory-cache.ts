@@ -1,6 +1,6 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../model/zod-mini';
 import { RolecallError } from '../model/errors';
 import { accountIdSchema } from '../model/roles';
 import type { Directory } from '../model/roles';
@@ -8,26 +8,22 @@ import { readJsonFile, writeFileAtomic } from '../storage/atomic-file';
 
 /** The last synced directory of each instance on disk, so the list paints before any network call. */
 
-const instanceIdSchema = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[a-z0-9-]+$/);
+const instanceIdSchema = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[a-z0-9-]+$/));
 
 const directoryFileSchema = z.object({
   version: z.literal(1),
   directory: z.object({
     instanceId: instanceIdSchema,
-    syncedAt: z.number().int().nonnegative(),
+    syncedAt: z.number().check(z.int(), z.nonnegative()),
     accounts: z.array(
       z.object({
         accountId: accountIdSchema,
         accountName: z.string(),
         emailAddress: z.string(),
-        roles: z.array(z.string().min(1)),
+        roles: z.array(z.string().check(z.minLength(1))),
       }),
     ),
-    failedAccounts: z.array(z.object({ accountId: accountIdSchema, message: z.string() })).default([]),
+    failedAccounts: z._default(z.array(z.object({ accountId: accountIdSchema, message: z.string() })), []),
   }),
 });
 

@@ -8,6 +8,7 @@ import { newInstanceSchema, ssoSessionNameSchema } from '../model/instances';
 import type { AppSnapshot, CopyResult } from '../model/snapshot';
 import type { DirectoryDiff } from './directory-diff';
 import type { SetupDiscovery, SetupImportResult } from '../model/setups';
+import { requestChannels as listedRequestChannels } from './request-channels';
 
 /**
  * The one IPC contract between views (Electron renderer, tray, `rolecall web` page) and the
@@ -20,6 +21,7 @@ import type { SetupDiscovery, SetupImportResult } from '../model/setups';
 
 const instanceIdPayload = z.object({ instanceId: z.string().min(1).max(100) }).strict();
 const rolePayload = z.object({ role: roleRefSchema }).strict();
+const optionalRole = z.optional(roleRefSchema);
 const chainedRoleName = z.string().min(1).max(64);
 const oneTarget = (payload: { role?: unknown; chainedRole?: unknown }): boolean =>
   (payload.role === undefined) !== (payload.chainedRole === undefined);
@@ -30,14 +32,14 @@ export const requestSchemas = {
   'state:get': z.undefined(),
   /** The full directory of one instance (large: fetched once per view, then kept current by `directory:changed` diffs). */
   'directory:get': instanceIdPayload,
-  'instance:add': newInstanceSchema.strict(),
+  'instance:add': z.strictObject(newInstanceSchema.shape),
   'instance:remove': instanceIdPayload,
   /** Renames an instance or changes its `[sso-session]` name (the AWS CLI cache moves with it). */
   'instance:update': z
     .object({
       instanceId: z.string().min(1).max(100),
       label: z.string().trim().min(1).max(100).optional(),
-      ssoSessionName: ssoSessionNameSchema.optional(),
+      ssoSessionName: z.optional(ssoSessionNameSchema),
     })
     .strict(),
   /** A user's own name for an account, searchable like its real name; '' removes it. */
@@ -65,12 +67,12 @@ export const requestSchemas = {
    * it is the client of another owner) and one result shape for every view.
    */
   'credentials:copy': z
-    .object({ role: roleRefSchema.optional(), chainedRole: chainedRoleName.optional(), format: copyFormatSchema.optional() })
+    .object({ role: optionalRole, chainedRole: chainedRoleName.optional(), format: z.optional(copyFormatSchema) })
     .strict()
     .refine(oneTarget, oneTargetMessage),
   'console:open': z
     .object({
-      role: roleRefSchema.optional(),
+      role: optionalRole,
       chainedRole: chainedRoleName.optional(),
       region: z.string().max(30).optional(),
       destination: z.string().url().max(2048).optional(),
@@ -79,12 +81,12 @@ export const requestSchemas = {
     .refine(oneTarget, oneTargetMessage),
   /** Pins or unpins a role, or a saved chained role by its name. */
   'favorites:toggle': z
-    .object({ role: roleRefSchema.optional(), chainedRole: chainedRoleName.optional() })
+    .object({ role: optionalRole, chainedRole: chainedRoleName.optional() })
     .strict()
     .refine(oneTarget, oneTargetMessage),
   /** Marks a role, or a saved chained role by its name, to have its credentials fetched again before they expire (or unmarks it). */
   'keep-fresh:toggle': z
-    .object({ role: roleRefSchema.optional(), chainedRole: chainedRoleName.optional() })
+    .object({ role: optionalRole, chainedRole: chainedRoleName.optional() })
     .strict()
     .refine(oneTarget, oneTargetMessage),
   'preferences:update': preferencesPatchSchema,
@@ -191,7 +193,11 @@ export interface IpcError {
   readonly message: string;
 }
 
-export const requestChannels = Object.keys(requestSchemas) as RequestChannel[];
+/** Every request channel by name (request-channels.ts lists them for clients that load no schema). */
+export const requestChannels: readonly RequestChannel[] = listedRequestChannels;
+type MustBeNever<T extends never> = T;
+/** Compiles only while request-channels.ts names every channel of requestSchemas. */
+export type EveryRequestChannelListed = MustBeNever<Exclude<RequestChannel, (typeof listedRequestChannels)[number]>>;
 export const eventChannels: readonly EventChannel[] = ['state:changed', 'directory:changed', 'quick-switcher:open', 'view:open'];
 
 export const isRequestChannel = (value: unknown): value is RequestChannel =>

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini';
 import { regionSchema } from './instances';
 import { roleKey, roleRefSchema } from './roles';
 import type { RoleRef } from './roles';
@@ -6,19 +6,21 @@ import type { RoleRef } from './roles';
 /** `arn:{partition}:iam::{account}:role/{path/}{name}`: the roles STS AssumeRole accepts. */
 export const roleArnSchema = z
   .string()
-  .trim()
-  .regex(
-    /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\u0021-\u007e]*\/)?[\w+=,.@-]{1,64}$/,
-    'an IAM role ARN looks like arn:aws:iam::123456789012:role/Name',
+  .check(
+    z.trim(),
+    z.regex(
+      /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\u0021-\u007e]*\/)?[\w+=,.@-]{1,64}$/,
+      'an IAM role ARN looks like arn:aws:iam::123456789012:role/Name',
+    ),
   );
 
 /** STS's limits for RoleSessionName and ExternalId. */
 export const roleSessionNameSchema = z
   .string()
-  .regex(/^[\w+=,.@-]{2,64}$/, 'a role session name is 2–64 characters of letters, digits and +=,.@_-');
+  .check(z.regex(/^[\w+=,.@-]{2,64}$/, 'a role session name is 2–64 characters of letters, digits and +=,.@_-'));
 export const externalIdSchema = z
   .string()
-  .regex(/^[\w+=,.@:/-]{2,1224}$/, 'an external id is 2–1224 characters of letters, digits and +=,.@:/_-');
+  .check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'an external id is 2–1224 characters of letters, digits and +=,.@:/_-'));
 
 /** AWS caps a session assumed with role credentials (role chaining) at one hour. */
 export const CHAINED_SESSION_MAX_SECONDS = 3600;
@@ -30,18 +32,15 @@ export const CHAINED_SESSION_MAX_SECONDS = 3600;
 export const chainedRoleSchema = z.object({
   source: roleRefSchema,
   roleArn: roleArnSchema,
-  externalId: externalIdSchema.optional(),
-  sessionName: roleSessionNameSchema.optional(),
-  durationSeconds: z.number().int().min(900).max(CHAINED_SESSION_MAX_SECONDS).optional(),
+  externalId: z.optional(externalIdSchema),
+  sessionName: z.optional(roleSessionNameSchema),
+  durationSeconds: z.optional(z.number().check(z.int(), z.minimum(900), z.maximum(CHAINED_SESSION_MAX_SECONDS))),
   /** The STS region (and the profile's region); default: the instance's region. */
-  region: regionSchema.optional(),
+  region: z.optional(regionSchema),
   /** The user's name for it: the AWS CLI profile `config populate` writes. */
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9_.@+=,-]{1,64}$/, 'a profile name is letters, digits and _.@+=,-')
-    .optional(),
+  name: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.@+=,-]{1,64}$/, 'a profile name is letters, digits and _.@+=,-'))),
 });
-export type ChainedRole = Readonly<z.infer<typeof chainedRoleSchema>>;
+export type ChainedRole = Readonly<z.output<typeof chainedRoleSchema>>;
 
 /** The session name used when none is given: AWS requires one, and it shows in CloudTrail. */
 export const DEFAULT_ROLE_SESSION_NAME = 'rolecall';

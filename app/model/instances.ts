@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini';
 import { isKnownRegion } from './partitions';
 
 /** A start URL as Rolecall stores and compares it: trimmed, without trailing slashes. */
@@ -27,65 +27,61 @@ export const startUrlProblem = (value: string): string | undefined => {
 };
 
 /** A URL for an endpoint override: same rule as start URLs. */
-export const endpointUrlSchema = z.string().superRefine((value, ctx) => {
-  const problem = startUrlProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem.replace('start URL', 'endpoint URL') });
-});
+export const endpointUrlSchema = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = startUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.replace('start URL', 'endpoint URL') });
+  }),
+);
 
-export const startUrlSchema = z
-  .string()
-  .trim()
-  .superRefine((value, ctx) => {
+export const startUrlSchema = z.string().check(
+  z.trim(),
+  z.superRefine((value, ctx) => {
     const problem = startUrlProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
 
-export const regionSchema = z.string().trim().refine(isKnownRegion, {
-  message: 'not an AWS region name (for example us-east-1 or eu-west-1)',
-});
+export const regionSchema = z
+  .string()
+  .check(z.trim(), z.refine(isKnownRegion, { message: 'not an AWS region name (for example us-east-1 or eu-west-1)' }));
 
 /** An sso-session name as the AWS CLI accepts it in `[sso-session NAME]`. */
 export const ssoSessionNameSchema = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"');
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"'));
 
 /**
  * One IAM Identity Center instance the user signs in to. Instances are isolated: each has
  * its own clients, tokens, caches and directory.
  */
 export const instanceSchema = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[a-z0-9-]+$/),
-  label: z.string().min(1).max(100),
+  id: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[a-z0-9-]+$/)),
+  label: z.string().check(z.minLength(1), z.maxLength(100)),
   startUrl: startUrlSchema,
   region: regionSchema,
   /** The `[sso-session NAME]` this instance maps to in ~/.aws/config and the SSO cache. */
   ssoSessionName: ssoSessionNameSchema,
   /** Overrides for the derived AWS endpoints (the local emulator, tests). */
-  endpoints: z
-    .object({
-      oidc: endpointUrlSchema.optional(),
-      portal: endpointUrlSchema.optional(),
-      federation: endpointUrlSchema.optional(),
+  endpoints: z.optional(
+    z.object({
+      oidc: z.optional(endpointUrlSchema),
+      portal: z.optional(endpointUrlSchema),
+      federation: z.optional(endpointUrlSchema),
       /** STS (role chaining, whoami); default: the regional endpoint of the partition. */
-      sts: endpointUrlSchema.optional(),
-    })
-    .optional(),
+      sts: z.optional(endpointUrlSchema),
+    }),
+  ),
 });
-export type Instance = Readonly<z.infer<typeof instanceSchema>>;
+export type Instance = Readonly<z.output<typeof instanceSchema>>;
 
 /** What a user supplies to add an instance; the rest is derived. */
 export const newInstanceSchema = z.object({
   startUrl: startUrlSchema,
   region: regionSchema,
-  label: z.string().trim().min(1).max(100).optional(),
-  ssoSessionName: ssoSessionNameSchema.optional(),
+  label: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  ssoSessionName: z.optional(ssoSessionNameSchema),
   /** One base URL serving OIDC, portal and federation (the emulator). */
-  endpoint: endpointUrlSchema.optional(),
+  endpoint: z.optional(endpointUrlSchema),
 });
-export type NewInstance = z.infer<typeof newInstanceSchema>;
+export type NewInstance = z.output<typeof newInstanceSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini';
 
 /** An account as ListAccounts returns it. */
 export interface Account {
@@ -22,20 +22,16 @@ export interface Directory {
   readonly failedAccounts: readonly { readonly accountId: string; readonly message: string }[];
 }
 
-export const accountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
-export const roleNameSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\w+=,.@-]+$/, 'not a valid IAM role name');
+export const accountIdSchema = z.string().check(z.regex(/^\d{12}$/, 'an AWS account id is 12 digits'));
+export const roleNameSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\w+=,.@-]+$/, 'not a valid IAM role name'));
 
 /** Identifies one role of one account in one Identity Center instance. */
 export const roleRefSchema = z.object({
-  instanceId: z.string().min(1).max(100),
+  instanceId: z.string().check(z.minLength(1), z.maxLength(100)),
   accountId: accountIdSchema,
   roleName: roleNameSchema,
 });
-export type RoleRef = Readonly<z.infer<typeof roleRefSchema>>;
+export type RoleRef = Readonly<z.output<typeof roleRefSchema>>;
 
 export const roleKey = (ref: RoleRef): string => `${ref.instanceId}/${ref.accountId}/${ref.roleName}`;
 

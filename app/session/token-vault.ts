@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../model/zod-mini';
 import { readSsoCache, removeSsoCache, writeSsoCache } from '../aws-cli-cache/sso-cache';
 import type { Instance } from '../model/instances';
 import { isNewerToken } from '../model/tokens';
@@ -8,12 +8,12 @@ import type { SecretStore } from '../ports/secret-store';
 const tokenSchema = z.object({
   startUrl: z.string(),
   region: z.string(),
-  accessToken: z.string().min(1),
+  accessToken: z.string().check(z.minLength(1)),
   expiresAt: z.number(),
-  refreshToken: z.string().optional(),
-  clientId: z.string().optional(),
-  clientSecret: z.string().optional(),
-  registrationExpiresAt: z.number().optional(),
+  refreshToken: z.optional(z.string()),
+  clientId: z.optional(z.string()),
+  clientSecret: z.optional(z.string()),
+  registrationExpiresAt: z.optional(z.number()),
 });
 
 export interface LoadedToken {

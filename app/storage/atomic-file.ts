@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ZodType } from 'zod';
+import * as z from '../model/zod-mini';
 
 /** Creates a directory (and parents) private to the user. */
 export const ensurePrivateDir = async (path: string): Promise<void> => {
@@ -54,7 +54,7 @@ export type JsonFileRead<T> =
  * it is moved aside (`<name>.corrupt-<timestamp>`) and reported, so the caller can rebuild
  * and tell the user where the old data went.
  */
-export const readJsonFile = async <T>(path: string, schema: ZodType<T>, now: () => number = Date.now): Promise<JsonFileRead<T>> => {
+export const readJsonFile = async <T>(path: string, schema: z.core.$ZodType<T>, now: () => number = Date.now): Promise<JsonFileRead<T>> => {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -64,7 +64,7 @@ export const readJsonFile = async <T>(path: string, schema: ZodType<T>, now: () 
   }
   let reason: string;
   try {
-    const parsed = schema.safeParse(JSON.parse(text));
+    const parsed = z.safeParse(schema, JSON.parse(text));
     if (parsed.success) return { status: 'ok', value: parsed.data };
     const issue = parsed.error.issues[0];
     reason = `${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}`;

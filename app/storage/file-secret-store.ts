@@ -1,6 +1,6 @@
 import { chmod, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../model/zod-mini';
 import { RolecallError } from '../model/errors';
 import type { SecretStorageStatus, SecretStore } from '../ports/secret-store';
 import { ensurePrivateDir, readJsonFile, writeFileAtomic } from './atomic-file';
@@ -18,7 +18,7 @@ const secretsFileSchema = z.object({
   version: z.literal(1),
   secrets: z.record(z.string(), z.string()),
 });
-type SecretsFile = z.infer<typeof secretsFileSchema>;
+type SecretsFile = z.output<typeof secretsFileSchema>;
 
 export interface FileSecretStoreOptions extends FileStoreOptions {
   /** The atomic writer; replaceable so tests can make a write fail. */

@@ -12,7 +12,7 @@ import { chainOf, findRole, roleSchema, withCore, assumeRoleOptions } from './di
 const addSchema = roleSchema.extend({
   ...assumeRoleOptions,
   assumeRole: assumeRoleOptions.assumeRole.unwrap(),
-  region: regionSchema.optional(),
+  region: z.optional(regionSchema),
   duration: z.coerce.number().int().min(900).max(3600).optional(),
 });
 

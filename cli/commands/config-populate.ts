@@ -21,7 +21,7 @@ const populateSchema = z.object({
   instance: z.string().optional(),
   filter: z.string().optional(),
   profileTemplate: z.string().min(1).optional(),
-  region: regionSchema.optional(),
+  region: z.optional(regionSchema),
   prune: z.boolean().default(false),
   credentialProcess: z.boolean().default(false),
   dryRun: z.boolean().default(false),

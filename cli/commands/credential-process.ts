@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from '../../app/model/zod-mini';
 import { CredentialProcessCache } from '../../app/credentials/credential-process-cache';
 import { chainedCacheRef } from '../../app/credentials/role-chaining-cache';
 import { formatCredentials } from '../../app/credentials/formats';
@@ -29,13 +29,13 @@ import { examplesText } from '../../app/node/help-examples';
 import { withRoleChainingOptions } from './chaining-options';
 
 const credentialProcessSchema = z.object({
-  account: z.string({ error: 'give the account id or name with --account' }).trim().min(1),
+  account: z.string({ error: 'give the account id or name with --account' }).check(z.trim(), z.minLength(1)),
   role: roleNameSchema,
-  instance: z.string().optional(),
-  wait: z.coerce.number().min(0).max(3600).optional(),
-  assumeRole: roleArnSchema.optional(),
-  externalId: externalIdSchema.optional(),
-  roleSessionName: roleSessionNameSchema.optional(),
+  instance: z.optional(z.string()),
+  wait: z.optional(z.coerce.number().check(z.minimum(0), z.maximum(3600))),
+  assumeRole: z.optional(roleArnSchema),
+  externalId: z.optional(externalIdSchema),
+  roleSessionName: z.optional(roleSessionNameSchema),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -99,9 +99,9 @@ export const roleSchema = z.object({
 
 /** `--assume-role ARN [--external-id …] [--role-session-name …]`: chain from the Identity Center role to another. */
 export const assumeRoleOptions = {
-  assumeRole: roleArnSchema.optional(),
-  externalId: externalIdSchema.optional(),
-  roleSessionName: roleSessionNameSchema.optional(),
+  assumeRole: z.optional(roleArnSchema),
+  externalId: z.optional(externalIdSchema),
+  roleSessionName: z.optional(roleSessionNameSchema),
 };
 
 type AssumeRoleOptions = {
@@ -186,7 +186,7 @@ export const identityOf = async (resolved: ResolvedCredentials, credentials: Rol
 
 const credsSchema = roleSchema.extend({
   ...assumeRoleOptions,
-  format: copyFormatSchema.default('posix'),
+  format: z._default(copyFormatSchema, 'posix'),
   verify: z.boolean().default(false),
 });
 

@@ -4,7 +4,7 @@ import { parseOptions } from '../../app/node/command-options';
 import type { CliOutput } from '../../app/node/terminal-output';
 import { assumeRoleOptions, identityOf, resolveCredentials, roleSchema, withCore } from './directory-commands';
 
-const whoamiSchema = roleSchema.extend({ ...assumeRoleOptions, region: regionSchema.optional(), json: z.boolean().default(false) });
+const whoamiSchema = roleSchema.extend({ ...assumeRoleOptions, region: z.optional(regionSchema), json: z.boolean().default(false) });
 
 /** `rolecall whoami`: STS GetCallerIdentity with a role's (or a chained role's) credentials. */
 export const whoami = async (raw: unknown, output: CliOutput): Promise<void> => {
