@@ -129,6 +129,23 @@ describe('rolecall web in Chromium, against the emulator', () => {
     expect(harness.opened).toEqual([]);
   });
 
+  it('a new load paints the roles from the page storage while the bridge says nothing', async () => {
+    // A second tab of the same session whose socket reaches no server: it opens, and nothing ever comes back.
+    const held = await context.newPage();
+    try {
+      await held.routeWebSocket(/\/bridge$/, () => undefined);
+      await held.goto(page.url());
+      const search = held.getByRole('searchbox', { name: 'Search' });
+      await expect.poll(() => search.getAttribute('placeholder')).toBe(`Search ${roleCount} roles — account, id, e-mail or role`);
+      // Searchable too, before any answer.
+      await search.fill('payments readonly');
+      const first = held.getByRole('listbox', { name: 'Roles' }).getByRole('option').first();
+      await expect.poll(() => first.getAttribute('aria-label')).toBe(`ReadOnlyAccess, prod-payments, ${prodPayments.accountId}`);
+    } finally {
+      await held.close();
+    }
+  });
+
   it('ran without page errors, console errors or requests off 127.0.0.1', () => {
     expect(pageErrors).toEqual([]);
     expect(offHostRequests).toEqual([]);

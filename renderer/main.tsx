@@ -1,14 +1,12 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
 import { pickBridge } from './bridge/pick-bridge';
-import { App } from './components/app';
 import { browserPlatform, createActions } from './store/actions';
-import { ActionsContext, StoreContext } from './store/hooks';
 import { createRolecallStore } from './store/store';
 import { keepDirectoriesStored, paintStoredDirectories } from './store/stored-directories';
 import './styles/app.css';
 
 // Wired once, outside React: the bridge feeds the store, components only read and call.
+// This entry holds no React: the socket opens and the stored roles are read while the
+// browser still evaluates React and the components (./mount, preloaded beside this file).
 const picked = pickBridge();
 const store = createRolecallStore();
 store.getState().setShell(picked.mode);
@@ -29,13 +27,9 @@ actions.connect();
 
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <StoreContext.Provider value={store}>
-        <ActionsContext.Provider value={actions}>
-          <App />
-        </ActionsContext.Provider>
-      </StoreContext.Provider>
-    </StrictMode>,
-  );
+  import('./mount')
+    .then(({ mount }) => mount(root, store, actions))
+    .catch(() => {
+      root.textContent = 'Rolecall could not load its page. Reload it; if that does not help, restart Rolecall.';
+    });
 }

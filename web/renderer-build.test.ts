@@ -37,6 +37,21 @@ describe('buildRenderer', () => {
     expect(logs.some((line) => line.includes('web UI built'))).toBe(true);
   });
 
+  it('preloads the chunk with React and the components beside the small entry, which imports it dynamically', async () => {
+    const html = await readFile(join(outDir, 'index.html'), 'utf8');
+    const entry = /<script type="module" crossorigin src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1] ?? '';
+    const preloads = [...html.matchAll(/<link rel="modulepreload" crossorigin href="\.\/(assets\/[^"]+\.js)"/g)].map((match) => match[1]);
+    expect(preloads.length).toBeGreaterThan(0);
+    expect(preloads).not.toContain(entry);
+    const entryCode = await readFile(join(outDir, entry), 'utf8');
+    for (const chunk of preloads) {
+      expect(entryCode).toContain(`import("./${chunk!.slice('assets/'.length)}")`);
+      // React's renderer lives in the preloaded chunk, not in the entry.
+      expect(await readFile(join(outDir, chunk!), 'utf8')).toContain('createRoot');
+    }
+    expect(entryCode).not.toContain('createRoot');
+  });
+
   it("carries the server's CSP in its meta tag (frame-ancestors only works as a header)", async () => {
     const html = await readFile(join(outDir, 'index.html'), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];

@@ -19,8 +19,13 @@ export interface BuildRendererOptions {
 // its shipped dist/renderer.
 const appRoot = join(rendererRoot, '..', 'app');
 
-/** Everything the bundle is made of: the renderer and the pure app/ modules it imports. */
-const sourceRoots = (): readonly string[] => [rendererRoot, join(appRoot, 'model'), join(appRoot, 'ipc')];
+/** Everything the bundle is made of: the renderer, the pure app/ modules it imports, and how it is built. */
+const sourceRoots = (): readonly string[] => [
+  rendererRoot,
+  join(appRoot, 'model'),
+  join(appRoot, 'ipc'),
+  join(rendererRoot, '..', 'web', 'renderer-vite-config.ts'),
+];
 
 const newestMtime = async (path: string): Promise<number> => {
   const info = await stat(path).catch(() => undefined);
