@@ -11,7 +11,7 @@ import { describeSpread, spread } from '../support/stats';
  * process (bin/rolecall.mjs) against the emulator (2,500 accounts × 4 roles, seed 3):
  *   - API calls at start: a core signs in and syncs once (the disk cache), then `rolecall web`
  *     starts on that ROLECALL_HOME; ListAccounts/ListAccountRoles it makes while starting;
- *   - server start → first role painted (spawn to the first option in the DOM, browser ready);
+ *   - server start → first role painted (spawn to the first option in the DOM, browser and tab ready);
  *   - reload → first role painted (navigation start to the first option, from the page);
  *   - bytes over the bridge per load (WebSocket frames both ways);
  *   - keystroke → paint p50/p95/max for a fixed key sequence: from keydown to the frame after
@@ -143,6 +143,12 @@ const main = async () => {
   };
 
   const browser = await launchChromium(env);
+  // The browser and an empty tab are ready before the spawn, as a user's browser is: the
+  // start figure is the server's start and the page's load, not making a browser context.
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await context.addInitScript({ content: pageProbe });
+  const page = await context.newPage();
   const web = spawn(process.execPath, [join(root, 'bin', 'rolecall.mjs'), 'web', '--port', '0'], {
     cwd: root,
     env,
@@ -169,10 +175,6 @@ const main = async () => {
       );
     if (notes.length > 0) console.log(`rolecall web said before its URL: ${notes.join(' / ')}`);
 
-    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
-    await context.addInitScript({ content: pageProbe });
-    const page = await context.newPage();
     const frames = { bytes: 0 };
     page.on('websocket', (socket) => {
       socket.on('framereceived', (frame) => (frames.bytes += Buffer.byteLength(frame.payload)));
@@ -188,7 +190,8 @@ const main = async () => {
     // Reload: the page's stored directory paints before the bridge answers.
     frames.bytes = 0;
     await page.reload();
-    await page.waitForFunction('window.__firstRole !== undefined', undefined, { timeout: 60_000 });
+    // A function, not a string: the page's CSP forbids eval, and the paint may come after the load event.
+    await page.waitForFunction(() => (globalThis as { __firstRole?: number }).__firstRole !== undefined, undefined, { timeout: 60_000 });
     const reloadPainted = (await page.evaluate('window.__firstRole')) as number;
     await page.waitForTimeout(1_000);
     const reloadBytes = frames.bytes;
