@@ -5,8 +5,11 @@ import type { Clock } from '../ports/clock';
 /**
  * How long stop() waits for the flows it aborted to settle. Each honours its signal within
  * milliseconds; the bound is only for one that cannot be interrupted (a request the SDK
- * does not abort, a store that hangs), so that quitting never hangs on it. Such a flow
- * still writes nothing afterwards: every write is preceded by throwIfClosed().
+ * does not abort, a store that hangs, a lock another process holds), so that quitting never
+ * hangs on it. Such a flow still writes nothing afterwards: the writes the core's flows make
+ * (tokens, the account list cache, settings) are each preceded by throwIfClosed(), and a
+ * lock wait ends on closedSignal. Only a write already under way when the bound ran out
+ * (a keychain call that hangs) can still land.
  */
 export const STOP_SETTLE_MS = 5_000;
 

@@ -313,9 +313,10 @@ describe('core.stop() leaves the config dir alone', () => {
     const stopping = rig.core.stop().then(() => {
       stopped = true;
     });
-    await rig.clock.advanceAndSettle(STOP_SETTLE_MS - 1);
+    // Halfway (the clock also runs in real time, so not 1 ms short): still waiting.
+    await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
     expect(stopped).toBe(false);
-    await rig.clock.advanceAndSettle(1);
+    await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
     await stopping;
     expect(rig.logs).toEqual([
       expect.stringMatching(/^Rolecall stopped without waiting longer for: the sign-in to .+ \(still running after 5 s/),
@@ -347,9 +348,10 @@ describe('core.stop() leaves the config dir alone', () => {
     const stopping = rig.core.stop().then(() => {
       stopped = true;
     });
-    await rig.clock.advanceAndSettle(STOP_SETTLE_MS - 1);
+    // Halfway (the clock also runs in real time, so not 1 ms short): still waiting.
+    await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
     expect(stopped).toBe(false);
-    await rig.clock.advanceAndSettle(1);
+    await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
     await stopping;
     expect(rig.logs).toEqual([expect.stringMatching(/the sign-in to /)]);
     await expectQuietAfterStop(rig, 60_000);
