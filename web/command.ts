@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveConfigDir } from '../app/storage/config-dir';
 import { buildRenderer } from './renderer-build';
 import { startWebServer } from './server';
+import type { RolecallCore } from '../app/session/core';
 import type { CliOutput } from '../app/node/terminal-output';
 import { canOpenBrowser, systemBrowser } from '../app/node/system-browser';
 import { parseOptions } from '../app/node/command-options';
@@ -46,33 +47,39 @@ export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
   const browser = canOpenBrowser();
   const coreOptions: CoreOptions = { shell: 'web', autoSync: true, watchExpiry: true, browser };
   const configDir = await resolveConfigDir(process.env);
-  const opening = openWebCore(configDir, coreOptions, output);
-  // Settled here too, so a core that fails while the renderer builds is no unhandled rejection.
-  opening.catch(() => undefined);
   const staticDir = await buildRenderer({ log: (line) => output.err(line) });
+  // The core is opened only once the URL is out: loading it keeps this process busy for a
+  // while, and the browser can fetch the page meanwhile (its bridge waits for the core).
+  let provideCore!: (core: Promise<RolecallCore>) => void;
   const server = await startWebServer({
-    core: opening.then((opened) => opened.core),
+    core: new Promise<RolecallCore>((resolve) => (provideCore = resolve)),
     port: options.port,
     staticDir,
     log: (line) => output.err(line),
   });
   output.out(JSON.stringify({ url: server.url }));
   output.err(`Rolecall is at ${server.url} (only this URL gets in; Ctrl+C stops).`);
-  let opened: Awaited<typeof opening>;
-  try {
-    opened = await opening;
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  const { core } = opened;
-  if (options.open) {
+  // The browser may load the page while the core opens.
+  const launching = (async () => {
+    if (!options.open) return;
     if (browser)
       await systemBrowser()
         .openExternal(server.url)
         .catch(() => output.err('Could not open the browser; open the URL above yourself.'));
     else output.err('No browser here: open the URL above in a browser on this machine.');
+  })();
+  const opening = openWebCore(configDir, coreOptions, output);
+  provideCore(opening.then((opened) => opened.core));
+  let opened: Awaited<typeof opening>;
+  try {
+    opened = await opening;
+  } catch (error) {
+    await launching;
+    await server.close();
+    throw error;
   }
+  const { core } = opened;
+  await launching;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
