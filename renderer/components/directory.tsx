@@ -234,20 +234,21 @@ export const Directory = () => {
           </p>
         ) : (
           <div className="role-list-inner" style={{ height: layout.totalSize }}>
+            {/* Keyed by position: a keystroke patches the ~60 rows in view instead of replacing them. */}
             {rowWindow.items.map((item) => {
               const row = list.rowAt(item.index);
               if (!row) return null;
               const style = { transform: `translateY(${item.start}px)`, height: item.size };
               if (row.kind === 'section') {
                 return (
-                  <div key={row.key} role="presentation" className="row row-section" style={style}>
+                  <div key={item.index} role="presentation" className="row row-section" style={style}>
                     {row.title} <span className="muted">{row.count.toLocaleString()}</span>
                   </div>
                 );
               }
               if (row.kind === 'account') {
                 return (
-                  <div key={row.key} role="presentation" className="row row-account" style={style}>
+                  <div key={item.index} role="presentation" className="row row-account" style={style}>
                     <span className="account-name">
                       <bdi>{displayName(row.accountName)}</bdi>
                     </span>
@@ -262,7 +263,7 @@ export const Directory = () => {
               const isPinned = pinned.has(row.entry.key);
               return (
                 <div
-                  key={row.key}
+                  key={item.index}
                   id={optionId(row.optionIndex)}
                   role="option"
                   aria-selected={isActive}

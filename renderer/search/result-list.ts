@@ -1,5 +1,6 @@
 import { roleKey } from '../../app/model/roles';
 import type { RoleRef } from '../../app/model/roles';
+import { parseQuery } from './fuzzy-search';
 import type { ScoredEntry } from './fuzzy-search';
 import { searchIndexFor } from './search-index';
 import type { SearchIndex } from './search-index';
@@ -307,8 +308,44 @@ export const buildResultList = (
     const at = index.indexOfKey(key);
     if (at >= 0) boosts.set(at, 2);
   }
-  const matches = search
-    ? rankedBy(search, entries, query, (entry) => boosts.get(index.indexOfKey(entry.key)) ?? 0)
-    : index.rank(query, boosts.size > 0 ? (at) => boosts.get(at) ?? 0 : undefined).indices;
-  return new CompactResultList(entries, [], groupCells(index, matches), matches.length, true);
+  if (search) {
+    const matches = rankedBy(search, entries, query, (entry) => boosts.get(index.indexOfKey(entry.key)) ?? 0);
+    return new CompactResultList(entries, [], groupCells(index, matches), matches.length, true);
+  }
+  const { cells, matchCount } = searchedCells(index, query, boosts);
+  return new CompactResultList(entries, [], cells, matchCount, true);
+};
+
+interface Searched {
+  readonly cells: Int32Array;
+  readonly matchCount: number;
+}
+
+/** How many searched queries keep their cells per directory: typing on and deleting back returns to them. */
+const keptSearches = 24;
+const searches = new WeakMap<SearchIndex, Map<string, Searched>>();
+
+/**
+ * A query's cells, kept for the last few queries of each directory: the same terms and the
+ * same pinned and recent roles give the same ranking, so "prod" after "prod a" + Backspace
+ * costs nothing.
+ */
+const searchedCells = (index: SearchIndex, query: string, boosts: ReadonlyMap<number, number>): Searched => {
+  const key = `${parseQuery(query).join(' ')}\u0000${[...boosts].join(';')}`;
+  let kept = searches.get(index);
+  if (!kept) {
+    kept = new Map();
+    searches.set(index, kept);
+  }
+  let found = kept.get(key);
+  if (found) {
+    // Most recently used goes last, so eviction takes the oldest.
+    kept.delete(key);
+  } else {
+    const matches = index.rank(query, boosts.size > 0 ? (at) => boosts.get(at) ?? 0 : undefined).indices;
+    found = { cells: groupCells(index, matches), matchCount: matches.length };
+    if (kept.size >= keptSearches) kept.delete(kept.keys().next().value as string);
+  }
+  kept.set(key, found);
+  return found;
 };

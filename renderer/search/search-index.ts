@@ -72,15 +72,23 @@ const sortRanked = (found: Int32Array, totals: Float64Array): Ranked => {
   const distinct: number[] = [];
   const bucketOf = new Map<number, number>();
   const bucket = new Int32Array(found.length);
+  // The last score seen is most often the next one (neighbours in the alphabetical order
+  // share names and roles): check it before the map.
+  let lastScore = Number.NaN;
+  let lastBucket = -1;
   for (let m = 0; m < found.length; m += 1) {
     const score = totals[m] as number;
-    let b = bucketOf.get(score);
-    if (b === undefined) {
-      b = distinct.length;
-      bucketOf.set(score, b);
-      distinct.push(score);
+    if (score !== lastScore) {
+      let b = bucketOf.get(score);
+      if (b === undefined) {
+        b = distinct.length;
+        bucketOf.set(score, b);
+        distinct.push(score);
+      }
+      lastScore = score;
+      lastBucket = b;
     }
-    bucket[m] = b;
+    bucket[m] = lastBucket;
   }
   if (distinct.length <= 1) return { indices: found, scores: totals };
   const start = new Int32Array(distinct.length);
@@ -113,6 +121,9 @@ export class SearchIndex {
   private readonly lo: Int32Array;
   private readonly hi: Int32Array;
   private readonly everything: readonly ScoredEntry[];
+  /** The characters every entry has (all bits when there are no entries). */
+  private readonly everyLo: number;
+  private readonly everyHi: number;
   private last: { readonly bits: readonly TermBits[]; readonly candidates: Int32Array } | undefined;
   /** Scores by term, NaN where not computed yet; insertion order is the eviction order. */
   private readonly scores = new Map<string, Float64Array>();
@@ -139,6 +150,8 @@ export class SearchIndex {
       accountCount = Math.max(accountCount, entry.accountOrdinal + 1);
     });
     this.accountCount = accountCount;
+    let everyLo = -1;
+    let everyHi = -1;
     const masks = { lo: 0, hi: 0 };
     entries.forEach((entry, index) => {
       masks.lo = 0;
@@ -152,8 +165,12 @@ export class SearchIndex {
       charBits(entry.accountId, masks);
       this.lo[index] = masks.lo;
       this.hi[index] = masks.hi;
+      everyLo &= masks.lo;
+      everyHi &= masks.hi;
     });
     this.everything = entries.map((entry) => ({ entry, score: 0 }));
+    this.everyLo = everyLo;
+    this.everyHi = everyHi;
   }
 
   /** Same as searchEntries(entries, query, boost). */
@@ -284,21 +301,26 @@ export class SearchIndex {
     const last = this.last;
     const narrows = last !== undefined && last.bits.every((before) => bits.some((now) => covers(now, before)));
     const from = narrows ? last.candidates : undefined;
+    // Holding each term's characters is holding all of them at once: one test per entry.
+    let needLo = 0;
+    let needHi = 0;
+    for (const term of bits) {
+      needLo |= term.lo;
+      needHi |= term.hi;
+    }
+    // Characters every entry has ("a", "e", "s" in most directories): nothing to test.
+    if ((this.everyLo & needLo) === needLo && (this.everyHi & needHi) === needHi) {
+      const candidates = from ?? this.all().indices;
+      this.last = { bits, candidates };
+      return candidates;
+    }
     const count = from ? from.length : this.entries.length;
     const kept = new Int32Array(count);
+    const { lo, hi } = this;
     let size = 0;
     for (let c = 0; c < count; c += 1) {
       const index = from ? (from[c] as number) : c;
-      const lo = this.lo[index] as number;
-      const hi = this.hi[index] as number;
-      let holds = true;
-      for (const term of bits) {
-        if ((lo & term.lo) !== term.lo || (hi & term.hi) !== term.hi) {
-          holds = false;
-          break;
-        }
-      }
-      if (holds) kept[size++] = index;
+      if (((lo[index] as number) & needLo) === needLo && ((hi[index] as number) & needHi) === needHi) kept[size++] = index;
     }
     const candidates = kept.subarray(0, size);
     this.last = { bits, candidates };
