@@ -54,7 +54,7 @@ describe('the CLI bundle', () => {
     expect(Object.keys(metafile.inputs).some((input) => input.includes('@aws-sdk/client-sso-oidc'))).toBe(true);
   });
 
-  it('starts credential-process on zod/mini alone, without commander, and asks a running owner without the IPC contract', () => {
+  it('starts credential-process on zod/mini alone, without commander or the secrets, and asks a running owner without the IPC contract', () => {
     // Classic zod costs that process more CPU to compile than the rest of it takes to run.
     // zod/mini has its own tree-shaken copy of zod/v4/core (scripts/build-cli.mjs): the shared
     // one, whole files of it, must not come back either.
@@ -65,6 +65,9 @@ describe('the CLI bundle', () => {
     const loaded = inputsLoadedBy('credential-process');
     expect(loaded.some((input) => input.startsWith('zod-mini:') && input.includes('node_modules/zod/v4/mini/'))).toBe(true);
     expect(classic(loaded)).toEqual([]);
+    // Rolecall's secrets (sign-in, encrypted cache) load only when no owner answers.
+    const secrets = ['app/session/token-vault.ts', 'app/storage/file-secret-store.ts', 'app/credentials/credential-process-cache.ts'];
+    expect(loaded.filter((input) => secrets.includes(input))).toEqual([]);
     // The agent client, loaded when an owner's agent.json is there: framing, no contract schemas.
     const ownerChunk = Object.keys(metafile.outputs).find(
       (path) => metafile.outputs[path]!.inputs['cli/commands/credential-process-owner.ts'],

@@ -41,6 +41,12 @@ export interface ConnectOptions {
    * this client stops. A long-lived client (the desktop app) takes over ownership here.
    */
   readonly onGone?: () => void;
+  /**
+   * Fetch the owner's snapshot when connecting (default true). A one-shot caller that reads
+   * only settings (credential-process) skips it: `snapshot()` is then undefined until a
+   * `subscribe()` brings one.
+   */
+  readonly withSnapshot?: boolean;
 }
 
 export const ownerGone = (): RolecallError =>
@@ -147,6 +153,10 @@ export const connectToOwner = async (configDir: string, options: ConnectOptions 
     snapshot = nextSnapshot;
   };
 
+  const refreshSettings = async (): Promise<void> => {
+    settings = await call<Settings>({ kind: 'settings' });
+  };
+
   /** A call that may change state: the mirrors are fresh when it resolves. */
   const changing = async <T>(body: AgentRequestInput): Promise<T> => {
     try {
@@ -159,7 +169,7 @@ export const connectToOwner = async (configDir: string, options: ConnectOptions 
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      refresh().then(
+      (options.withSnapshot === false ? refreshSettings() : refresh()).then(
         () => {
           clearTimeout(timer);
           resolve();

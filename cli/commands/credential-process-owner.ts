@@ -48,7 +48,8 @@ const signedIn = (owner: OwnerClient, instanceId: string, ms: number): Promise<b
  * --wait, waits (bounded) for that one sign-in.
  */
 export const credentialsFromOwner = async (request: OwnerCredentialsRequest): Promise<RoleCredentials | undefined> => {
-  const owner = await connectToOwner(request.configDir, { env: request.env, timeoutMs: 1000 });
+  // Settings only on connect: the snapshot is wanted only by --wait, which subscribes for it.
+  const owner = await connectToOwner(request.configDir, { env: request.env, timeoutMs: 1000, withSnapshot: false });
   if (!owner) return undefined;
   const { instance } = request;
   try {

@@ -2,21 +2,15 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import * as z from '../../app/model/zod-mini';
-import { CredentialProcessCache } from '../../app/credentials/credential-process-cache';
-import { chainedCacheRef } from '../../app/credentials/role-chaining-cache';
 import { formatCredentials } from '../../app/credentials/formats';
 import { DirectoryCache } from '../../app/directory/directory-cache';
-import { RolecallError, isRolecallError } from '../../app/model/errors';
+import { RolecallError } from '../../app/model/errors';
 import type { Instance } from '../../app/model/instances';
 import { externalIdSchema, roleArnSchema, roleSessionNameSchema } from '../../app/model/chained-roles';
-import { accountIdSchema, roleKey, roleNameSchema } from '../../app/model/roles';
+import { accountIdSchema, roleNameSchema } from '../../app/model/roles';
 import type { Directory, RoleRef } from '../../app/model/roles';
-import type { RoleCredentials } from '../../app/model/tokens';
 import { selectInstance } from '../../app/session/instance-registry';
-import { TokenVault } from '../../app/session/token-vault';
 import { resolveConfigDir } from '../../app/storage/config-dir';
-import { lockName, withFileLock } from '../../app/storage/file-lock';
-import { FileSecretStore } from '../../app/storage/file-secret-store';
 import { FileSettingsStore } from '../../app/storage/file-settings-store';
 import { describeError } from '../../app/node/terminal-output';
 import type { CliOutput } from '../../app/node/terminal-output';
@@ -25,6 +19,7 @@ import { parseOptions } from '../../app/node/command-options';
 import { endpointFilePath } from '../../app/agent/endpoint-file';
 import { parsePlainCredentialProcessArgs } from './credential-process-args';
 import type { OwnerCredentialsRequest } from './credential-process-owner';
+import type { LocalRequest } from './credential-process-local';
 import { examplesText } from '../../app/node/help-examples';
 import { withRoleChainingOptions } from './chaining-options';
 
@@ -39,9 +34,6 @@ const credentialProcessSchema = z.object({
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** Error codes that mean only a new sign-in helps (the controller already tried the refresh token). */
-const SIGN_IN_AGAIN = new Set(['signed-out', 'session-expired', 'unauthorized', 'invalid-grant', 'invalid-client']);
 
 /**
  * The account id and exact role name. An id needs no directory; a name is looked up in the
@@ -66,29 +58,6 @@ const loginHint = (instance: Instance, instances: readonly Instance[]): string =
   instances.length > 1 ? `rolecall login --instance ${instance.id}` : 'rolecall login';
 
 /**
- * Fetches through the full core: the cached SSO token, refreshed with the refresh token when
- * it has expired, then GetRoleCredentials. Imported lazily so the cached path never loads the
- * AWS SDK or builds the controller.
- */
-const fetchThroughCore = async (
-  env: Env,
-  instance: Instance,
-  ref: RoleRef | undefined,
-  options: z.output<typeof credentialProcessSchema>,
-): Promise<{ ref: RoleRef; credentials: RoleCredentials }> => {
-  const { openCliCore } = await import('../../app/node/open-core');
-  const { core } = await openCliCore(env, { browser: false });
-  try {
-    const wanted = ref ?? resolveRef(instance, await core.directory(instance.id), options.account, options.role);
-    if (!wanted)
-      throw new RolecallError('not-found', `No account "${options.account}" is assigned to you; run \`rolecall ls\` to see your accounts.`);
-    return { ref: wanted, credentials: await core.credentials(wanted) };
-  } finally {
-    await core.stop();
-  }
-};
-
-/**
  * `rolecall credential-process --account ID|NAME --role NAME [--instance …]`: the JSON the AWS
  * CLI and SDKs expect from a `credential_process` (PROTOCOL.md), on stdout and nothing else.
  *
@@ -110,15 +79,16 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
   // Said once: the unreadable file is moved aside, so the next run no longer finds it.
   if (settingsStore.lastLoadProblem) output.err(settingsStore.lastLoadProblem.message);
   const instance = selectInstance(settings.instances, options.instance);
-  const secrets = new FileSecretStore(configDir);
-  const cacheDir = join(configDir, 'cache');
-  const cache = new CredentialProcessCache({ dir: cacheDir, secrets });
 
-  const cachedDirectory = await new DirectoryCache(cacheDir).load(instance.id).catch(() => ({}) as { directory?: Directory });
+  const cachedDirectory = await new DirectoryCache(join(configDir, 'cache'))
+    .load(instance.id)
+    .catch(() => ({}) as { directory?: Directory });
   const ref = resolveRef(instance, cachedDirectory.directory, options.account, options.role);
+  const resolve = (directory: Directory | undefined) => resolveRef(instance, directory, options.account, options.role);
   // A running session owner answers for every caller (one refresh, one GetRoleCredentials);
-  // none, or one that died mid-request, leaves the local path below. Without its agent.json
-  // no owner can answer: the agent client is not even loaded then.
+  // none, or one that died mid-request, leaves working alone. Without its agent.json no owner
+  // can answer: the agent client is not even loaded then. An owner's answer needs none of
+  // Rolecall's secrets here: the local path (credential-process-local.ts) loads only without one.
   const fromOwner = (await ownerMayAnswer(configDir, env))
     ? await askOwner({
         configDir,
@@ -128,75 +98,33 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
         account: options.account,
         loginHint: loginHint(instance, settings.instances),
         waitSeconds: options.wait,
-        resolve: (directory) => resolveRef(instance, directory, options.account, options.role),
+        resolve,
       })
     : undefined;
-  /**
-   * With --assume-role the role's credentials are the source of one AssumeRole (the STS
-   * client loads only then). The chained credentials join the encrypted cache under their
-   * own entry, and one run per chain asks STS while the others wait on its lock.
-   */
-  const print = async (source: RoleCredentials, sourceRef: RoleRef | undefined): Promise<void> => {
-    if (!options.assumeRole) return output.out(formatCredentials(source, 'json'));
-    const chain = {
-      source: sourceRef ?? { instanceId: instance.id, accountId: options.account, roleName: options.role },
-      roleArn: options.assumeRole,
-      ...(options.externalId ? { externalId: options.externalId } : {}),
-      ...(options.roleSessionName ? { sessionName: options.roleSessionName } : {}),
-    };
-    // Without a resolved source role (a name the cached directory does not know) nothing is cached.
-    const entry = sourceRef ? chainedCacheRef(chain) : undefined;
-    const held = entry ? await cache.get(entry) : undefined;
-    if (held) return output.out(formatCredentials(held, 'json'));
-    const assume = async (): Promise<RoleCredentials> => {
-      const again = entry ? await cache.get(entry) : undefined;
-      if (again) return again;
-      const { assumeChainedRole, stsTargetFor } = await import('../../app/credentials/role-chaining');
-      const chained = await assumeChainedRole(chain, source, stsTargetFor(instance));
-      if (entry) await cache.put(entry, chained).catch(() => undefined);
-      return chained;
-    };
-    const chained = entry ? await withFileLock(cacheDir, lockName('role', roleKey(entry)), assume) : await assume();
-    output.out(formatCredentials(chained, 'json'));
+  const found =
+    fromOwner !== undefined
+      ? { ref, credentials: fromOwner }
+      : await workAlone({
+          env,
+          configDir,
+          instance,
+          ref,
+          resolve,
+          account: options.account,
+          role: options.role,
+          awsCliInterop: settings.preferences.awsCliInterop,
+          loginHint: loginHint(instance, settings.instances),
+          output,
+        });
+  if (!options.assumeRole) return output.out(formatCredentials(found.credentials, 'json'));
+  const chain = {
+    source: found.ref ?? { instanceId: instance.id, accountId: options.account, roleName: options.role },
+    roleArn: options.assumeRole,
+    ...(options.externalId ? { externalId: options.externalId } : {}),
+    ...(options.roleSessionName ? { sessionName: options.roleSessionName } : {}),
   };
-  if (fromOwner) return print(fromOwner, ref);
-  // Cached credentials are served only while Rolecall still holds a sign-in for the instance,
-  // so `rolecall logout` stops them at once even though they are still valid at AWS.
-  const session = await new TokenVault(secrets, env).load(instance, settings.preferences.awsCliInterop);
-  if (secrets.lastLoadProblem) output.err(secrets.lastLoadProblem.message);
-  if (!session) {
-    throw new RolecallError(
-      'signed-out',
-      `You are not signed in to ${instance.label}; run \`${loginHint(instance, settings.instances)}\` and try again.`,
-    );
-  }
-  const cached = ref ? await cache.get(ref) : undefined;
-  if (cached) return print(cached, ref);
-
-  // Terraform or a parallel script starts dozens of these for one role at once: one of them
-  // asks AWS, the others wait on the role's lock and then find its answer in the cache.
-  const roleLock = lockName('role', ref ? roleKey(ref) : `${instance.id}/${options.account}/${options.role}`.toLowerCase());
-  const credentials = await withFileLock(cacheDir, roleLock, async () => {
-    const again = ref ? await cache.get(ref) : undefined;
-    if (again && ref) return { ref, credentials: again };
-    let fetched: { ref: RoleRef; credentials: RoleCredentials };
-    try {
-      fetched = await fetchThroughCore(env, instance, ref, options);
-    } catch (error) {
-      if (isRolecallError(error) && SIGN_IN_AGAIN.has(error.code)) {
-        throw new RolecallError(
-          'session-expired',
-          `Your ${instance.label} session has expired; run \`${loginHint(instance, settings.instances)}\` to sign in again.`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-    // A cache that cannot be written costs an AWS call next time, never this answer.
-    await cache.put(fetched.ref, fetched.credentials).catch(() => undefined);
-    return fetched;
-  });
-  await print(credentials.credentials, credentials.ref);
+  const { chainedCredentials } = await import('./credential-process-local');
+  output.out(formatCredentials(await chainedCredentials(configDir, instance, chain, found.credentials, found.ref !== undefined), 'json'));
 };
 
 const ownerMayAnswer = async (configDir: string, env: Env): Promise<boolean> =>
@@ -207,6 +135,8 @@ const ownerMayAnswer = async (configDir: string, env: Env): Promise<boolean> =>
   );
 
 const askOwner = async (request: OwnerCredentialsRequest) => (await import('./credential-process-owner')).credentialsFromOwner(request);
+
+const workAlone = async (request: LocalRequest) => (await import('./credential-process-local')).credentialsWorkingAlone(request);
 
 /** The command's options, shared by `rolecall --help` (program.ts) and the fast entry below. */
 export const defineCredentialProcessOptions = (command: Command): Command =>

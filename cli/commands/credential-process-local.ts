@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import { CredentialProcessCache } from '../../app/credentials/credential-process-cache';
+import { chainedCacheRef } from '../../app/credentials/role-chaining-cache';
+import type { ChainedRole } from '../../app/model/chained-roles';
+import { RolecallError, isRolecallError } from '../../app/model/errors';
+import type { Instance } from '../../app/model/instances';
+import { roleKey } from '../../app/model/roles';
+import type { Directory, RoleRef } from '../../app/model/roles';
+import type { RoleCredentials } from '../../app/model/tokens';
+import { TokenVault } from '../../app/session/token-vault';
+import { lockName, withFileLock } from '../../app/storage/file-lock';
+import { FileSecretStore } from '../../app/storage/file-secret-store';
+import type { CliOutput } from '../../app/node/terminal-output';
+
+/**
+ * The part of `credential-process` that reads Rolecall's secrets: the sign-in, the encrypted
+ * credentials cache, the file locks, and on a miss the full core. credential-process.ts loads
+ * it only when it works alone (no session owner answered) or chains a role, so a call a running
+ * owner answers never loads or decrypts any of it.
+ */
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Error codes that mean only a new sign-in helps (the controller already tried the refresh token). */
+const SIGN_IN_AGAIN = new Set(['signed-out', 'session-expired', 'unauthorized', 'invalid-grant', 'invalid-client']);
+
+export interface LocalRequest {
+  readonly env: Env;
+  readonly configDir: string;
+  readonly instance: Instance;
+  /** The role, when the cached directory resolved it. */
+  readonly ref: RoleRef | undefined;
+  /** Resolves the role from the core's directory when `ref` is not known. */
+  readonly resolve: (directory: Directory | undefined) => RoleRef | undefined;
+  readonly account: string;
+  readonly role: string;
+  readonly awsCliInterop: boolean;
+  /** `rolecall login` or `rolecall login --instance X`, for the one stderr line. */
+  readonly loginHint: string;
+  readonly output: CliOutput;
+}
+
+const cacheFor = (configDir: string) => {
+  const secrets = new FileSecretStore(configDir);
+  const cacheDir = join(configDir, 'cache');
+  return { secrets, cacheDir, cache: new CredentialProcessCache({ dir: cacheDir, secrets }) };
+};
+
+/**
+ * Fetches through the full core: the cached SSO token, refreshed with the refresh token when
+ * it has expired, then GetRoleCredentials. Imported lazily so the cached path never loads the
+ * AWS SDK or builds the controller.
+ */
+const fetchThroughCore = async (request: LocalRequest): Promise<{ ref: RoleRef; credentials: RoleCredentials }> => {
+  const { openCliCore } = await import('../../app/node/open-core');
+  const { core } = await openCliCore(request.env, { browser: false });
+  try {
+    const wanted = request.ref ?? request.resolve(await core.directory(request.instance.id));
+    if (!wanted)
+      throw new RolecallError('not-found', `No account "${request.account}" is assigned to you; run \`rolecall ls\` to see your accounts.`);
+    return { ref: wanted, credentials: await core.credentials(wanted) };
+  } finally {
+    await core.stop();
+  }
+};
+
+/**
+ * The role's credentials working alone: from the encrypted cache while Rolecall still holds a
+ * sign-in for the instance (so `rolecall logout` stops them at once even though they are still
+ * valid at AWS), else from AWS through the core, one process per role at a time.
+ */
+export const credentialsWorkingAlone = async (
+  request: LocalRequest,
+): Promise<{ ref: RoleRef | undefined; credentials: RoleCredentials }> => {
+  const { instance, ref, output } = request;
+  const { secrets, cacheDir, cache } = cacheFor(request.configDir);
+  const session = await new TokenVault(secrets, request.env).load(instance, request.awsCliInterop);
+  if (secrets.lastLoadProblem) output.err(secrets.lastLoadProblem.message);
+  if (!session) {
+    throw new RolecallError('signed-out', `You are not signed in to ${instance.label}; run \`${request.loginHint}\` and try again.`);
+  }
+  const cached = ref ? await cache.get(ref) : undefined;
+  if (cached) return { ref, credentials: cached };
+
+  // Terraform or a parallel script starts dozens of these for one role at once: one of them
+  // asks AWS, the others wait on the role's lock and then find its answer in the cache.
+  const roleLock = lockName('role', ref ? roleKey(ref) : `${instance.id}/${request.account}/${request.role}`.toLowerCase());
+  return withFileLock(cacheDir, roleLock, async () => {
+    const again = ref ? await cache.get(ref) : undefined;
+    if (again && ref) return { ref, credentials: again };
+    let fetched: { ref: RoleRef; credentials: RoleCredentials };
+    try {
+      fetched = await fetchThroughCore(request);
+    } catch (error) {
+      if (isRolecallError(error) && SIGN_IN_AGAIN.has(error.code)) {
+        throw new RolecallError(
+          'session-expired',
+          `Your ${instance.label} session has expired; run \`${request.loginHint}\` to sign in again.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    // A cache that cannot be written costs an AWS call next time, never this answer.
+    await cache.put(fetched.ref, fetched.credentials).catch(() => undefined);
+    return fetched;
+  });
+};
+
+/**
+ * With --assume-role the role's credentials are the source of one AssumeRole (the STS client
+ * loads only then). The chained credentials join the encrypted cache under their own entry,
+ * and one run per chain asks STS while the others wait on its lock. Without a resolved source
+ * role (a name the cached directory does not know) nothing is cached.
+ */
+export const chainedCredentials = async (
+  configDir: string,
+  instance: Instance,
+  chain: ChainedRole,
+  source: RoleCredentials,
+  sourceResolved: boolean,
+): Promise<RoleCredentials> => {
+  const { cacheDir, cache } = cacheFor(configDir);
+  const entry = sourceResolved ? chainedCacheRef(chain) : undefined;
+  const held = entry ? await cache.get(entry) : undefined;
+  if (held) return held;
+  const assume = async (): Promise<RoleCredentials> => {
+    const again = entry ? await cache.get(entry) : undefined;
+    if (again) return again;
+    const { assumeChainedRole, stsTargetFor } = await import('../../app/credentials/role-chaining');
+    const chained = await assumeChainedRole(chain, source, stsTargetFor(instance));
+    if (entry) await cache.put(entry, chained).catch(() => undefined);
+    return chained;
+  };
+  return entry ? withFileLock(cacheDir, lockName('role', roleKey(entry)), assume) : assume();
+};
