@@ -12,6 +12,9 @@ const webSchema = z.object({
   open: z.boolean().default(false),
 });
 
+/** How long the core waits for a browser to fetch the page before it loads anyway. */
+const pageFetchWaitMs = 1_000;
+
 type CoreOptions = { readonly shell: 'web'; readonly autoSync: true; readonly watchExpiry: true; readonly browser: boolean };
 
 /**
@@ -48,8 +51,9 @@ export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
   const coreOptions: CoreOptions = { shell: 'web', autoSync: true, watchExpiry: true, browser };
   const configDir = await resolveConfigDir(process.env);
   const staticDir = await buildRenderer({ log: (line) => output.err(line) });
-  // The core is opened only once the URL is out: loading it keeps this process busy for a
-  // while, and the browser can fetch the page meanwhile (its bridge waits for the core).
+  // The core is opened once the URL is out and the page fetched (or a moment later when no
+  // browser comes): loading it keeps this process busy for a while, which would delay every
+  // request of the page; the browser evaluates the page meanwhile, and its bridge waits.
   let provideCore!: (core: Promise<RolecallCore>) => void;
   const server = await startWebServer({
     core: new Promise<RolecallCore>((resolve) => (provideCore = resolve)),
@@ -68,6 +72,7 @@ export const web = async (raw: unknown, output: CliOutput): Promise<void> => {
         .catch(() => output.err('Could not open the browser; open the URL above yourself.'));
     else output.err('No browser here: open the URL above in a browser on this machine.');
   })();
+  await Promise.race([server.pageFetched, new Promise((resolve) => setTimeout(resolve, pageFetchWaitMs))]);
   const opening = openWebCore(configDir, coreOptions, output);
   provideCore(opening.then((opened) => opened.core));
   let opened: Awaited<typeof opening>;

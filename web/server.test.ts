@@ -366,6 +366,18 @@ describe('startWebServer bridge', () => {
     }
   });
 
+  it('says when a page has fetched every script and stylesheet (when the caller may load its core)', async () => {
+    let fetched = false;
+    void server.pageFetched.then(() => (fetched = true));
+    const cookie = await signIn();
+    await get(port, at(), { cookie });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fetched).toBe(false);
+    await get(port, at('assets/app.js'), { cookie });
+    await server.pageFetched;
+    expect(fetched).toBe(true);
+  });
+
   it('serves only the files of the build it started with', async () => {
     const cookie = await signIn();
     await writeFile(join(dir, 'assets', 'later.js'), 'console.log("later")');

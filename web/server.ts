@@ -32,6 +32,12 @@ export interface WebServer {
   readonly url: string;
   /** `/s/<id>/`: where the page lives after the launch link was traded for the session cookie. */
   readonly sessionPath: string;
+  /**
+   * Settles once a page has fetched every script and stylesheet of the build, or a bridge
+   * connected: from then on the browser evaluates the page and this process is free, which
+   * is when the caller loads its core (loading it earlier delays every request of the page).
+   */
+  readonly pageFetched: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,9 @@ const describe = (error: unknown): string => (error instanceof Error ? `${error.
 export const startWebServer = async (options: WebServerOptions): Promise<WebServer> => {
   const log = options.log ?? (() => undefined);
   const files = await loadStaticFiles(options.staticDir);
+  const unfetched = new Set(files.scriptsAndStyles);
+  let markPageFetched!: () => void;
+  const pageFetched = new Promise<void>((resolve) => (markPageFetched = resolve));
   const secret = newLaunchSecret();
   const sessionToken = newLaunchSecret();
   const sessionPath = newSessionPath();
@@ -101,7 +110,8 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
       res.end();
       return;
     }
-    const file = files.get(`/${url.pathname.slice(sessionPath.length)}`);
+    const path = `/${url.pathname.slice(sessionPath.length)}`;
+    const file = files.get(path);
     if (!file) {
       res.writeHead(404, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end('Not found.\n');
@@ -115,6 +125,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
       'Cache-Control': file.isHtml ? 'no-store' : 'private, max-age=31536000, immutable',
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
+    if (req.method === 'GET' && unfetched.delete(path) && unfetched.size === 0) markPageFetched();
   };
 
   const server = createServer((req, res) => {
@@ -139,6 +150,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
     if (!hostAllowed(req.headers, port)) return refuseUpgrade(socket, '403 Forbidden', 'unexpected Host header');
     if (!originAllowed(req.headers, port)) return refuseUpgrade(socket, '403 Forbidden', 'foreign Origin');
     if (!hasSessionCookie(req.headers, port, sessionToken)) return refuseUpgrade(socket, '403 Forbidden', 'no session cookie');
+    markPageFetched();
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 
@@ -217,5 +229,6 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
     return closing;
   };
 
-  return { url: `http://127.0.0.1:${port}/?k=${secret}`, sessionPath, close };
+  if (unfetched.size === 0) markPageFetched();
+  return { url: `http://127.0.0.1:${port}/?k=${secret}`, sessionPath, pageFetched, close };
 };

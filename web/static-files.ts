@@ -28,6 +28,8 @@ const maxBytes = 32 * 1024 * 1024;
 export interface StaticFiles {
   /** The file a URL path names (`/` is index.html), or undefined. */
   get(urlPath: string): StaticFile | undefined;
+  /** The build's scripts and stylesheets, by the URL path get() takes: what a page load fetches. */
+  readonly scriptsAndStyles: readonly string[];
 }
 
 /**
@@ -56,6 +58,7 @@ export const loadStaticFiles = async (root: string): Promise<StaticFiles> => {
   };
   await walk(base);
   return {
+    scriptsAndStyles: [...files.keys()].filter((key) => /\.(m?js|css)$/.test(key)).map((key) => `/${key}`),
     get: (urlPath) => {
       let decoded: string;
       try {
