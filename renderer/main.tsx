@@ -19,16 +19,23 @@ const storage = (() => {
     return undefined;
   }
 })();
-paintStoredDirectories(store, storage);
+const painted = paintStoredDirectories(store, storage);
 if (storage) keepDirectoriesStored(store, storage);
 if (picked.onConnectionChange) picked.onConnectionChange((state) => store.getState().setConnection(state));
 else store.getState().setConnection('open');
-actions.connect();
+// With nothing stored, the bridge's first answers (the snapshot, then the directory) come
+// while React loads. With stored roles, React paints them first: the store takes the
+// bridge's answers after that paint (the snapshot alone rebuilds every entry), and the
+// state the bridge answers then is as current as an event it sent before would have been.
+if (!painted) actions.connect();
 
 const root = document.getElementById('root');
 if (root) {
   import('./mount')
-    .then(({ mount }) => mount(root, store, actions))
+    .then(({ mount }) => {
+      mount(root, store, actions);
+      if (painted) actions.connect();
+    })
     .catch(() => {
       root.textContent = 'Rolecall could not load its page. Reload it; if that does not help, restart Rolecall.';
     });
