@@ -5,7 +5,7 @@ import type { ScoredEntry } from './fuzzy-search';
 import { buildResultList } from './result-list';
 import type { ResultList } from './result-list';
 import { buildRoleEntries } from './role-entries';
-import { SearchIndex } from './search-index';
+import { SearchIndex, sortRanked } from './search-index';
 import { bigDirectoryEntries, typedQueries } from './test-support/big-directory';
 import { buildEagerResultList } from './test-support/eager-result-list';
 import type { EagerResultList } from './test-support/eager-result-list';
@@ -110,6 +110,25 @@ describe('SearchIndex over the 10,000-role directory', () => {
     expect([...index.rank('  ').indices]).toEqual(big.map((_, at) => at));
     expect(big.every((entry, at) => index.indexOfKey(entry.key) === at)).toBe(true);
     expect(index.indexOfKey('nobody/000000000000/Nothing')).toBe(-1);
+  });
+});
+
+describe('sortRanked', () => {
+  /** The definition: best score first, ties in the order given. */
+  const reference = (found: number[], totals: number[]) =>
+    found.map((index, at) => ({ index, score: totals[at]!, at })).sort((x, y) => y.score - x.score || x.at - y.at);
+
+  it.each([
+    { name: 'few distinct scores', distinct: 12 },
+    { name: 'more distinct scores than its table holds', distinct: 2_000 },
+  ])('sorts like a stable sort by score with $name', ({ distinct }) => {
+    const random = seeded(distinct);
+    const found = Array.from({ length: 5_000 }, (_, at) => at * 3);
+    const totals = found.map(() => 1 + random(distinct) / 3);
+    const sorted = sortRanked(Int32Array.from(found), Float64Array.from(totals));
+    const expected = reference(found, totals);
+    expect([...sorted.indices]).toEqual(expected.map((match) => match.index));
+    expect([...sorted.scores]).toEqual(expected.map((match) => match.score));
   });
 });
 
