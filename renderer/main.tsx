@@ -25,7 +25,7 @@ if (picked.onConnectionChange) picked.onConnectionChange((state) => store.getSta
 else store.getState().setConnection('open');
 // With nothing stored, the bridge's first answers (the snapshot, then the directory) come
 // while React loads. With stored roles, React paints them first: the store takes the
-// bridge's answers after that paint (the snapshot alone rebuilds every entry), and the
+// bridge's answers after that frame (the snapshot alone rebuilds every entry), and the
 // state the bridge answers then is as current as an event it sent before would have been.
 if (!painted) actions.connect();
 
@@ -34,7 +34,11 @@ if (root) {
   import('./mount')
     .then(({ mount }) => {
       mount(root, store, actions);
-      if (painted) actions.connect();
+      // After the frame with the stored roles is on screen: a task queued from the frame's
+      // requestAnimationFrame runs after that frame paints. A hidden tab paints no frames.
+      if (!painted) return;
+      if (document.visibilityState === 'hidden') actions.connect();
+      else requestAnimationFrame(() => setTimeout(() => actions.connect(), 0));
     })
     .catch(() => {
       root.textContent = 'Rolecall could not load its page. Reload it; if that does not help, restart Rolecall.';
