@@ -9,6 +9,7 @@ import type { Instance } from '../../app/model/instances';
 import { externalIdSchema, roleArnSchema, roleSessionNameSchema } from '../../app/model/chained-roles';
 import { accountIdSchema, roleNameSchema } from '../../app/model/roles';
 import type { Directory, RoleRef } from '../../app/model/roles';
+import type { RoleCredentials } from '../../app/model/tokens';
 import { selectInstance } from '../../app/session/instance-registry';
 import { resolveConfigDir } from '../../app/storage/config-dir';
 import { FileSettingsStore } from '../../app/storage/file-settings-store';
@@ -18,8 +19,7 @@ import { resolveRole } from '../role-resolution';
 import { parseOptions } from '../../app/node/command-options';
 import { endpointFilePath } from '../../app/agent/endpoint-file';
 import { parsePlainCredentialProcessArgs } from './credential-process-args';
-import type { OwnerCredentialsRequest } from './credential-process-owner';
-import type { LocalRequest } from './credential-process-local';
+import type { OwnerCredentialsRequest, OwnerTarget } from './credential-process-owner';
 import { examplesText } from '../../app/node/help-examples';
 import { withRoleChainingOptions } from './chaining-options';
 
@@ -74,48 +74,23 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
       '--external-id and --role-session-name only apply with --assume-role ARN; add it or drop them.',
     );
   const configDir = await resolveConfigDir(env);
-  const settingsStore = new FileSettingsStore(configDir);
-  const settings = await settingsStore.load();
-  // Said once: the unreadable file is moved aside, so the next run no longer finds it.
-  if (settingsStore.lastLoadProblem) output.err(settingsStore.lastLoadProblem.message);
-  const instance = selectInstance(settings.instances, options.instance);
-
-  const cachedDirectory = await new DirectoryCache(join(configDir, 'cache'))
-    .load(instance.id)
-    .catch(() => ({}) as { directory?: Directory });
-  const ref = resolveRef(instance, cachedDirectory.directory, options.account, options.role);
-  const resolve = (directory: Directory | undefined) => resolveRef(instance, directory, options.account, options.role);
-  // A running session owner answers for every caller (one refresh, one GetRoleCredentials);
-  // none, or one that died mid-request, leaves working alone. Without its agent.json no owner
-  // can answer: the agent client is not even loaded then. An owner's answer needs none of
-  // Rolecall's secrets here: the local path (credential-process-local.ts) loads only without one.
+  const cacheDir = join(configDir, 'cache');
+  /** The instance and role asked for, among `instances`; the cached directory resolves names and fixes the role's case. */
+  const target = async (instances: readonly Instance[]) => {
+    const instance = selectInstance(instances, options.instance);
+    const cached = await new DirectoryCache(cacheDir).load(instance.id).catch(() => ({}) as { directory?: Directory });
+    const resolve = (directory: Directory | undefined) => resolveRef(instance, directory, options.account, options.role);
+    return { instance, ref: resolve(cached.directory), resolve, loginHint: loginHint(instance, instances) };
+  };
+  // A running session owner answers for every caller (one refresh, one GetRoleCredentials),
+  // from its own settings: this process then reads neither settings.json nor any secret. None,
+  // or one that died mid-request, leaves working alone. Without its agent.json no owner can
+  // answer: the agent client is not even loaded then.
   const fromOwner = (await ownerMayAnswer(configDir, env))
-    ? await askOwner({
-        configDir,
-        env,
-        instance,
-        ref,
-        account: options.account,
-        loginHint: loginHint(instance, settings.instances),
-        waitSeconds: options.wait,
-        resolve,
-      })
+    ? await askOwner({ configDir, env, target, account: options.account, waitSeconds: options.wait })
     : undefined;
-  const found =
-    fromOwner !== undefined
-      ? { ref, credentials: fromOwner }
-      : await workAlone({
-          env,
-          configDir,
-          instance,
-          ref,
-          resolve,
-          account: options.account,
-          role: options.role,
-          awsCliInterop: settings.preferences.awsCliInterop,
-          loginHint: loginHint(instance, settings.instances),
-          output,
-        });
+  const found = fromOwner ?? (await alone(configDir, env, output, target, options));
+  const { instance } = found;
   if (!options.assumeRole) return output.out(formatCredentials(found.credentials, 'json'));
   const chain = {
     source: found.ref ?? { instanceId: instance.id, accountId: options.account, roleName: options.role },
@@ -136,7 +111,34 @@ const ownerMayAnswer = async (configDir: string, env: Env): Promise<boolean> =>
 
 const askOwner = async (request: OwnerCredentialsRequest) => (await import('./credential-process-owner')).credentialsFromOwner(request);
 
-const workAlone = async (request: LocalRequest) => (await import('./credential-process-local')).credentialsWorkingAlone(request);
+/** Working alone: the settings from settings.json, then the secrets (credential-process-local.ts). */
+const alone = async (
+  configDir: string,
+  env: Env,
+  output: CliOutput,
+  target: (instances: readonly Instance[]) => Promise<OwnerTarget>,
+  options: { readonly account: string; readonly role: string },
+): Promise<{ instance: Instance; ref: RoleRef | undefined; credentials: RoleCredentials }> => {
+  const settingsStore = new FileSettingsStore(configDir);
+  const settings = await settingsStore.load();
+  // Said once: the unreadable file is moved aside, so the next run no longer finds it.
+  if (settingsStore.lastLoadProblem) output.err(settingsStore.lastLoadProblem.message);
+  const { instance, ref, resolve, loginHint: hint } = await target(settings.instances);
+  const { credentialsWorkingAlone } = await import('./credential-process-local');
+  const found = await credentialsWorkingAlone({
+    env,
+    configDir,
+    instance,
+    ref,
+    resolve,
+    account: options.account,
+    role: options.role,
+    awsCliInterop: settings.preferences.awsCliInterop,
+    loginHint: hint,
+    output,
+  });
+  return { instance, ...found };
+};
 
 /** The command's options, shared by `rolecall --help` (program.ts) and the fast entry below. */
 export const defineCredentialProcessOptions = (command: Command): Command =>
