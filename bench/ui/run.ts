@@ -74,6 +74,27 @@ const pageProbe = `
     requestAnimationFrame(firstRole);
   };
   requestAnimationFrame(firstRole);
+  // The browser's own input → next paint (Event Timing; it reports only events of 16 ms or
+  // more, durations rounded to 8 ms) and long tasks, beside the probe's own figure.
+  w.__events = [];
+  w.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.name === 'keydown' || e.name === 'keypress' || e.name === 'input') {
+          w.__events.push({ name: e.name, start: e.startTime, duration: e.duration, delay: e.processingStart - e.startTime, processing: e.processingEnd - e.processingStart });
+        }
+      }
+    }).observe({ type: 'event', durationThreshold: 16, buffered: true });
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  // Main-thread work per key: keydown (first capture listener) to the end of the input
+  // event's listeners, which includes React's render and commit (flushed in the event).
+  w.__work = [];
+  w.__keyStarts = [];
+  let keyAt;
+  window.addEventListener('keydown', (event) => { keyAt = performance.now(); w.__keyStarts.push(event.timeStamp); }, true);
+  window.addEventListener('input', () => { if (keyAt !== undefined) { w.__work.push(performance.now() - keyAt); keyAt = undefined; } });
   document.addEventListener('keydown', (event) => {
     const started = performance.now();
     if (event.key === 'Enter') {
@@ -105,8 +126,28 @@ const pageProbe = `
 })();
 `;
 
-const typeSequence = async (page: Page): Promise<number[]> => {
-  await page.evaluate('window.__keys = []');
+interface EventEntry {
+  readonly name: string;
+  readonly start: number;
+  readonly duration: number;
+  readonly delay: number;
+  readonly processing: number;
+}
+
+interface Typed {
+  /** Probe: keydown → the frame after the list shows the query's rows, per key. */
+  readonly keys: number[];
+  /** Event Timing per key: the longest of its keydown/keypress/input entries, 0 when under 16 ms. */
+  readonly eventMs: number[];
+  readonly delayMs: number[];
+  readonly processingMs: number[];
+  /** keydown → end of the input event's listeners (script, React render and commit). */
+  readonly workMs: number[];
+  readonly longTasksMs: number[];
+}
+
+const typeSequence = async (page: Page): Promise<Typed> => {
+  await page.evaluate('window.__keys = []; window.__events = []; window.__work = []; window.__keyStarts = []; window.__longTasks = []');
   const search = page.getByRole('searchbox', { name: 'Search' });
   await search.focus();
   for (const key of keySequence) {
@@ -114,8 +155,40 @@ const typeSequence = async (page: Page): Promise<number[]> => {
     await page.waitForTimeout(keyGapMs);
   }
   await page.waitForTimeout(500);
-  return (await page.evaluate('window.__keys')) as number[];
+  const probe = (await page.evaluate(
+    '({ keys: window.__keys, events: window.__events, work: window.__work, starts: window.__keyStarts, longTasks: window.__longTasks })',
+  )) as { keys: number[]; events: EventEntry[]; work: number[]; starts: number[]; longTasks: number[] };
+  // Each entry belongs to the last key pressed at or before it started.
+  const perKey = probe.starts.map(() => ({ duration: 0, delay: 0, processing: 0 }));
+  for (const entry of probe.events) {
+    let key = -1;
+    for (let k = 0; k < probe.starts.length; k += 1) if ((probe.starts[k] as number) <= entry.start + 0.5) key = k;
+    const slot = perKey[key];
+    if (!slot) continue;
+    slot.duration = Math.max(slot.duration, entry.duration);
+    slot.delay = Math.max(slot.delay, entry.delay);
+    slot.processing = Math.max(slot.processing, entry.processing);
+  }
+  return {
+    keys: probe.keys,
+    eventMs: perKey.map((slot) => slot.duration),
+    delayMs: perKey.map((slot) => slot.delay),
+    processingMs: perKey.map((slot) => slot.processing),
+    workMs: probe.work,
+    longTasksMs: probe.longTasks,
+  };
 };
+
+/** Event Timing figures of a run; 0 stands for "under 16 ms" (the API reports nothing below). */
+const describeEvents = (typed: Typed): string => {
+  const over = typed.eventMs.filter((ms) => ms > 0).length;
+  const figure = (ms: number): string => (ms > 0 ? `${ms.toFixed(0)} ms` : '<16 ms');
+  const s = spread(typed.eventMs);
+  return `input → next paint (Event Timing): p50 ${figure(s.p50)}  p95 ${figure(s.p95)}  max ${figure(s.max)}; ${over}/${typed.eventMs.length} keys ≥ 16 ms; input delay max ${spread(typed.delayMs).max.toFixed(1)} ms, handlers p95 ${spread(typed.processingMs).p95.toFixed(1)} ms`;
+};
+
+const describeWork = (typed: Typed): string =>
+  `main-thread work per key (keydown → input handled, React commit included): ${describeSpread(spread(typed.workMs))}; long tasks ${typed.longTasksMs.length}${typed.longTasksMs.length ? ` (max ${Math.max(...typed.longTasksMs).toFixed(0)} ms)` : ''}`;
 
 const directoryCalls = (counters: Readonly<Record<string, { requests: number }>>): number =>
   (counters['ListAccounts']?.requests ?? 0) + (counters['ListAccountRoles']?.requests ?? 0);
@@ -216,17 +289,23 @@ const main = async () => {
     const syncing = await typeSequence(page);
     const stillSyncing = await page.getByRole('button', { name: 'Refresh' }).isDisabled();
 
-    const keys = spread(idle.filter((ms) => ms >= 0));
-    const keysSyncing = spread(syncing.filter((ms) => ms >= 0));
+    const keys = spread(idle.keys.filter((ms) => ms >= 0));
+    const keysSyncing = spread(syncing.keys.filter((ms) => ms >= 0));
     const enter = spread(copies);
     console.log(`start rolecall web → URL printed ${printedAt - spawnedAt} ms → first role painted ${startPainted} ms (from spawn)`);
     console.log(`directory API calls while starting with a fresh cache: ${startCalls}`);
     console.log(`reload → first role painted ${reloadPainted.toFixed(0)} ms (from navigation start)`);
     console.log(`bridge bytes per load: first load ${firstLoadBytes.toLocaleString()}  |  reload ${reloadBytes.toLocaleString()}`);
-    console.log(`keystroke → paint (${idle.length} keys): ${describeSpread(keys)}${idle.includes(-1) ? '  (some never painted)' : ''}`);
+    console.log(
+      `keystroke → paint (${idle.keys.length} keys): ${describeSpread(keys)}${idle.keys.includes(-1) ? '  (some never painted)' : ''}`,
+    );
+    console.log(`  ${describeEvents(idle)}`);
+    console.log(`  ${describeWork(idle)}`);
     console.log(
       `keystroke → paint during a sync: ${describeSpread(keysSyncing)}${stillSyncing ? '' : '  (the sync ended during the keys)'}`,
     );
+    console.log(`  ${describeEvents(syncing)}`);
+    console.log(`  ${describeWork(syncing)}`);
     console.log(`Enter → clipboard (${copies.length}): ${describeSpread(enter)}`);
     console.log(
       JSON.stringify({
@@ -239,6 +318,9 @@ const main = async () => {
         bridgeBytes: { firstLoad: firstLoadBytes, reload: reloadBytes },
         keystrokeMs: keys,
         keystrokeDuringSyncMs: keysSyncing,
+        eventTimingMs: { idle: spread(idle.eventMs), duringSync: spread(syncing.eventMs) },
+        keyWorkMs: { idle: spread(idle.workMs), duringSync: spread(syncing.workMs) },
+        longTasks: { idle: idle.longTasksMs.length, duringSync: syncing.longTasksMs.length },
         syncStillRunningAfterKeys: stillSyncing,
         enterToClipboardMs: enter,
       }),
