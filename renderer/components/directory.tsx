@@ -99,9 +99,10 @@ export const Directory = () => {
     let idle: number | undefined;
     const step = (deadline?: IdleDeadline): void => {
       if (cancelled) return;
-      // Without requestIdleCallback, a few ms at a time between tasks.
-      const until = performance.now() + 4;
-      const done = index.warm(deadline ? () => deadline.timeRemaining() : () => until - performance.now());
+      // A few ms at a time even when the browser offers a 50 ms idle period: a key pressed
+      // meanwhile waits for the slice to end.
+      const until = performance.now() + 3;
+      const done = index.warm(() => Math.min(until - performance.now(), deadline ? deadline.timeRemaining() : Infinity));
       if (!done) later();
     };
     const later = (): void => {

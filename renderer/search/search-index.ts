@@ -248,13 +248,13 @@ export class SearchIndex {
 
   /**
    * Scores the 36 one-character terms against the next entries while `timeLeft()` (ms) allows,
-   * a few hundred entries at a time; true once every entry is scored. Keystrokes never wait
+   * 128 entries at a time; true once every entry is scored. Keystrokes never wait
    * for it: a term meets NaN where it is not done yet and scores that entry itself.
    */
   warm(timeLeft: () => number): boolean {
     const count = this.entries.length;
     while (this.warmed < count && timeLeft() > 1) {
-      const end = Math.min(count, this.warmed + 256);
+      const end = Math.min(count, this.warmed + 128);
       this.scoreSingles(this.warmed, end);
       this.warmed = end;
     }
