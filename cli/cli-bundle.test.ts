@@ -65,8 +65,14 @@ describe('the CLI bundle', () => {
     const loaded = inputsLoadedBy('credential-process');
     expect(loaded.some((input) => input.startsWith('zod-mini:') && input.includes('node_modules/zod/v4/mini/'))).toBe(true);
     expect(classic(loaded)).toEqual([]);
-    // Rolecall's secrets (sign-in, encrypted cache) load only when no owner answers.
-    const secrets = ['app/session/token-vault.ts', 'app/storage/file-secret-store.ts', 'app/credentials/credential-process-cache.ts'];
+    // settings.json and Rolecall's secrets (sign-in, encrypted cache) load only when no owner answers.
+    const secrets = [
+      'app/storage/file-settings-store.ts',
+      'app/model/settings.ts',
+      'app/session/token-vault.ts',
+      'app/storage/file-secret-store.ts',
+      'app/credentials/credential-process-cache.ts',
+    ];
     expect(loaded.filter((input) => secrets.includes(input))).toEqual([]);
     // The agent client, loaded when an owner's agent.json is there: framing, no contract schemas.
     const ownerChunk = Object.keys(metafile.outputs).find(

@@ -5,18 +5,20 @@ import type { ChainedRole } from '../../app/model/chained-roles';
 import { RolecallError, isRolecallError } from '../../app/model/errors';
 import type { Instance } from '../../app/model/instances';
 import { roleKey } from '../../app/model/roles';
-import type { Directory, RoleRef } from '../../app/model/roles';
+import type { RoleRef } from '../../app/model/roles';
 import type { RoleCredentials } from '../../app/model/tokens';
 import { TokenVault } from '../../app/session/token-vault';
 import { lockName, withFileLock } from '../../app/storage/file-lock';
 import { FileSecretStore } from '../../app/storage/file-secret-store';
+import { FileSettingsStore } from '../../app/storage/file-settings-store';
 import type { CliOutput } from '../../app/node/terminal-output';
+import type { OwnerTarget } from './credential-process-owner';
 
 /**
- * The part of `credential-process` that reads Rolecall's secrets: the sign-in, the encrypted
- * credentials cache, the file locks, and on a miss the full core. credential-process.ts loads
- * it only when it works alone (no session owner answered) or chains a role, so a call a running
- * owner answers never loads or decrypts any of it.
+ * The part of `credential-process` that reads settings.json and Rolecall's secrets: the
+ * sign-in, the encrypted credentials cache, the file locks, and on a miss the full core.
+ * credential-process.ts loads it only when it works alone (no session owner answered) or chains
+ * a role, so a call a running owner answers never loads, parses or decrypts any of it.
  */
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -24,20 +26,20 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Error codes that mean only a new sign-in helps (the controller already tried the refresh token). */
 const SIGN_IN_AGAIN = new Set(['signed-out', 'session-expired', 'unauthorized', 'invalid-grant', 'invalid-client']);
 
-export interface LocalRequest {
+export interface AloneRequest {
   readonly env: Env;
   readonly configDir: string;
-  readonly instance: Instance;
-  /** The role, when the cached directory resolved it. */
-  readonly ref: RoleRef | undefined;
-  /** Resolves the role from the core's directory when `ref` is not known. */
-  readonly resolve: (directory: Directory | undefined) => RoleRef | undefined;
+  /** The instance and role asked for, among the instances of settings.json. */
+  readonly target: (instances: readonly Instance[]) => Promise<OwnerTarget>;
   readonly account: string;
   readonly role: string;
-  readonly awsCliInterop: boolean;
-  /** `rolecall login` or `rolecall login --instance X`, for the one stderr line. */
-  readonly loginHint: string;
   readonly output: CliOutput;
+}
+
+interface LocalRequest extends OwnerTarget {
+  readonly env: Env;
+  readonly account: string;
+  readonly role: string;
 }
 
 const cacheFor = (configDir: string) => {
@@ -70,22 +72,29 @@ const fetchThroughCore = async (request: LocalRequest): Promise<{ ref: RoleRef; 
  * valid at AWS), else from AWS through the core, one process per role at a time.
  */
 export const credentialsWorkingAlone = async (
-  request: LocalRequest,
-): Promise<{ ref: RoleRef | undefined; credentials: RoleCredentials }> => {
-  const { instance, ref, output } = request;
-  const { secrets, cacheDir, cache } = cacheFor(request.configDir);
-  const session = await new TokenVault(secrets, request.env).load(instance, request.awsCliInterop);
+  alone: AloneRequest,
+): Promise<{ instance: Instance; ref: RoleRef | undefined; credentials: RoleCredentials }> => {
+  const { output } = alone;
+  const settingsStore = new FileSettingsStore(alone.configDir);
+  const settings = await settingsStore.load();
+  // Said once: the unreadable file is moved aside, so the next run no longer finds it.
+  if (settingsStore.lastLoadProblem) output.err(settingsStore.lastLoadProblem.message);
+  const target = await alone.target(settings.instances);
+  const { instance, ref } = target;
+  const request: LocalRequest = { ...target, env: alone.env, account: alone.account, role: alone.role };
+  const { secrets, cacheDir, cache } = cacheFor(alone.configDir);
+  const session = await new TokenVault(secrets, alone.env).load(instance, settings.preferences.awsCliInterop);
   if (secrets.lastLoadProblem) output.err(secrets.lastLoadProblem.message);
   if (!session) {
-    throw new RolecallError('signed-out', `You are not signed in to ${instance.label}; run \`${request.loginHint}\` and try again.`);
+    throw new RolecallError('signed-out', `You are not signed in to ${instance.label}; run \`${target.loginHint}\` and try again.`);
   }
   const cached = ref ? await cache.get(ref) : undefined;
-  if (cached) return { ref, credentials: cached };
+  if (cached) return { instance, ref, credentials: cached };
 
   // Terraform or a parallel script starts dozens of these for one role at once: one of them
   // asks AWS, the others wait on the role's lock and then find its answer in the cache.
   const roleLock = lockName('role', ref ? roleKey(ref) : `${instance.id}/${request.account}/${request.role}`.toLowerCase());
-  return withFileLock(cacheDir, roleLock, async () => {
+  const found = await withFileLock(cacheDir, roleLock, async () => {
     const again = ref ? await cache.get(ref) : undefined;
     if (again && ref) return { ref, credentials: again };
     let fetched: { ref: RoleRef; credentials: RoleCredentials };
@@ -105,6 +114,7 @@ export const credentialsWorkingAlone = async (
     await cache.put(fetched.ref, fetched.credentials).catch(() => undefined);
     return fetched;
   });
+  return { instance, ...found };
 };
 
 /**

@@ -9,17 +9,16 @@ import type { Instance } from '../../app/model/instances';
 import { externalIdSchema, roleArnSchema, roleSessionNameSchema } from '../../app/model/chained-roles';
 import { accountIdSchema, roleNameSchema } from '../../app/model/roles';
 import type { Directory, RoleRef } from '../../app/model/roles';
-import type { RoleCredentials } from '../../app/model/tokens';
 import { selectInstance } from '../../app/session/instance-registry';
 import { resolveConfigDir } from '../../app/storage/config-dir';
-import { FileSettingsStore } from '../../app/storage/file-settings-store';
 import { describeError } from '../../app/node/terminal-output';
 import type { CliOutput } from '../../app/node/terminal-output';
 import { resolveRole } from '../role-resolution';
 import { parseOptions } from '../../app/node/command-options';
 import { endpointFilePath } from '../../app/agent/endpoint-file';
 import { parsePlainCredentialProcessArgs } from './credential-process-args';
-import type { OwnerCredentialsRequest, OwnerTarget } from './credential-process-owner';
+import type { OwnerCredentialsRequest } from './credential-process-owner';
+import type { AloneRequest } from './credential-process-local';
 import { examplesText } from '../../app/node/help-examples';
 import { withRoleChainingOptions } from './chaining-options';
 
@@ -89,7 +88,7 @@ export const credentialProcess = async (raw: unknown, output: CliOutput, env: En
   const fromOwner = (await ownerMayAnswer(configDir, env))
     ? await askOwner({ configDir, env, target, account: options.account, waitSeconds: options.wait })
     : undefined;
-  const found = fromOwner ?? (await alone(configDir, env, output, target, options));
+  const found = fromOwner ?? (await alone({ env, configDir, output, target, account: options.account, role: options.role }));
   const { instance } = found;
   if (!options.assumeRole) return output.out(formatCredentials(found.credentials, 'json'));
   const chain = {
@@ -111,34 +110,8 @@ const ownerMayAnswer = async (configDir: string, env: Env): Promise<boolean> =>
 
 const askOwner = async (request: OwnerCredentialsRequest) => (await import('./credential-process-owner')).credentialsFromOwner(request);
 
-/** Working alone: the settings from settings.json, then the secrets (credential-process-local.ts). */
-const alone = async (
-  configDir: string,
-  env: Env,
-  output: CliOutput,
-  target: (instances: readonly Instance[]) => Promise<OwnerTarget>,
-  options: { readonly account: string; readonly role: string },
-): Promise<{ instance: Instance; ref: RoleRef | undefined; credentials: RoleCredentials }> => {
-  const settingsStore = new FileSettingsStore(configDir);
-  const settings = await settingsStore.load();
-  // Said once: the unreadable file is moved aside, so the next run no longer finds it.
-  if (settingsStore.lastLoadProblem) output.err(settingsStore.lastLoadProblem.message);
-  const { instance, ref, resolve, loginHint: hint } = await target(settings.instances);
-  const { credentialsWorkingAlone } = await import('./credential-process-local');
-  const found = await credentialsWorkingAlone({
-    env,
-    configDir,
-    instance,
-    ref,
-    resolve,
-    account: options.account,
-    role: options.role,
-    awsCliInterop: settings.preferences.awsCliInterop,
-    loginHint: hint,
-    output,
-  });
-  return { instance, ...found };
-};
+/** Working alone: settings.json, then the secrets (credential-process-local.ts, loaded only then). */
+const alone = async (request: AloneRequest) => (await import('./credential-process-local')).credentialsWorkingAlone(request);
 
 /** The command's options, shared by `rolecall --help` (program.ts) and the fast entry below. */
 export const defineCredentialProcessOptions = (command: Command): Command =>
