@@ -1,6 +1,6 @@
 import { isStale } from '../directory/directory-cache';
 import { canRefresh } from '../identity-center/token-refresh';
-import type { RoleRef } from '../model/roles';
+import type { Account, RoleRef } from '../model/roles';
 import type { Settings } from '../model/settings';
 import type { ActiveCredentialView, AppSnapshot, InstanceView, Notice, SessionView } from '../model/snapshot';
 import type { SecretStorageStatus } from '../ports/secret-store';
@@ -68,17 +68,33 @@ export interface SnapshotInput {
   readonly now: number;
 }
 
+/**
+ * Account names by id, per directory: built the first time a snapshot needs a name from that
+ * directory (an active credential in it) and kept while the directory is the same object. A
+ * directory is replaced, never changed in place, so its accounts array is its identity.
+ */
+const accountNamesByDirectory = new WeakMap<readonly Account[], ReadonlyMap<string, string>>();
+
+const accountNameIn = (accounts: readonly Account[], accountId: string): string | undefined => {
+  let names = accountNamesByDirectory.get(accounts);
+  if (!names) {
+    names = new Map(accounts.map((account) => [account.accountId, account.accountName]));
+    accountNamesByDirectory.set(accounts, names);
+  }
+  return names.get(accountId);
+};
+
 /** Derives the redacted snapshot every view renders. Pure; holds no secret by construction. */
 export const buildSnapshot = (input: SnapshotInput): AppSnapshot => {
-  const accountNames = new Map<string, string>();
-  for (const runtime of input.runtimes) {
-    for (const account of runtime.directory?.accounts ?? [])
-      accountNames.set(`${runtime.instance.id}/${account.accountId}`, account.accountName);
-  }
+  // Names are looked up only for the credentials shown, not for every account of every directory.
+  const accountNameOf = (ref: RoleRef): string | undefined => {
+    const accounts = input.runtimes.find((runtime) => runtime.instance.id === ref.instanceId)?.directory?.accounts;
+    return accounts ? accountNameIn(accounts, ref.accountId) : undefined;
+  };
   const activeCredentials: ActiveCredentialView[] = input.activeCredentials
     .filter((entry) => entry.expiration > input.now)
     .map((entry) => {
-      const accountName = accountNames.get(`${entry.ref.instanceId}/${entry.ref.accountId}`);
+      const accountName = accountNameOf(entry.ref);
       return {
         role: entry.ref,
         expiresAt: entry.expiration,
