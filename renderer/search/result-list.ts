@@ -42,8 +42,6 @@ export type RoleRow = Extract<ListRow, { kind: 'role' }>;
  */
 export interface ResultList {
   readonly rowCount: number;
-  /** How many rows sit above the accounts (section titles, pinned and recent roles): the rest are account and role rows. */
-  readonly headCount: number;
   /** The row at an index (built on first ask, the same object after). */
   rowAt(index: number): ListRow | undefined;
   /** The kind of the row at an index, without building it (the virtualizer's sizes). */
@@ -119,7 +117,6 @@ const cellsOfAll = (entries: readonly RoleEntry[], index: SearchIndex): Int32Arr
 
 class CompactResultList implements ResultList {
   readonly rowCount: number;
-  readonly headCount: number;
   readonly optionRows: Int32Array;
   readonly #entries: readonly RoleEntry[];
   /** Rows above the accounts (sections, pinned and recent roles), built eagerly: a handful. */
@@ -141,7 +138,6 @@ class CompactResultList implements ResultList {
     this.#head = head;
     this.#cells = cells;
     this.rowCount = head.length + cells.length;
-    this.headCount = head.length;
     const headOptions = head.filter((row) => row.kind === 'role').length;
     this.#cellOptions = new Int32Array(cells.length);
     const optionRows = new Int32Array(headOptions + (cells.length - countAccounts(cells)));
