@@ -112,6 +112,35 @@ describe('webBridge against startWebServer', () => {
     expect(favorites.at(-1)).toBe(1);
   });
 
+  it('answers state:get from the greeting without asking the server, and waits for the greeting when none came yet', async () => {
+    const origin = new URL(server.url).origin;
+    const cookie = await cookieFor(server.url);
+    const sent: string[] = [];
+    bridge = webBridge(`${origin.replace('http:', 'ws:')}${server.sessionPath}bridge`, {
+      createSocket: (url) => {
+        const socket = new WebSocket(url, { headers: { cookie, origin } });
+        const send = socket.send.bind(socket);
+        socket.send = ((data: string) => {
+          sent.push(JSON.parse(data).channel as string);
+          send(data);
+        }) as typeof socket.send;
+        return socket as unknown as SocketLike;
+      },
+    });
+    const greetings: AppSnapshot[] = [];
+    bridge.on('state:changed', (snapshot: AppSnapshot) => greetings.push(snapshot));
+    // Asked before the socket is open: answered by the greeting itself.
+    const early = await bridge.invoke('state:get', undefined);
+    expect(early).toBe(greetings[0]);
+    expect(early.instances.map((i) => i.id)).toEqual([h.instanceId]);
+    // A change arrives as an event; state:get then answers with it.
+    await bridge.invoke('favorites:toggle', { role: h.role(0) });
+    await until(() => greetings.at(-1)?.favorites.length === 1);
+    expect((await bridge.invoke('state:get', undefined)).favorites).toHaveLength(1);
+    await bridge.invoke('favorites:toggle', { role: h.role(0) });
+    expect(sent).toEqual(['favorites:toggle', 'favorites:toggle']);
+  });
+
   it('queues calls made before the socket opens', async () => {
     bridge = await connectBridge(server);
     expect(bridge.connection()).toBe('connecting');

@@ -66,6 +66,12 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
   let state: ConnectionState = 'connecting';
   let attempt = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  // The server greets every connection with the state (a `state:changed`) and pushes every
+  // change after it, so the last one received is the current state: `state:get` is answered
+  // from it, without a round trip or one more snapshot built by the server. A call before
+  // the greeting waits for it, like a request in flight (or a queued one, before the socket opens).
+  let greeted: { readonly state: unknown } | undefined;
+  const greetingWaits = new Set<Pending>();
 
   const setState = (next: ConnectionState): void => {
     if (state === next) return;
@@ -88,6 +94,14 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
     const message = parseServerMessage(data);
     if (!message) return;
     if (isBridgeEvent(message)) {
+      if (message.event === 'state:changed') {
+        greeted = { state: message.payload };
+        for (const wait of greetingWaits) {
+          clearTimeout(wait.timer);
+          wait.resolve(message.payload);
+        }
+        greetingWaits.clear();
+      }
       for (const listener of listeners.get(message.event) ?? []) (listener as (payload: unknown) => void)(message.payload);
       return;
     }
@@ -107,6 +121,10 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
       attempt = 0;
       setState('open');
       flush();
+      for (const wait of greetingWaits) {
+        wait.message = undefined;
+        clearTimeout(wait.timer);
+      }
     });
     current.addEventListener('message', (event) => {
       if (socket === current) onMessage(event.data);
@@ -119,6 +137,12 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
         pending.delete(id);
         request.reject(disconnected());
       }
+      greeted = undefined;
+      for (const wait of greetingWaits) {
+        if (wait.message !== undefined) continue;
+        greetingWaits.delete(wait);
+        wait.reject(disconnected());
+      }
       setState('reconnecting');
       const delay = Math.min(maxDelay, minDelay * 2 ** attempt);
       attempt += 1;
@@ -128,6 +152,21 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
     current.addEventListener('error', () => undefined);
   };
 
+  const currentState = (): Promise<unknown> => {
+    if (greeted) return Promise.resolve(greeted.state);
+    return new Promise((resolve, reject) => {
+      const open = socket?.readyState === openState;
+      // message marks a wait made before the socket opened (bounded like a queued request).
+      const wait: Pending = { resolve, reject, ...(open ? {} : { message: 'state:get' }) };
+      if (!open)
+        wait.timer = setTimeout(() => {
+          if (!greetingWaits.delete(wait)) return;
+          reject(disconnected());
+        }, queueTimeout);
+      greetingWaits.add(wait);
+    });
+  };
+
   connect();
 
   return {
@@ -135,6 +174,7 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
       // Only the first connection queues calls: while reconnecting, the page already shows
       // it is disconnected, and a click should fail now rather than fire much later.
       if (state === 'closed' || state === 'reconnecting') return Promise.reject(disconnected());
+      if (channel === 'state:get') return currentState() as Promise<ResponseTypes[C]>;
       const id = nextId;
       nextId += 1;
       return new Promise<ResponseTypes[C]>((resolve, reject) => {
@@ -169,11 +209,12 @@ export const webBridge = (url: string, options: WebBridgeOptions = {}): WebBridg
     close: () => {
       setState('closed');
       clearTimeout(reconnectTimer);
-      for (const request of pending.values()) {
+      for (const request of [...pending.values(), ...greetingWaits]) {
         clearTimeout(request.timer);
         request.reject(disconnected());
       }
       pending.clear();
+      greetingWaits.clear();
       socket?.close(1000, 'page closed');
     },
   };

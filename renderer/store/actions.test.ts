@@ -323,6 +323,40 @@ describe('store + actions over the bridge', () => {
     expect(shell.size).toBe(0);
   });
 
+  it('takes a snapshot the bridge both pushed and answered state:get with once (the web bridge answers it from the greeting)', async () => {
+    const { core } = await setup('web');
+    const greeting = core.snapshot();
+    const listeners = new Set<(payload: EventPayloads['state:changed']) => void>();
+    const inner = inProcessBridge(core);
+    const bridge: RolecallBridge = {
+      invoke: (channel, payload) => (channel === 'state:get' ? Promise.resolve(greeting as never) : inner.invoke(channel, payload)),
+      on: (channel, listener) => {
+        if (channel !== 'state:changed') return inner.on(channel, listener);
+        const typed = listener as (payload: EventPayloads['state:changed']) => void;
+        listeners.add(typed);
+        return () => listeners.delete(typed);
+      },
+    };
+    const store = createRolecallStore();
+    const taken: unknown[] = [];
+    const take = store.getState().receiveSnapshot;
+    store.setState({
+      receiveSnapshot: (snapshot) => {
+        taken.push(snapshot);
+        take(snapshot);
+      },
+    });
+    const disconnect = createActions(store, bridge, fakePlatform().platform).connect();
+    listeners.forEach((listener) => listener(greeting));
+    await settle();
+    expect(taken).toEqual([greeting]);
+    // A new snapshot is still taken.
+    const next = { ...greeting };
+    listeners.forEach((listener) => listener(next));
+    expect(taken).toEqual([greeting, next]);
+    disconnect();
+  });
+
   it('stops listening after disconnect', async () => {
     const { core, store, disconnect, roleOf } = await setup('web');
     disconnect();

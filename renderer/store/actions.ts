@@ -117,7 +117,12 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
   // A directory is fetched only when the snapshot names a syncedAt the view does not hold:
   // once when a view connects, never again for a sync (its diff arrives first), and not at
   // all on a reload that painted the same directory from the page's storage.
+  // The web bridge answers `state:get` with the greeting's snapshot, which a listener
+  // subscribed before the greeting also got: the store takes one snapshot once.
+  let received: AppSnapshot | undefined;
   const receiveSnapshot = (snapshot: AppSnapshot): void => {
+    if (snapshot === received) return;
+    received = snapshot;
     store.getState().receiveSnapshot(snapshot);
     for (const instance of snapshot.instances) {
       const held = store.getState().directories[instance.id];
