@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { installBuild, pruneBuild, stagingDirFor, withBuildLock } from '../app/node/build-directory.mjs';
 import { RolecallError } from '../app/model/errors';
 import { defaultRendererOutDir, rendererRoot, rendererViteConfig } from './renderer-vite-config';
 
@@ -12,7 +13,25 @@ export interface BuildRendererOptions {
   readonly log?: (line: string) => void;
   /** Where the renderer's sources are; absent in an installed package. Tests point it elsewhere. */
   readonly sourceDir?: string;
+  /** How long an older build's assets stay (RENDERER_RETAIN_MS); tests shorten it. */
+  readonly retainMs?: number;
 }
+
+/**
+ * How long assets stay after the last build that referenced them stopped being current: a
+ * page loaded from that build (Electron's file:// page, a browser tab of a server started
+ * from it) may still import them lazily. The current and the previous build's always stay.
+ */
+export const RENDERER_RETAIN_MS = 3_600_000;
+
+/** Vite names everything under assets/ by its content; index.html (and nothing else) is fixed. */
+const isHashed = (path: string): boolean => path.startsWith('assets/');
+
+/**
+ * The record of recent builds' assets, beside outDir rather than in it, so neither the web
+ * server (which serves every file of outDir) nor a package ships it.
+ */
+export const rendererBuildRecord = (outDir: string): string => join(dirname(outDir), `.${basename(outDir)}-builds.json`);
 
 // Paths hang off rendererRoot and defaultRendererOutDir, found from the package root, so the
 // sources (web/*.ts) and the bundle (dist/cli/*.mjs) agree and an installed package finds
@@ -49,17 +68,26 @@ export const rendererBuildIsCurrent = async (outDir: string = defaultRendererOut
 
 const inFlight = new Map<string, Promise<string>>();
 
-const build = async (outDir: string, log: (line: string) => void): Promise<string> => {
+const build = async (outDir: string, log: (line: string) => void, retainMs: number, lockLost: () => boolean): Promise<string> => {
   const started = Date.now();
   log('rolecall: building the web UI (first run or sources changed)…');
   const { build: viteBuild } = await import('vite');
-  // Build beside the target and swap it in, so a concurrent reader never sees half a build.
-  const staging = `${outDir}.staging-${process.pid}-${Date.now()}`;
-  await mkdir(dirname(outDir), { recursive: true });
+  // Built beside outDir and moved in file by file (app/node/build-directory.mjs): outDir and
+  // its index.html are never missing, and an older build's assets stay for pages still using them.
+  const staging = stagingDirFor(outDir, started);
   try {
     await viteBuild({ ...rendererViteConfig(staging), logLevel: 'warn' });
-    await rm(outDir, { recursive: true, force: true });
-    await rename(staging, outDir);
+    const layout = { outdir: outDir, isHashed };
+    const builds = await installBuild({
+      ...layout,
+      staging,
+      builtAt: started,
+      last: 'index.html',
+      record: rendererBuildRecord(outDir),
+      retainMs,
+    });
+    // Another builder may be at work if our lock went stale (this process was frozen): prune next time.
+    if (!lockLost()) await pruneBuild({ ...layout, builds, retainMs });
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -88,9 +116,14 @@ export const buildRenderer = (options: BuildRendererOptions = {}): Promise<strin
   if (!existsSync(join(options.sourceDir ?? rendererRoot, 'index.html'))) return Promise.resolve().then(() => shippedBuild(outDir));
   const running = inFlight.get(outDir);
   if (running) return running;
+  const current = async () => !options.force && (await rendererBuildIsCurrent(outDir));
+  // One build at a time across processes (`rolecall web`, `rolecall demo`, test workers): a
+  // caller that waited for another's build asks again once it holds the lock, and finds it current.
   const task = (async () => {
-    if (!options.force && (await rendererBuildIsCurrent(outDir))) return outDir;
-    return build(outDir, log);
+    if (await current()) return outDir;
+    return withBuildLock(outDir, async (lockLost) =>
+      (await current()) ? outDir : build(outDir, log, options.retainMs ?? RENDERER_RETAIN_MS, lockLost),
+    );
   })().finally(() => inFlight.delete(outDir));
   inFlight.set(outDir, task);
   return task;
