@@ -18,12 +18,13 @@
 // ones (a chunk's name is its content hash, so one already there is the same file), each
 // fixed-name entry is replaced with a rename, build.json last, and old chunks are pruned
 // only once no build that referenced them has been current for RETAIN_MS. Rebuilders are
-// serialised by a lock beside outdir.
+// serialised by a lock beside outdir. app/node/build-directory.mjs does all that, for the
+// renderer's build too.
 import { build } from 'esbuild';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import lockfile from 'proper-lockfile';
+import { installBuild, pruneBuild, stagingDirFor, withBuildLock } from '../app/node/build-directory.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -163,90 +164,8 @@ const renameOutputs = (metafile, from, to) => {
  */
 export const RETAIN_MS = 3_600_000;
 
-/**
- * The lock that serialises builds into `outdir` (proper-lockfile, like app/storage/file-lock.ts;
- * the same `dist/.cli-build.lock` older launchers created): a killed holder's lock goes stale
- * after 10 s; a waiter waits up to about five minutes for a build to finish.
- */
-const withBuildLock = async (outdir, task) => {
-  let compromised = false;
-  const release = await lockfile.lock(outdir, {
-    realpath: false,
-    lockfilePath: join(dirname(outdir), `.${basename(outdir)}-build.lock`),
-    stale: 10_000,
-    update: 2_000,
-    retries: { retries: 600, minTimeout: 100, maxTimeout: 500, factor: 1.2 },
-    onCompromised: () => {
-      compromised = true;
-    },
-  });
-  try {
-    return await task(() => compromised);
-  } finally {
-    await release().catch(() => undefined);
-  }
-};
-
-/** builds.json: the chunk files of the current build and of the recent ones, newest first. */
-const readBuilds = async (outdir) => {
-  const builds = await readFile(join(outdir, 'builds.json'), 'utf8')
-    .then((text) => JSON.parse(text).builds)
-    .catch(() => undefined);
-  const valid =
-    Array.isArray(builds) &&
-    builds.every(
-      (entry) => typeof entry?.builtAt === 'number' && Array.isArray(entry.files) && entry.files.every((name) => typeof name === 'string'),
-    );
-  return valid ? builds : undefined;
-};
-
+/** Chunks are named by their content (chunk-[hash]: the chunk, its map, its legal notes); the rest are fixed names. */
 const isChunkFile = (name) => name.startsWith('chunk-');
-
-/**
- * Moves a build from `staging` into `outdir` without disturbing processes running from it:
- * chunks not already there first, then each fixed-name file (entries, their maps, meta.json)
- * with an atomic rename, builds.json, and build.json last, which makes the build current.
- */
-const install = async (staging, outdir, builtAt, retainMs, release) => {
-  await mkdir(outdir, { recursive: true });
-  const present = new Set(await readdir(outdir));
-  const names = await readdir(staging);
-  const chunks = names.filter(isChunkFile);
-  for (const name of chunks) if (!present.has(name)) await rename(join(staging, name), join(outdir, name));
-  for (const name of names) if (!isChunkFile(name) && name !== 'build.json') await rename(join(staging, name), join(outdir, name));
-  // A bundle without builds.json (built before it existed): every chunk present is the previous build's.
-  const [previous, ...older] =
-    (await readBuilds(outdir)) ?? (present.size ? [{ builtAt: 0, files: [...present].filter(isChunkFile) }] : []);
-  const builds = [
-    { builtAt, files: chunks },
-    ...(previous && !release ? [{ ...previous, supersededAt: builtAt }] : []),
-    ...older.filter((entry) => typeof entry.supersededAt === 'number' && builtAt - entry.supersededAt < retainMs),
-  ];
-  const buildsFile = join(outdir, 'builds.json');
-  await writeFile(`${buildsFile}.${process.pid}`, `${JSON.stringify({ builds })}\n`);
-  await rename(`${buildsFile}.${process.pid}`, buildsFile);
-  await rename(join(staging, 'build.json'), join(outdir, 'build.json'));
-  return builds;
-};
-
-/**
- * Removes the chunks no retained build references, and what killed builds left beside
- * outdir; only files untouched for retainMs, so nothing a build just wrote (one whose record
- * was lost with its process) goes.
- */
-const prune = async (outdir, builds, retainMs) => {
-  const now = Date.now();
-  const old = async (path) => {
-    const info = await stat(path).catch(() => undefined);
-    return info !== undefined && now - info.mtimeMs >= retainMs;
-  };
-  const kept = new Set(builds.flatMap((entry) => entry.files));
-  for (const name of await readdir(outdir))
-    if (isChunkFile(name) && !kept.has(name) && (await old(join(outdir, name)))) await rm(join(outdir, name), { force: true });
-  const leftover = (name) => name.startsWith(`${basename(outdir)}.staging-`) || name.startsWith(`${basename(outdir)}.old-`);
-  for (const name of await readdir(dirname(outdir)))
-    if (leftover(name) && (await old(join(dirname(outdir), name)))) await rm(join(dirname(outdir), name), { recursive: true, force: true });
-};
 
 /**
  * Builds the CLI into `outdir` (default dist/cli), beside it first, then moved in so a process
@@ -270,7 +189,7 @@ export const buildCli = async ({
     if (unlessCurrent?.()) return undefined;
     onBuild?.();
     const builtAt = Date.now();
-    const staging = `${outdir}.staging-${process.pid}-${builtAt}`;
+    const staging = stagingDirFor(outdir, builtAt);
     try {
       const result = await build(cliBuildOptions(staging));
       const metafile = renameOutputs(result.metafile, posixRelative(staging), posixRelative(outdir));
@@ -278,9 +197,12 @@ export const buildCli = async ({
       await writeFile(join(staging, 'build.json'), `${JSON.stringify({ version, builtAt, inputs: stampInputs(metafile) }, null, 1)}\n`);
       await writeFile(join(staging, 'meta.json'), JSON.stringify(metafile));
       const retainMs = release ? 0 : retain;
-      const builds = await install(staging, outdir, builtAt, retainMs, release);
+      // build.json last: it makes the build current for bin/rolecall.mjs's stale check.
+      const layout = { outdir, isHashed: isChunkFile };
+      const record = join(outdir, 'builds.json');
+      const builds = await installBuild({ ...layout, staging, builtAt, last: 'build.json', record, retainMs, release });
       // Another builder may be at work if our lock went stale (this process was frozen): prune next time.
-      if (!lockLost()) await prune(outdir, builds, retainMs);
+      if (!lockLost()) await pruneBuild({ ...layout, builds, retainMs });
       return { outdir, metafile, builtAt };
     } finally {
       await rm(staging, { recursive: true, force: true });
