@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installBuild } from '../app/node/build-directory.mjs';
 import type { RecordedBuild } from '../app/node/build-directory.mjs';
 import { buildRenderer, rendererBuildRecord } from './renderer-build';
+import { loadStaticFiles } from './static-files';
 
 /**
  * Rebuilding the renderer while other processes build it or read it. Every build goes to a
@@ -161,6 +162,15 @@ describe('a rebuild under readers', () => {
     expect(await assetsNow()).toEqual(expect.arrayContaining(old));
     const record = await readRecord(outDir);
     expect(record[1]).toMatchObject({ builtAt: 1, files: old });
+    // A server started now reads them too, but waits for a page to fetch only the current build's scripts and styles.
+    const served = await loadStaticFiles(outDir);
+    expect(served.get('/assets/index-OLDBUILD.js')).toBeDefined();
+    expect([...served.scriptsAndStyles].sort()).toEqual(
+      assets
+        .filter((asset) => /\.(js|css)$/.test(asset))
+        .map((asset) => `/${asset}`)
+        .sort(),
+    );
 
     // Another build: the old build was current moments ago, within the retention, so its assets stay...
     await buildRenderer({ outDir, force: true });

@@ -33,6 +33,18 @@ export interface StaticFiles {
 }
 
 /**
+ * The scripts and stylesheets index.html loads (scripts, stylesheets, module preloads), by
+ * URL path. Not every .js and .css file: a rebuild in a checkout keeps older builds' assets
+ * beside the current ones for pages still loading them (web/renderer-build.ts), which no new
+ * page fetches.
+ */
+const pageScriptsAndStyles = (files: ReadonlyMap<string, StaticFile>): string[] => {
+  const html = files.get('index.html')?.body.toString('utf8') ?? '';
+  const referenced = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="\.?\/?([^"?#]+)"/g)].map((match) => match[1]!);
+  return [...new Set(referenced)].filter((key) => /\.(m?js|css)$/.test(key) && files.has(key)).map((key) => `/${key}`);
+};
+
+/**
  * Reads the whole build into memory once, before the server listens: a request is then
  * answered in the same turn of the event loop, even while the core is still being loaded
  * (module compilation keeps that loop busy), and a rebuild of the directory under a running
@@ -58,7 +70,7 @@ export const loadStaticFiles = async (root: string): Promise<StaticFiles> => {
   };
   await walk(base);
   return {
-    scriptsAndStyles: [...files.keys()].filter((key) => /\.(m?js|css)$/.test(key)).map((key) => `/${key}`),
+    scriptsAndStyles: pageScriptsAndStyles(files),
     get: (urlPath) => {
       let decoded: string;
       try {
