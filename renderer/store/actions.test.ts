@@ -357,6 +357,31 @@ describe('store + actions over the bridge', () => {
     disconnect();
   });
 
+  it('asks for the directory before the store takes the snapshot that names it', async () => {
+    const { core } = await setup('web');
+    const order: string[] = [];
+    const inner = inProcessBridge(core);
+    const bridge: RolecallBridge = {
+      invoke: (channel, payload) => {
+        order.push(channel);
+        return inner.invoke(channel, payload);
+      },
+      on: inner.on,
+    };
+    const store = createRolecallStore();
+    const take = store.getState().receiveSnapshot;
+    store.setState({
+      receiveSnapshot: (snapshot) => {
+        order.push('store takes the snapshot');
+        take(snapshot);
+      },
+    });
+    const disconnect = createActions(store, bridge, fakePlatform().platform).connect();
+    await waitUntil(() => store.getState().entries.length > 0 || undefined, 'the directory in the store');
+    expect(order).toEqual(['state:get', 'directory:get', 'store takes the snapshot']);
+    disconnect();
+  });
+
   it('stops listening after disconnect', async () => {
     const { core, store, disconnect, roleOf } = await setup('web');
     disconnect();

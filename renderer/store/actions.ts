@@ -123,13 +123,17 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
   const receiveSnapshot = (snapshot: AppSnapshot): void => {
     if (snapshot === received) return;
     received = snapshot;
-    store.getState().receiveSnapshot(snapshot);
+    // The requests go out before the store takes the snapshot (its subscribers render), so
+    // the server builds and sends the directory meanwhile; the answers land after it.
+    const unsynced: string[] = [];
     for (const instance of snapshot.instances) {
       const held = store.getState().directories[instance.id];
       if (fetching.has(instance.id) || held?.syncedAt === instance.sync.syncedAt) continue;
-      if (instance.sync.syncedAt === undefined) store.getState().receiveDirectory(instance.id, null);
+      if (instance.sync.syncedAt === undefined) unsynced.push(instance.id);
       else void fetchDirectory(instance.id);
     }
+    store.getState().receiveSnapshot(snapshot);
+    for (const instanceId of unsynced) store.getState().receiveDirectory(instanceId, null);
   };
 
   const receiveDirectoryChange = ({ instanceId, diff }: EventPayloads['directory:changed']): void => {
