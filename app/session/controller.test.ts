@@ -45,14 +45,23 @@ let harness: Harness | undefined;
 const cleanups: (() => Promise<void>)[] = [];
 
 const start = async (
-  options: { accessTokenTtlSeconds?: number; issueRefreshTokens?: boolean; shell?: 'desktop' | 'web' } = {},
+  options: {
+    accessTokenTtlSeconds?: number;
+    issueRefreshTokens?: boolean;
+    shell?: 'desktop' | 'web';
+    /** How far the emulator's clock runs ahead of the core's, read on every call (a slow machine's delays). */
+    emulatorAheadMs?: () => number;
+    /** Each line the emulator logs once a response is sent. */
+    emulatorLog?: (line: string) => void;
+  } = {},
 ): Promise<Harness> => {
   const clock = new AdjustableClock();
+  const ahead = options.emulatorAheadMs ?? (() => 0);
   const emulator = await startEmulator({
     directory: { accounts: 12, rolesPerAccount: 2, seed: 3 },
     deviceCodeIntervalSeconds: 0,
-    now: () => clock.now(),
-    log: () => undefined,
+    now: () => clock.now() + ahead(),
+    log: options.emulatorLog ?? (() => undefined),
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.issueRefreshTokens === false ? { issueRefreshTokens: false } : {}),
   });
@@ -181,6 +190,38 @@ describe('the session controller against the emulator', () => {
     expect(view.session.error).toMatch(/sign in again/);
     // Signing in again brings it back.
     await signIn(h);
+    await expect(h.core.api['credentials:copy']({ role })).resolves.toMatchObject({ role });
+  });
+
+  it('keeps the session when even a freshly renewed access token has expired by the time AWS reads it (a loaded machine)', async () => {
+    // 2 s tokens, and 3 s pass at AWS after each one is issued, before the next request
+    // reaches it: every token is expired when used while every refresh works. That is time,
+    // not a revoked session: no sign-out.
+    let aheadMs = 0;
+    let slow = false;
+    harness = await start({
+      accessTokenTtlSeconds: 2,
+      emulatorAheadMs: () => aheadMs,
+      emulatorLog: (line) => {
+        if (slow && / 200 .*CreateToken$/.test(line)) aheadMs += 3_000;
+      },
+    });
+    const h = harness;
+    await signIn(h);
+    const { role } = await firstRole(h);
+    h.emulator.resetCounters();
+    aheadMs = 3_000;
+    slow = true;
+    await expect(h.core.api['credentials:copy']({ role })).rejects.toMatchObject({
+      code: 'service-unavailable',
+      userMessage: expect.stringMatching(/your sign-in is kept; try again\.$/),
+    });
+    // Bounded: the first call, then two renewals each followed by one more call. (CreateToken
+    // is not counted: the expiry watcher refreshes too, every 2 s token being inside its window.)
+    expect(h.emulator.counters().GetRoleCredentials?.requests).toBe(3);
+    expect(viewOf(h.core, h.instanceId).session.status).toBe('signed-in');
+    expect(h.notifications.map((n) => n.title)).not.toContain('Signed out');
+    slow = false;
     await expect(h.core.api['credentials:copy']({ role })).resolves.toMatchObject({ role });
   });
 

@@ -15,6 +15,12 @@ import { heldToken, holdToken, markExpired, markReconnecting } from './session-s
 const noLongerValid = (runtime: InstanceRuntime): string =>
   `Your ${runtime.instance.label} session is no longer valid (revoked or expired); sign in again.`;
 
+/** A portal call that AWS refused for its access token (expired, revoked or unknown). */
+const isRefused = (error: unknown): boolean => isUnauthorized(error) || toRolecallError(error).code === 'unauthorized';
+
+/** Refreshes per portal call after AWS refused its token; each is followed by one more try. */
+const MAX_RENEWALS_PER_CALL = 2;
+
 /** Refresh failures after which only a new sign-in helps; anything else (5xx, network, throttling) is worth retrying. */
 const FINAL_REFRESH_FAILURES = new Set(['invalid-grant', 'signed-out', 'invalid-client']);
 
@@ -146,7 +152,13 @@ export class SessionTokens {
     throw new RolecallError(mapped.code, sentence, { cause: error });
   }
 
-  /** Runs a portal call with a valid access token, refreshing once when AWS says it is not. */
+  /**
+   * Runs a portal call with a valid access token, refreshing when AWS says it is not. A
+   * refused token is renewed at most twice per call: a dead session fails at the refresh
+   * (InvalidGrant: signed out there), while one whose refreshes work but whose fresh tokens
+   * are still refused lost a race with time (short-lived tokens on a loaded machine, a slow
+   * network), so the sign-in is kept and the call fails with a retryable error.
+   */
   async withAccessToken<T>(runtime: InstanceRuntime, call: (accessToken: string) => Promise<T>): Promise<T> {
     // Signed out here, but another process may have signed in since.
     if (!heldToken(runtime)) await this.adoptStored(runtime);
@@ -158,19 +170,23 @@ export class SessionTokens {
       }
       token = await this.refresh(runtime).catch((error: unknown) => this.refreshFailed(runtime, error));
     }
-    try {
-      return await call(token.accessToken);
-    } catch (error) {
-      if (!isUnauthorized(error) && toRolecallError(error).code !== 'unauthorized') throw error;
-      const refreshed = await this.refresh(runtime).catch((refreshError: unknown) =>
+    // Bounded: at most MAX_RENEWALS_PER_CALL refreshes, then the call fails.
+    for (let renewals = 0; ; renewals++) {
+      try {
+        return await call(token.accessToken);
+      } catch (error) {
+        if (!isRefused(error)) throw error;
+        if (renewals === MAX_RENEWALS_PER_CALL) {
+          throw new RolecallError(
+            'service-unavailable',
+            `AWS refused the just-renewed ${runtime.instance.label} session token (most likely it expired before AWS read it: a slow machine or network); your sign-in is kept; try again.`,
+            { cause: error },
+          );
+        }
+      }
+      token = await this.refresh(runtime).catch((refreshError: unknown) =>
         this.refreshFailed(runtime, refreshError, noLongerValid(runtime)),
       );
-      try {
-        return await call(refreshed.accessToken);
-      } catch (retryError) {
-        if (isUnauthorized(retryError)) return this.signOutAndThrow(runtime, noLongerValid(runtime));
-        throw retryError;
-      }
     }
   }
 
