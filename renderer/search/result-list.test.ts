@@ -87,6 +87,20 @@ describe('SearchIndex over the 10,000-role directory', () => {
     }
   });
 
+  it('finds the same whether its character masks are not built, half built in idle time, or complete', () => {
+    // The masks are built at the first search or by warm(), never with the index (the first paint needs none).
+    const queries = ['xq', 'prod adm', 'zz', '9', 'dev ro', 'qqqq'];
+    const half = new SearchIndex(big);
+    let rounds = 0;
+    expect(half.warm(() => (rounds++ < 3 ? 10 : 0))).toBe(false);
+    const fresh = new SearchIndex(big);
+    for (const query of queries) {
+      const expected = flat(searchEntries(big, query));
+      expect(flat(half.search(query)), `${query} (half masked)`).toEqual(expected);
+      expect(flat(fresh.search(query)), `${query} (not masked yet)`).toEqual(expected);
+    }
+  });
+
   it('scores single characters like scoreTerm on awkward names: camelCase, separators, digits, whole fields', () => {
     const directory: DirectoryView = {
       instanceId: 'odd',

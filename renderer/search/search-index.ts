@@ -135,12 +135,15 @@ const sortRankedByComparison = (found: Int32Array, totals: Float64Array): Ranked
 const keptTerms = 8;
 
 export class SearchIndex {
-  private readonly lo: Int32Array;
-  private readonly hi: Int32Array;
-  private readonly everything: readonly ScoredEntry[];
-  /** The characters every entry has (all bits when there are no entries). */
-  private readonly everyLo: number;
-  private readonly everyHi: number;
+  /**
+   * Each entry's characters as bit masks, and the characters every entry has (all bits when
+   * there are no entries). Built at the first search or in idle time (warm), not with the
+   * index: the list with no query (a window's first paint) needs none of it, and at 10,000
+   * roles it costs ~20 ms. Entries [0, masked) are done.
+   */
+  private masks: { readonly lo: Int32Array; readonly hi: Int32Array; everyLo: number; everyHi: number } | undefined;
+  private masked = 0;
+  private everything: readonly ScoredEntry[] | undefined;
   private last: { readonly bits: readonly TermBits[]; readonly candidates: Int32Array } | undefined;
   /** Scores by term, NaN where not computed yet; insertion order is the eviction order. */
   private readonly scores = new Map<string, Float64Array>();
@@ -158,8 +161,6 @@ export class SearchIndex {
   readonly accountCount: number;
 
   constructor(private readonly entries: readonly RoleEntry[]) {
-    this.lo = new Int32Array(entries.length);
-    this.hi = new Int32Array(entries.length);
     this.accountOf = new Int32Array(entries.length);
     let accountCount = 0;
     entries.forEach((entry, index) => {
@@ -167,32 +168,39 @@ export class SearchIndex {
       accountCount = Math.max(accountCount, entry.accountOrdinal + 1);
     });
     this.accountCount = accountCount;
-    let everyLo = -1;
-    let everyHi = -1;
-    const masks = { lo: 0, hi: 0 };
-    entries.forEach((entry, index) => {
-      masks.lo = 0;
-      masks.hi = 0;
-      const { lower } = entry;
-      charBits(lower.accountName, masks);
-      charBits(lower.alias, masks);
-      charBits(lower.email, masks);
-      charBits(lower.roleName, masks);
-      charBits(lower.instanceLabel, masks);
-      charBits(entry.accountId, masks);
-      this.lo[index] = masks.lo;
-      this.hi[index] = masks.hi;
-      everyLo &= masks.lo;
-      everyHi &= masks.hi;
-    });
-    this.everything = entries.map((entry) => ({ entry, score: 0 }));
-    this.everyLo = everyLo;
-    this.everyHi = everyHi;
+  }
+
+  /** Masks the next entries while `timeLeft()` (ms) allows, 128 at a time (all of them without it); the masks once complete. */
+  private characterMasks(timeLeft: () => number = () => Infinity): NonNullable<SearchIndex['masks']> | undefined {
+    const { entries } = this;
+    const masks = (this.masks ??= { lo: new Int32Array(entries.length), hi: new Int32Array(entries.length), everyLo: -1, everyHi: -1 });
+    const bits = { lo: 0, hi: 0 };
+    while (this.masked < entries.length && timeLeft() > 1) {
+      const end = Math.min(entries.length, this.masked + 128);
+      for (let index = this.masked; index < end; index += 1) {
+        const entry = entries[index] as RoleEntry;
+        bits.lo = 0;
+        bits.hi = 0;
+        const { lower } = entry;
+        charBits(lower.accountName, bits);
+        charBits(lower.alias, bits);
+        charBits(lower.email, bits);
+        charBits(lower.roleName, bits);
+        charBits(lower.instanceLabel, bits);
+        charBits(entry.accountId, bits);
+        masks.lo[index] = bits.lo;
+        masks.hi[index] = bits.hi;
+        masks.everyLo &= bits.lo;
+        masks.everyHi &= bits.hi;
+      }
+      this.masked = end;
+    }
+    return this.masked === entries.length ? masks : undefined;
   }
 
   /** Same as searchEntries(entries, query, boost). */
   search(query: string, boost?: (entry: RoleEntry) => number): readonly ScoredEntry[] {
-    if (parseQuery(query).length === 0) return this.everything;
+    if (parseQuery(query).length === 0) return (this.everything ??= this.entries.map((entry) => ({ entry, score: 0 })));
     const { indices, scores } = this.rank(query, boost ? (index) => boost(this.entries[index] as RoleEntry) : undefined);
     const matches: ScoredEntry[] = new Array<ScoredEntry>(indices.length);
     for (let m = 0; m < indices.length; m += 1)
@@ -247,12 +255,13 @@ export class SearchIndex {
   }
 
   /**
-   * Scores the 36 one-character terms against the next entries while `timeLeft()` (ms) allows,
+   * Masks the entries' characters, then scores the 36 one-character terms against the next entries while `timeLeft()` (ms) allows,
    * 128 entries at a time; true once every entry is scored. Keystrokes never wait
    * for it: a term meets NaN where it is not done yet and scores that entry itself.
    */
   warm(timeLeft: () => number): boolean {
     const count = this.entries.length;
+    if (!this.characterMasks(timeLeft)) return false;
     while (this.warmed < count && timeLeft() > 1) {
       const end = Math.min(count, this.warmed + 128);
       this.scoreSingles(this.warmed, end);
@@ -326,14 +335,14 @@ export class SearchIndex {
       needHi |= term.hi;
     }
     // Characters every entry has ("a", "e", "s" in most directories): nothing to test.
-    if ((this.everyLo & needLo) === needLo && (this.everyHi & needHi) === needHi) {
+    const { lo, hi, everyLo, everyHi } = this.characterMasks() as NonNullable<SearchIndex['masks']>;
+    if ((everyLo & needLo) === needLo && (everyHi & needHi) === needHi) {
       const candidates = from ?? this.all().indices;
       this.last = { bits, candidates };
       return candidates;
     }
     const count = from ? from.length : this.entries.length;
     const kept = new Int32Array(count);
-    const { lo, hi } = this;
     let size = 0;
     for (let c = 0; c < count; c += 1) {
       const index = from ? (from[c] as number) : c;
