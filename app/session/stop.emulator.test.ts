@@ -76,6 +76,19 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
+/** stop() with a flow that does not settle: still waiting halfway through its bound, returned at the end of it. */
+const stopThroughItsBound = async (rig: Rig): Promise<void> => {
+  let stopped = false;
+  const stopping = rig.core.stop().then(() => {
+    stopped = true;
+  });
+  // Halfway (the clock also runs in real time, so not 1 ms short): still waiting.
+  await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
+  expect(stopped).toBe(false);
+  await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
+  await stopping;
+};
+
 /** Bounded: a hang becomes a readable failure. */
 const waitFor = async <T>(probe: () => T | undefined | false, what: string): Promise<T> => {
   const deadline = Date.now() + 15_000;
@@ -309,15 +322,7 @@ describe('core.stop() leaves the config dir alone', () => {
     rig.secrets.hang();
     await rig.core.api['session:sign-in']({ instanceId: rig.instanceId, flow: 'device' });
     await waitFor(() => rig.secrets.waiting > 0, 'the sign-in to wait on the secret store');
-    let stopped = false;
-    const stopping = rig.core.stop().then(() => {
-      stopped = true;
-    });
-    // Halfway (the clock also runs in real time, so not 1 ms short): still waiting.
-    await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
-    expect(stopped).toBe(false);
-    await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
-    await stopping;
+    await stopThroughItsBound(rig);
     expect(rig.logs).toEqual([
       expect.stringMatching(/^Rolecall stopped without waiting longer for: the sign-in to .+ \(still running after 5 s/),
     ]);
@@ -344,15 +349,7 @@ describe('core.stop() leaves the config dir alone', () => {
     rig.emulator.approveDevice(code);
     // The token arrived; saving it waits for the lock.
     await waitFor(() => rig.view().session.status !== 'signing-in', 'the token');
-    let stopped = false;
-    const stopping = rig.core.stop().then(() => {
-      stopped = true;
-    });
-    // Halfway (the clock also runs in real time, so not 1 ms short): still waiting.
-    await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
-    expect(stopped).toBe(false);
-    await rig.clock.advanceAndSettle(STOP_SETTLE_MS / 2);
-    await stopping;
+    await stopThroughItsBound(rig);
     expect(rig.logs).toEqual([expect.stringMatching(/the sign-in to /)]);
     await expectQuietAfterStop(rig, 60_000);
     expect((await stat(lockDir)).mtimeMs).toBe(held);
