@@ -73,6 +73,17 @@ const load = (h: EmulatedCore, storage: KeyValueStorage) => {
   return { store, asked, painted, connect, close };
 };
 
+/** A core on the emulator, and a first page load through it that stored its directory. */
+const storedByAFirstLoad = async () => {
+  const h = await startEmulatedCore(test);
+  cleanups.push(() => h.close());
+  const storage = memoryStorage();
+  const first = load(h, storage);
+  first.connect();
+  await waitUntil(() => storage.map.has(storedDirectoriesKey), 'the stored directories');
+  return { h, storage, first };
+};
+
 describe('the page keeps its directories for the next load', () => {
   it('paints the stored roles before the bridge answers, then fetches nothing the core has not changed', async () => {
     const h = await startEmulatedCore(test, { label: 'Acme' });
@@ -108,12 +119,7 @@ describe('the page keeps its directories for the next load', () => {
   });
 
   it('reconciles a stored directory the core has since re-synced', async () => {
-    const h = await startEmulatedCore(test);
-    cleanups.push(() => h.close());
-    const storage = memoryStorage();
-    const first = load(h, storage);
-    first.connect();
-    await waitUntil(() => storage.map.has(storedDirectoriesKey), 'the stored directories');
+    const { h, storage, first } = await storedByAFirstLoad();
     const storedAt = first.store.getState().directories[h.instanceId]!.syncedAt;
 
     // The page is closed while the core re-syncs.
@@ -143,12 +149,7 @@ describe('the page keeps its directories for the next load', () => {
   });
 
   it('refuses columns that do not fit each other (an edited storage), and starts empty', async () => {
-    const h = await startEmulatedCore(test);
-    cleanups.push(() => h.close());
-    const storage = memoryStorage();
-    const first = load(h, storage);
-    first.connect();
-    await waitUntil(() => storage.map.has(storedDirectoriesKey), 'the stored directories');
+    const { storage } = await storedByAFirstLoad();
     const good = JSON.parse(storage.map.get(storedDirectoriesKey)!) as { directories: Record<string, unknown[]>[] };
     expect(paintStoredDirectories(createRolecallStore(), storage)).toBe(true);
     const edits: ((directory: Record<string, unknown[]>) => void)[] = [
