@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectoryView } from '../../app/ipc/contract';
-import { groupByAccount, parseQuery, scoreTerm, searchEntries } from './fuzzy-search';
+import { parseQuery, scoreTerm, searchEntries } from './fuzzy-search';
 import { buildRoleEntries } from './role-entries';
 import { buildResultList } from './result-list';
 import { bigDirectoryEntries, typedQueries } from './test-support/big-directory';
@@ -106,9 +106,18 @@ describe('searchEntries ranking', () => {
   });
 
   it('groups matches by account, accounts ordered by their best role', () => {
-    const groups = groupByAccount(searchEntries(entries, 'access'));
-    expect(groups.map((g) => g.accountName)).toEqual(['prod-payments', 'sandbox', 'staging-payments']);
-    expect(groups[0]?.roles.map((r) => r.roleName)).toEqual(['AdministratorAccess', 'ReadOnlyAccess']);
+    const list = buildResultList(entries, 'access', [], []);
+    const rows = Array.from({ length: list.rowCount }, (_, index) => list.rowAt(index)!);
+    expect(rows.filter((row) => row.kind === 'account').map((row) => row.accountName)).toEqual([
+      'prod-payments',
+      'sandbox',
+      'staging-payments',
+    ]);
+    expect(rows.slice(1, 3).map((row) => (row.kind === 'role' ? row.entry.roleName : row.kind))).toEqual([
+      'AdministratorAccess',
+      'ReadOnlyAccess',
+    ]);
+    expect(rows[3]?.kind).toBe('account');
   });
 });
 

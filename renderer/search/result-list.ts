@@ -66,7 +66,7 @@ export type Search = (entries: readonly RoleEntry[], query: string, boost?: (ent
  * The matches grouped by account, as cells: an entry index for a role row, -1 - the
  * account's ordinal for its account row. Accounts come in the order of their best match
  * (the first one seen, since matches arrive best first), roles inside in rank order: the
- * same as groupByAccount, as a counting sort over account ordinals.
+ * same as the eager list's groupByAccount (test-support), as a counting sort over account ordinals.
  */
 const groupCells = (index: SearchIndex, matches: Int32Array): Int32Array => {
   const { accountOf, accountCount } = index;

@@ -1,6 +1,7 @@
 import { roleKey } from '../../../app/model/roles';
 import type { RoleRef } from '../../../app/model/roles';
-import { groupByAccount, searchEntries } from '../fuzzy-search';
+import { searchEntries } from '../fuzzy-search';
+import type { ScoredEntry } from '../fuzzy-search';
 import { recentLimit } from '../result-list';
 import type { ListRow, ListSection, Search } from '../result-list';
 import { chainedEntryKey } from '../role-entries';
@@ -10,6 +11,48 @@ import type { RoleEntry } from '../role-entries';
  * The list as buildResultList built it before its rows became compact: every row an object,
  * matches from searchEntries. The tests hold the compact list to it, row for row.
  */
+
+interface AccountGroup {
+  /** instanceId/accountId */
+  readonly key: string;
+  readonly accountName: string;
+  readonly accountId: string;
+  readonly email: string;
+  readonly instanceLabel: string;
+  readonly alias: string;
+  readonly roles: readonly RoleEntry[];
+}
+
+/**
+ * Groups ranked matches by account: accounts ordered by their best role, roles inside in
+ * rank order. Grouping keeps a user's eye on one account at a time.
+ */
+const groupByAccount = (matches: readonly ScoredEntry[]): readonly AccountGroup[] => {
+  const bucketOf: (RoleEntry[] | undefined)[] = [];
+  const order: RoleEntry[][] = [];
+  for (const { entry } of matches) {
+    let bucket = bucketOf[entry.accountOrdinal];
+    if (!bucket) {
+      bucket = [];
+      bucketOf[entry.accountOrdinal] = bucket;
+      // First seen = the account's best match, since matches arrive best first.
+      order.push(bucket);
+    }
+    bucket.push(entry);
+  }
+  return order.map((roles) => {
+    const first = roles[0] as RoleEntry;
+    return {
+      key: `${first.ref.instanceId}/${first.accountId}`,
+      accountName: first.accountName,
+      accountId: first.accountId,
+      email: first.email,
+      instanceLabel: first.instanceLabel,
+      alias: first.alias,
+      roles,
+    };
+  });
+};
 
 const noChained = { favorites: [], recents: [] } as const;
 
