@@ -24,7 +24,7 @@ import { build } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installBuild, pruneBuild, stagingDirFor, withBuildLock } from '../app/node/build-directory.mjs';
+import { RETAIN_OLD_BUILDS_MS, installBuild, pruneBuild, stagingDirFor, withBuildLock } from '../app/node/build-directory.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -162,7 +162,7 @@ const renameOutputs = (metafile, from, to) => {
  * process started from that build (`rolecall web`, an agent) may still import them lazily.
  * The current and the previous build's chunks are always kept.
  */
-export const RETAIN_MS = 3_600_000;
+export const RETAIN_MS = RETAIN_OLD_BUILDS_MS;
 
 /** Chunks are named by their content (chunk-[hash]: the chunk, its map, its legal notes); the rest are fixed names. */
 const isChunkFile = (name) => name.startsWith('chunk-');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { installBuild, pruneBuild, stagingDirFor, withBuildLock } from '../app/node/build-directory.mjs';
+import { RETAIN_OLD_BUILDS_MS, installBuild, pruneBuild, stagingDirFor, withBuildLock } from '../app/node/build-directory.mjs';
 import { RolecallError } from '../app/model/errors';
 import { defaultRendererOutDir, rendererRoot, rendererViteConfig } from './renderer-vite-config';
 
@@ -22,7 +22,7 @@ export interface BuildRendererOptions {
  * page loaded from that build (Electron's file:// page, a browser tab of a server started
  * from it) may still import them lazily. The current and the previous build's always stay.
  */
-export const RENDERER_RETAIN_MS = 3_600_000;
+export const RENDERER_RETAIN_MS = RETAIN_OLD_BUILDS_MS;
 
 /** Vite names everything under assets/ by its content; index.html (and nothing else) is fixed. */
 const isHashed = (path: string): boolean => path.startsWith('assets/');

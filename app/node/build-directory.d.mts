@@ -13,6 +13,7 @@ export interface BuildLayout {
   readonly isHashed: (path: string) => boolean;
 }
 
+export declare const RETAIN_OLD_BUILDS_MS: number;
 export declare const withBuildLock: <T>(outdir: string, task: (lockLost: () => boolean) => Promise<T>) => Promise<T>;
 export declare const stagingDirFor: (outdir: string, builtAt: number) => string;
 export declare const installBuild: (

@@ -16,6 +16,12 @@ import { basename, dirname, join, sep } from 'node:path';
 import lockfile from 'proper-lockfile';
 
 /**
+ * How long an older build's hashed files stay after it stopped being current: a process
+ * (a `rolecall agent`, a page still open) that loaded an older entry keeps loading them.
+ */
+export const RETAIN_OLD_BUILDS_MS = 3_600_000;
+
+/**
  * Runs task holding the lock that serialises builds into `outdir` (proper-lockfile, like
  * app/storage/file-lock.ts; the lock is `.<name>-build.lock` beside outdir): a killed holder's
  * lock goes stale after 10 s; a waiter waits up to about five minutes. task gets a function
