@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { dispatchRequest, toIpcError } from '../ipc/dispatch';
 import type { IpcResult, RequestChannel } from '../ipc/contract';
-import { isRolecallError } from '../model/errors';
+import { needsSignInAgain } from '../model/errors';
 import { isSignedIn } from '../model/session-status';
 import type { Notifier } from '../ports/desktop';
 import type { SessionSource } from '../ports/session-source';
@@ -21,7 +21,7 @@ import {
 } from './endpoint';
 import { OWNER_LOCK_STALE_MS, tryBecomeOwner } from './owner-lock';
 import type { OwnerLock, OwnerLockOptions } from './owner-lock';
-import { FrameReader, MAX_REQUEST_FRAME_BYTES, SIGN_IN_AGAIN_CODES, encodeFrame } from './protocol';
+import { FrameReader, MAX_REQUEST_FRAME_BYTES, encodeFrame } from './protocol';
 import type { AgentResponse } from './protocol';
 import { parseRequestFrame } from './request-frame';
 import type { AgentRequestBody } from './request-frame';
@@ -106,7 +106,7 @@ export const startAgentServer = async (options: AgentServerOptions): Promise<Age
     try {
       return { ok: true, value: await work() };
     } catch (error) {
-      if (instanceId && isRolecallError(error) && SIGN_IN_AGAIN_CODES.has(error.code)) askForSignIn(instanceId);
+      if (instanceId && needsSignInAgain(error)) askForSignIn(instanceId);
       const ipcError = toIpcError(error);
       if (ipcError.code === 'internal')
         log(`rolecall agent: a request failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);

@@ -23,15 +23,6 @@ import type { AgentRequestInput } from './request-frame';
 
 export const AGENT_PROTOCOL_VERSION = 1;
 
-/** Error codes after which only a new sign-in helps (the owner already tried its refresh token). */
-export const SIGN_IN_AGAIN_CODES: ReadonlySet<string> = new Set([
-  'signed-out',
-  'session-expired',
-  'unauthorized',
-  'invalid-grant',
-  'invalid-client',
-]);
-
 /** A request frame larger than this is refused and its connection closed. */
 export const MAX_REQUEST_FRAME_BYTES = 1024 * 1024;
 /** Answers can be large (a directory of thousands of accounts); still bounded. */

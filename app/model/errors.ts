@@ -53,3 +53,15 @@ export class RolecallError extends Error {
 }
 
 export const isRolecallError = (value: unknown): value is RolecallError => value instanceof RolecallError;
+
+/** Error codes after which only a new sign-in helps (a refresh with the refresh token was already tried). */
+export const SIGN_IN_AGAIN_CODES: ReadonlySet<RolecallErrorCode> = new Set<RolecallErrorCode>([
+  'signed-out',
+  'session-expired',
+  'unauthorized',
+  'invalid-grant',
+  'invalid-client',
+]);
+
+/** Whether only a new sign-in helps after this error. */
+export const needsSignInAgain = (error: unknown): boolean => isRolecallError(error) && SIGN_IN_AGAIN_CODES.has(error.code);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CredentialProcessCache } from '../../app/credentials/credential-process-cache';
 import { chainedCacheRef } from '../../app/credentials/role-chaining-cache';
 import type { ChainedRole } from '../../app/model/chained-roles';
-import { RolecallError, isRolecallError } from '../../app/model/errors';
+import { RolecallError, needsSignInAgain } from '../../app/model/errors';
 import type { Instance } from '../../app/model/instances';
 import { roleKey } from '../../app/model/roles';
 import type { RoleRef } from '../../app/model/roles';
@@ -22,9 +22,6 @@ import type { OwnerTarget } from './credential-process-owner';
  */
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** Error codes that mean only a new sign-in helps (the controller already tried the refresh token). */
-const SIGN_IN_AGAIN = new Set(['signed-out', 'session-expired', 'unauthorized', 'invalid-grant', 'invalid-client']);
 
 export interface AloneRequest {
   readonly env: Env;
@@ -101,7 +98,7 @@ export const credentialsWorkingAlone = async (
     try {
       fetched = await fetchThroughCore(request);
     } catch (error) {
-      if (isRolecallError(error) && SIGN_IN_AGAIN.has(error.code)) {
+      if (needsSignInAgain(error)) {
         throw new RolecallError(
           'session-expired',
           `Your ${instance.label} session has expired; run \`${request.loginHint}\` to sign in again.`,

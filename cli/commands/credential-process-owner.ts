@@ -1,7 +1,6 @@
 import { connectToOwner } from '../../app/agent/agent-client';
 import type { OwnerClient } from '../../app/agent/agent-client';
-import { SIGN_IN_AGAIN_CODES } from '../../app/agent/protocol';
-import { RolecallError, isRolecallError } from '../../app/model/errors';
+import { RolecallError, isRolecallError, needsSignInAgain } from '../../app/model/errors';
 import type { Instance } from '../../app/model/instances';
 import type { Directory, RoleRef } from '../../app/model/roles';
 import { isSignedIn } from '../../app/model/session-status';
@@ -75,7 +74,7 @@ export const credentialsFromOwner = async (request: OwnerCredentialsRequest): Pr
     try {
       return { instance, ref: target.ref, credentials: await owner.credentials(ref) };
     } catch (error) {
-      if (!isRolecallError(error) || !SIGN_IN_AGAIN_CODES.has(error.code)) throw error;
+      if (!needsSignInAgain(error)) throw error;
       const waitMs = (request.waitSeconds ?? 0) * 1000;
       if (waitMs > 0 && (await signedIn(owner, instance.id, waitMs)))
         return { instance, ref: target.ref, credentials: await owner.credentials(ref) };
