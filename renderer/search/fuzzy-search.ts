@@ -40,7 +40,7 @@ export const isWordStart = (original: string, lower: string, index: number): boo
 };
 
 /** Score of a contiguous match; 0 when the term is not a substring. */
-const substringScore = (term: string, original: string, lower: string): number => {
+export const substringScore = (term: string, original: string, lower: string): number => {
   const first = lower.indexOf(term);
   if (first < 0) return 0;
   if (first === 0) return lower.length === term.length ? 100 : 80;
@@ -52,7 +52,7 @@ const substringScore = (term: string, original: string, lower: string): number =
 };
 
 /** fzf-style: the term's letters in order; tighter spans score higher. 0 = no match. */
-const subsequenceScore = (term: string, lower: string): number => {
+export const subsequenceScore = (term: string, lower: string): number => {
   if (term.length < 2 || term.length > lower.length) return 0;
   let start = lower.indexOf(term.charAt(0));
   if (start < 0) return 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectoryView } from '../../app/ipc/contract';
-import { searchEntries } from './fuzzy-search';
+import { isDigits, scoreTerm, searchEntries } from './fuzzy-search';
+import { DistinctFields } from './distinct-fields';
 import type { ScoredEntry } from './fuzzy-search';
 import { buildRoleEntries } from './role-entries';
 import type { RoleEntry } from './role-entries';
@@ -78,5 +79,29 @@ describe('SearchIndex', () => {
       else query = '';
       expect(flat(index.search(query)), JSON.stringify(query)).toEqual(flat(searchEntries(entries, query)));
     }
+  });
+});
+
+describe('SearchIndex scoring per distinct field', () => {
+  const terms = ['prod', 'adm', 'ro', 'dvlpr', '1000', '79', 'aws+core', 'big', 'co', 'svc-1', 'access', 'payments-data', 'xq'];
+
+  it('scores every term exactly as scoreTerm does, entry by entry', () => {
+    const fields = DistinctFields.of(entries, new SearchIndex(entries).accountOf, new SearchIndex(entries).accountCount);
+    expect(fields).toBeDefined();
+    for (const term of terms) {
+      const scorer = fields?.scorer(term, isDigits(term));
+      const got = entries.map((_, index) => scorer?.score(index));
+      expect(got, term).toEqual(entries.map((entry) => scoreTerm(term, entry, isDigits(term))));
+    }
+  });
+
+  it('falls back to scoring per entry when entries of one account disagree on its fields', () => {
+    // Hand-built entries: two accounts' entries under one ordinal (as a test or a bug might
+    // make them); scoring per account would give the second the first one's name.
+    const mixed = entries.slice(0, 40).map((entry) => ({ ...entry, accountOrdinal: 0 }));
+    const index = new SearchIndex(mixed);
+    expect(DistinctFields.of(mixed, index.accountOf, index.accountCount)).toBeUndefined();
+    for (const query of typed(['prod adm', 'dev', '1000']))
+      expect(flat(index.search(query)), query).toEqual(flat(searchEntries(mixed, query)));
   });
 });

@@ -1,6 +1,7 @@
 import { isDigits, isWordStart, parseQuery, scoreTerm } from './fuzzy-search';
 import type { ScoredEntry } from './fuzzy-search';
 import type { RoleEntry } from './role-entries';
+import { DistinctFields } from './distinct-fields';
 
 /**
  * searchEntries (fuzzy-search.ts) with what a keystroke can reuse kept between keystrokes,
@@ -15,7 +16,14 @@ import type { RoleEntry } from './role-entries';
  *   "prod" → "prod adm"), so typing on filters the last candidates instead of all 10,000.
  * - Term scores: a term's score against an entry never changes, so the terms of the last few
  *   queries keep theirs ("prod a" → "prod ad" scores only "ad").
+ * - Distinct fields: a new term is scored once per account and per distinct role name, not
+ *   once per entry (distinct-fields.ts).
  */
+
+/** Scores one term against the entry at an index. */
+interface Scorer {
+  score(index: number): number;
+}
 
 const charBits = (text: string, masks: { lo: number; hi: number }): void => {
   for (let i = 0; i < text.length; i += 1) {
@@ -154,6 +162,10 @@ export class SearchIndex {
   /** Scores of other one-character terms, never evicted. */
   private readonly singles = new Map<string, Float64Array>();
   private byKey: Map<string, number> | undefined;
+  /** Built with the first term scored (or in idle time); null when entries of one account disagree on its fields. */
+  private fields: DistinctFields | null | undefined;
+  /** Per-field scorers of the terms whose scores are kept (same eviction as `scores`), and of single characters. */
+  private readonly scorers = new Map<string, Scorer>();
   private everyIndex: Ranked | undefined;
 
   /** Each entry's account ordinal, and how many there are: grouping reads these, not the entries. */
@@ -220,6 +232,7 @@ export class SearchIndex {
     const candidates = this.candidates(bits);
     const digits = terms.map(isDigits);
     const columns = terms.map((term) => this.scoresOf(term));
+    const scorers = terms.map((term, t) => this.scorerOf(term, digits[t] as boolean));
     const found = new Int32Array(candidates.length);
     const totals = new Float64Array(candidates.length);
     let size = 0;
@@ -230,7 +243,7 @@ export class SearchIndex {
         const column = columns[t] as Float64Array;
         let score = column[index] as number;
         if (Number.isNaN(score)) {
-          score = scoreTerm(terms[t] as string, this.entries[index] as RoleEntry, digits[t]);
+          score = (scorers[t] as Scorer).score(index);
           column[index] = score;
         }
         if (score === 0) {
@@ -262,6 +275,7 @@ export class SearchIndex {
   warm(timeLeft: () => number): boolean {
     const count = this.entries.length;
     if (!this.characterMasks(timeLeft)) return false;
+    this.distinctFields();
     while (this.warmed < count && timeLeft() > 1) {
       const end = Math.min(count, this.warmed + 128);
       this.scoreSingles(this.warmed, end);
@@ -353,6 +367,22 @@ export class SearchIndex {
     return candidates;
   }
 
+  private distinctFields(): DistinctFields | null {
+    if (this.fields === undefined) this.fields = DistinctFields.of(this.entries, this.accountOf, this.accountCount) ?? null;
+    return this.fields;
+  }
+
+  /** The term's scorer: per distinct field when the entries allow it, else scoreTerm per entry. */
+  private scorerOf(term: string, digits: boolean): Scorer {
+    let scorer = this.scorers.get(term);
+    if (!scorer) {
+      const fields = this.distinctFields();
+      scorer = fields ? fields.scorer(term, digits) : { score: (index) => scoreTerm(term, this.entries[index] as RoleEntry, digits) };
+      this.scorers.set(term, scorer);
+    }
+    return scorer;
+  }
+
   private scoresOf(term: string): Float64Array {
     // A single letter or digit is what every query starts with (and the dearest: it matches
     // nearly everything), and there are only 36 of them: they are kept for good, and warm()
@@ -373,7 +403,11 @@ export class SearchIndex {
       this.scores.delete(term);
     } else {
       column = new Float64Array(this.entries.length).fill(Number.NaN);
-      if (this.scores.size >= keptTerms) this.scores.delete(this.scores.keys().next().value as string);
+      if (this.scores.size >= keptTerms) {
+        const oldest = this.scores.keys().next().value as string;
+        this.scores.delete(oldest);
+        this.scorers.delete(oldest);
+      }
     }
     this.scores.set(term, column);
     return column;
