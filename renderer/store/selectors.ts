@@ -76,10 +76,7 @@ export const selectResultListFor = (state: RolecallState, query: string): Result
   const shortcuts = shortcutsKey(state);
   const hit = memos.find((memo) => memo.entries === state.entries && memo.query === query && memo.shortcuts === shortcuts);
   if (hit) return hit.result;
-  const result = buildResultList(state.entries, query, selectFavorites(state), selectRecents(state), undefined, {
-    favorites: selectChainedFavorites(state),
-    recents: selectChainedRecents(state),
-  });
+  const result = unmemoizedResultList(state, query);
   const memo = { entries: state.entries, query, shortcuts, result };
   // The empty query's list (every role) is where Backspace and Escape return: it keeps its
   // own slot, so typing never evicts it and clearing the box costs no rebuild.
@@ -89,6 +86,21 @@ export const selectResultListFor = (state: RolecallState, query: string): Result
       ? [memo, ...memos.filter((kept) => kept.query !== '').slice(0, 2)]
       : [memo, ...memos.filter((kept) => kept !== empty).slice(0, 1), ...(empty ? [empty] : [])];
   return result;
+};
+
+const unmemoizedResultList = (state: RolecallState, query: string): ResultList =>
+  buildResultList(state.entries, query, selectFavorites(state), selectRecents(state), undefined, {
+    favorites: selectChainedFavorites(state),
+    recents: selectChainedRecents(state),
+  });
+
+/**
+ * Builds a query's list and throws it away, leaving the memos as they are: run in idle time
+ * so the first real keystroke finds the search and list code compiled instead of running
+ * it in V8's interpreter (bench:ui's CPU profile: ~5 ms of the first key's 14 ms).
+ */
+export const rehearseResultList = (state: RolecallState, query: string): void => {
+  unmemoizedResultList(state, query);
 };
 
 export const selectResultList = (state: RolecallState): ResultList => selectResultListFor(state, state.query);
