@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startEmulatedCore, startTestEmulator, waitUntil } from '../../app/session/test-support/emulated-core';
@@ -136,8 +137,15 @@ const pageProbe = `
  * stops (a page that keeps asking for frames paints on a fixed cadence, measured ~2× slower).
  */
 const floorUrl = 'http://127.0.0.1:9/floor';
-const floorPage = `<!doctype html><title>floor</title>
-<input type="search" role="searchbox" aria-label="Search"><div role="listbox" data-query=""><div role="option">echo</div></div>
+/**
+ * `animated`: with a spinner turning, as the app's progress bar and spinner do during a sync:
+ * a page that animates paints on the display's fixed cadence (measured ~2× the idle figure
+ * in headless Chromium, which otherwise paints on demand), so a sync's keys are read against
+ * this one.
+ */
+const floorPage = (animated: boolean): string => `<!doctype html><title>floor</title>
+<style>.spin { display: inline-block; width: 14px; height: 14px; border: 2px solid #ccc; border-top-color: #06c; border-radius: 50%; animation: spin 0.8s linear infinite; } @keyframes spin { to { transform: rotate(360deg); } }</style>
+<input type="search" role="searchbox" aria-label="Search">${animated ? '<span class="spin"></span>' : ''}<div role="listbox" data-query=""><div role="option">echo</div></div>
 <script>
   const input = document.querySelector('input');
   const list = document.querySelector('[data-query]');
@@ -164,13 +172,28 @@ interface Typed {
   readonly longTasksMs: number[];
 }
 
-const typeSequence = async (page: Page): Promise<Typed> => {
+/** BENCH_UI_PROFILE=<dir>: each typed sequence also leaves a V8 CPU profile there (open it in DevTools). */
+const profileDir = process.env.BENCH_UI_PROFILE;
+
+const typeSequence = async (page: Page, name: string): Promise<Typed> => {
   await page.evaluate('window.__keys = []; window.__events = []; window.__work = []; window.__keyStarts = []; window.__longTasks = []');
   const search = page.getByRole('searchbox', { name: 'Search' });
   await search.focus();
+  const cdp = profileDir ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   for (const key of keySequence) {
     await page.keyboard.press(key === '\b' ? 'Backspace' : key);
     await page.waitForTimeout(keyGapMs);
+  }
+  if (cdp && profileDir) {
+    const { profile } = await cdp.send('Profiler.stop');
+    await mkdir(profileDir, { recursive: true });
+    await writeFile(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
   }
   await page.waitForTimeout(500);
   const probe = (await page.evaluate(
@@ -301,7 +324,7 @@ const main = async () => {
     await page.waitForTimeout(1_000);
     const reloadBytes = frames.bytes;
 
-    const idle = await typeSequence(page);
+    const idle = await typeSequence(page, 'idle');
 
     // Enter → clipboard, a few times on different roles.
     const search = page.getByRole('searchbox', { name: 'Search' });
@@ -318,7 +341,7 @@ const main = async () => {
     test.emulator.resetCounters();
     await page.getByRole('button', { name: 'Refresh' }).click();
     await waitUntil(() => directoryCalls(test.emulator.counters()) > 0, 'the sync to start');
-    const syncing = await typeSequence(page);
+    const syncing = await typeSequence(page, 'during-sync');
     const stillSyncing = await page.getByRole('button', { name: 'Refresh' }).isDisabled();
 
     // The baseline page in the same tab (a second visible tab would share its frames): its
@@ -327,13 +350,16 @@ const main = async () => {
     test.emulator.resetCounters();
     await page.getByRole('button', { name: 'Refresh' }).click();
     await waitUntil(() => directoryCalls(test.emulator.counters()) > 0, 'the second sync to start');
-    await page.route(floorUrl, (route) => route.fulfill({ contentType: 'text/html', body: floorPage }));
-    await page.goto(floorUrl);
-    const floorSyncing = await typeSequence(page);
+    await page.route(`${floorUrl}*`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: floorPage(new URL(route.request().url()).search === '?animated') }),
+    );
+    await page.goto(`${floorUrl}?animated`);
+    const floorSyncing = await typeSequence(page, 'baseline-during-sync');
     const floorStillSyncing = directoryCalls(test.emulator.counters()) < 2 * accounts;
     await waitUntil(() => directoryCalls(test.emulator.counters()) >= accounts + 1, 'the second sync to end');
+    await page.goto(floorUrl);
     await page.waitForTimeout(1_000);
-    const floorIdle = await typeSequence(page);
+    const floorIdle = await typeSequence(page, 'baseline-idle');
 
     const keys = spread(idle.keys.filter((ms) => ms >= 0));
     const keysSyncing = spread(syncing.keys.filter((ms) => ms >= 0));
@@ -360,7 +386,7 @@ const main = async () => {
     console.log(`  ${describeWork(syncing)}`);
     console.log(`  slowest keys (query after the key: paint/work): ${describeSlowest(syncing)}`);
     console.log(
-      `  baseline during a second sync: ${describeSpread(floorKeysSyncing)}${floorStillSyncing ? '' : '  (the sync ended during the keys)'}; app ÷ baseline p50 ${ratioText(keysSyncing.p50, floorKeysSyncing.p50)}, p95 ${ratioText(keysSyncing.p95, floorKeysSyncing.p95)}`,
+      `  baseline with a spinner turning, during a second sync: ${describeSpread(floorKeysSyncing)}${floorStillSyncing ? '' : '  (the sync ended during the keys)'}; app ÷ baseline p50 ${ratioText(keysSyncing.p50, floorKeysSyncing.p50)}, p95 ${ratioText(keysSyncing.p95, floorKeysSyncing.p95)}`,
     );
     console.log(`Enter → clipboard (${copies.length}): ${describeSpread(enter)}`);
     console.log(
