@@ -214,6 +214,52 @@ describe('a kept-fresh chained role (the expiry watcher assumes it again before 
   });
 });
 
+describe('removing an instance', () => {
+  it('drops the chained roles reached from it, with their pins, recents and keep-fresh, and keeps those of other instances', async () => {
+    const h = await startEmulatedCore(emu, { shell: 'web' });
+    try {
+      // A second instance (signed out: saving a chained role from it needs no session).
+      const { instanceId: other } = await h.core.api['instance:add']({
+        startUrl: emu.emulator.startUrl,
+        region: 'eu-west-1',
+        endpoint: emu.emulator.url,
+        label: 'Other',
+      });
+      await save(h, 'deployer');
+      await h.core.api['chained-roles:save'](
+        parseRequest('chained-roles:save', {
+          source: { instanceId: other, accountId: PROD, roleName: 'AdministratorAccess' },
+          roleArn: deployer,
+          name: 'other-deployer',
+        }),
+      );
+      for (const name of ['deployer', 'other-deployer']) {
+        await h.core.api['favorites:toggle']({ chainedRole: name });
+        await h.core.api['keep-fresh:toggle']({ chainedRole: name });
+      }
+      await h.core.api['credentials:copy']({ chainedRole: 'deployer' });
+      const stored = async () => settingsSchema.parse(JSON.parse(await readFile(join(h.configDir, 'settings.json'), 'utf8')));
+      expect(await stored()).toMatchObject({
+        chainedFavorites: ['deployer', 'other-deployer'],
+        chainedRecents: ['deployer'],
+        chainedKeepFresh: ['deployer', 'other-deployer'],
+      });
+
+      await h.core.api['instance:remove']({ instanceId: h.instanceId });
+
+      const after = await stored();
+      expect(after.instances.map((instance) => instance.id)).toEqual([other]);
+      expect(after.chainedRoles.map((chain) => chain.name)).toEqual(['other-deployer']);
+      expect(after).toMatchObject({ chainedFavorites: ['other-deployer'], chainedRecents: [], chainedKeepFresh: ['other-deployer'] });
+      expect(h.core.snapshot()).toMatchObject({ chainedFavorites: ['other-deployer'], chainedKeepFresh: ['other-deployer'] });
+      expect(h.core.snapshot().activeCredentials).toEqual([]);
+      await expect(h.core.api['credentials:copy']({ chainedRole: 'deployer' })).rejects.toMatchObject({ code: 'not-found' });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('settings written before chained roles could be kept fresh', () => {
   it('still load, with their chained roles and pins, and none kept fresh', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rolecall-old-settings-'));

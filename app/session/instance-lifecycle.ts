@@ -18,8 +18,10 @@ import { withTokenLock } from './session-tokens';
 
 /**
  * Instances coming and going: loading them (with their cached directory and token) at
- * start, adding, renaming, removing, and signing out — which ends the portal session and
- * deletes every token and cached credential Rolecall holds for the instance.
+ * start, adding, renaming, removing (with every setting that refers to it: pins, recents,
+ * keep-fresh, aliases, and the chained roles reached from its roles), and signing out —
+ * which ends the portal session and deletes every token and cached credential Rolecall
+ * holds for the instance.
  */
 export class InstanceLifecycle {
   constructor(
@@ -119,14 +121,24 @@ export class InstanceLifecycle {
     this.clients.drop(instanceId);
     await this.directories.remove(instanceId);
     const keep = (ref: RoleRef) => ref.instanceId !== instanceId;
-    await this.state.updateSettings((stored) => ({
-      ...stored,
-      instances: stored.instances.filter((instance) => instance.id !== instanceId),
-      favorites: stored.favorites.filter(keep),
-      recents: stored.recents.filter(keep),
-      keepFresh: stored.keepFresh.filter(keep),
-      aliases: Object.fromEntries(Object.entries(stored.aliases).filter(([key]) => !key.startsWith(`${instanceId}/`))),
-    }));
+    await this.state.updateSettings((stored) => {
+      // A chained role is reached from a role of this instance: it cannot be used without it,
+      // and its name must not linger as a pin, recent or keep-fresh the watcher would chase.
+      const gone = new Set(stored.chainedRoles.filter((chain) => !keep(chain.source)).map((chain) => chain.name));
+      const kept = (name: string) => !gone.has(name);
+      return {
+        ...stored,
+        instances: stored.instances.filter((instance) => instance.id !== instanceId),
+        favorites: stored.favorites.filter(keep),
+        recents: stored.recents.filter(keep),
+        keepFresh: stored.keepFresh.filter(keep),
+        aliases: Object.fromEntries(Object.entries(stored.aliases).filter(([key]) => !key.startsWith(`${instanceId}/`))),
+        chainedRoles: stored.chainedRoles.filter((chain) => keep(chain.source)),
+        chainedFavorites: stored.chainedFavorites.filter(kept),
+        chainedRecents: stored.chainedRecents.filter(kept),
+        chainedKeepFresh: stored.chainedKeepFresh.filter(kept),
+      };
+    });
   }
 
   async signOut(runtime: InstanceRuntime): Promise<void> {
