@@ -211,8 +211,14 @@ describe.skipIf(!chromiumPath)('renderer in Chromium (web mode)', () => {
     // The code the Partner emulator issued for this sign-in.
     expect(partner.emulator.pendingUserCodes()).toContain(await code.textContent());
     await page.getByText(/The code expires in (9m|10m)\./).waitFor();
+    // Web mode: the page opens the verification page in its own browser; the server opens nothing.
+    const popup = context.waitForEvent('page');
     await page.getByRole('button', { name: 'Open browser again' }).click();
-    await expect.poll(() => calls.includes('session:open-verification')).toBe(true);
+    const opened = await popup;
+    expect(opened.url()).toContain(await code.textContent());
+    await opened.close();
+    expect(calls).toContain('session:open-verification');
+    expect(h.opened).toEqual([]);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await code.waitFor({ state: 'detached' });
   });

@@ -171,3 +171,30 @@ describe('rolecall web as a client of the desktop app (the owner, whose core cop
     await waitUntil(() => desktop.clipboard.at(-1) === '', 'the desktop clipboard to be cleared');
   });
 });
+
+describe('opening the verification page of a sign-in under way in the desktop owner', () => {
+  it("hands the page the URL to open in its own browser, while the desktop's own window still has its core open it", async () => {
+    const pending = await startEmulatedCore(emu, { shell: 'desktop', label: 'Pending', signIn: false });
+    try {
+      await serve(pending.core);
+      await pending.core.api['session:sign-in']({ instanceId: pending.instanceId, flow: 'device' });
+      const shown = await waitUntil(() => pending.view().session.signIn?.verificationUriComplete, 'the verification page');
+      const page = await openPage();
+      try {
+        page.send(1, 'session:open-verification', { instanceId: pending.instanceId });
+        expect(await page.reply(1)).toEqual({ id: 1, result: { ok: true, value: { url: shown } } });
+        // The page opens it; the desktop process opened nothing.
+        expect(pending.opened).toEqual([]);
+      } finally {
+        await page.close();
+      }
+      expect(await pending.core.api['session:open-verification']({ instanceId: pending.instanceId })).toEqual({});
+      expect(pending.opened).toEqual([shown]);
+      // Approving it in that browser still completes the sign-in the desktop started.
+      pending.emulator.approveDevice(pending.view().session.signIn!.userCode!);
+      await waitUntil(() => pending.view().session.status === 'signed-in', 'the sign-in to complete');
+    } finally {
+      await pending.close();
+    }
+  });
+});

@@ -135,7 +135,8 @@ export interface ResponseTypes {
   'chained-roles:remove': void;
   'session:sign-in': void;
   'session:cancel-sign-in': void;
-  'session:open-verification': void;
+  /** The verification page, only for a caller that opens it itself (see RequestCaller); the desktop's core opens it. */
+  'session:open-verification': { readonly url?: string };
   'session:sign-out': void;
   'directory:refresh': void;
   'credentials:copy': CopyResult & { readonly clipboardText?: string };

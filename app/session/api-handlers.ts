@@ -63,7 +63,7 @@ export const createApiHandlers = ({
   const { ports } = state;
   const env = ports.env ?? process.env;
   /**
-   * Whether the caller gets the copied text or console URL back, decided per request: the
+   * Whether the caller gets the copied text, console URL or verification page back, decided per request: the
    * desktop's own window and tray never do (this process writes its clipboard and opens the
    * browser); a web page or the CLI of this process do, and so does every client process on
    * the agent socket, whatever this core's shell, since it delivers them in its own process.
@@ -165,10 +165,14 @@ export const createApiHandlers = ({
     'session:cancel-sign-in': async ({ instanceId }) => {
       state.runtimeOf(instanceId).signIn?.abort.abort();
     },
-    'session:open-verification': async ({ instanceId }) => {
+    'session:open-verification': async ({ instanceId }, caller) => {
       const view = state.runtimeOf(instanceId).signIn?.view;
       if (!view?.verificationUri) throw new RolecallError('invalid-input', 'No sign-in is waiting for the browser; start a sign-in first.');
-      signIns.openUrl(view.verificationUriComplete ?? view.verificationUri);
+      const url = view.verificationUriComplete ?? view.verificationUri;
+      // As for the console: a caller that opens URLs itself (a web page, a client) opens it in its own browser.
+      if (handsBack(caller)) return { url };
+      signIns.openUrl(url);
+      return {};
     },
     'session:sign-out': async ({ instanceId }) => lifecycle.signOut(state.runtimeOf(instanceId)),
     'directory:refresh': async ({ instanceId }) => {

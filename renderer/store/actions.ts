@@ -250,7 +250,11 @@ export const createActions = (store: RolecallStore, bridge: RolecallBridge, plat
     // Without a flow the core picks its default (PKCE where it can open a browser).
     signIn: (instanceId, flow) => run(() => bridge.invoke('session:sign-in', { instanceId, ...(flow ? { flow } : {}) })),
     cancelSignIn: (instanceId) => run(() => bridge.invoke('session:cancel-sign-in', { instanceId })),
-    openVerification: (instanceId) => run(() => bridge.invoke('session:open-verification', { instanceId })),
+    openVerification: (instanceId) =>
+      run(async () => {
+        const result = await bridge.invoke('session:open-verification', { instanceId });
+        if (result.url) platform.openUrl(result.url);
+      }),
     signOut: (instanceId) => run(() => bridge.invoke('session:sign-out', { instanceId })),
     refresh: (instanceId) => run(() => bridge.invoke('directory:refresh', instanceId ? { instanceId } : {})),
     updatePreferences: async (patch) => {
