@@ -52,6 +52,28 @@ const burst = (n: number, accountId: string, roleName: string): Promise<CliRun[]
 
 let roles: { accountId: string; roleName: string }[];
 
+/** A long-running core (what `rolecall web` builds) on the shared config dir, on its own clock. */
+const startCoreOnConfigDir = async (clock: AdjustableClock) => {
+  const configDir = join(home, 'rolecall');
+  const core = createRolecallCore(
+    {
+      settings: new FileSettingsStore(configDir),
+      secrets: new FileSecretStore(configDir),
+      secretStorage: { mode: 'private-file' },
+      clipboard: { writeText: () => undefined, readText: () => '' },
+      notifier: { notify: () => undefined },
+      opener: { openExternal: async () => undefined },
+      clock,
+      cacheDir: join(configDir, 'cache'),
+      env: cliEnv(),
+      shell: 'web',
+    },
+    { autoSync: false, watchExpiry: false, openVerification: false },
+  );
+  await core.start();
+  return core;
+};
+
 beforeAll(async () => {
   emulator = await startEmulator({
     directory: { accounts: 4, rolesPerAccount: 2, seed: 5 },
@@ -125,24 +147,8 @@ describe('many Rolecall processes on one config dir, with no owner running', () 
   it('a running core and CLI processes share one refresh of an expired token; neither is signed out', async () => {
     // A long-running core on the same config dir (what `rolecall web` builds), whose clock is
     // moved to just past the expiry of the token it loaded, so it too must renew it.
-    const configDir = join(home, 'rolecall');
     const clock = new AdjustableClock();
-    const core = createRolecallCore(
-      {
-        settings: new FileSettingsStore(configDir),
-        secrets: new FileSecretStore(configDir),
-        secretStorage: { mode: 'private-file' },
-        clipboard: { writeText: () => undefined, readText: () => '' },
-        notifier: { notify: () => undefined },
-        opener: { openExternal: async () => undefined },
-        clock,
-        cacheDir: join(configDir, 'cache'),
-        env: cliEnv(),
-        shell: 'web',
-      },
-      { autoSync: false, watchExpiry: false, openVerification: false },
-    );
-    await core.start();
+    const core = await startCoreOnConfigDir(clock);
     try {
       const held = await storedToken();
       expect(core.snapshot().instances[0]?.session.status).toBe('signed-in');
@@ -187,6 +193,36 @@ describe('many Rolecall processes on one config dir, with no owner running', () 
     } finally {
       await core.stop();
       await second.close();
+    }
+  }, 240_000);
+
+  it('a `rolecall logout` in another process signs a running core out too: it does not refresh the token it still holds', async () => {
+    const clock = new AdjustableClock();
+    const core = await startCoreOnConfigDir(clock);
+    try {
+      const ref = { instanceId, accountId: roles[0]!.accountId, roleName: roles[0]!.roleName };
+      await expect(core.credentials(ref)).resolves.toMatchObject({ accessKeyId: expect.any(String) });
+      const held = await storedToken();
+      // AWS cannot be told (offline): the refresh token the core holds stays valid there, so only
+      // the local sign-out stops it.
+      emulator.setFaults({ operations: { Logout: { errorRate: 1 } } });
+      const logout = await rolecall(['logout', '--all']);
+      expect(logout.code, logout.stderr).toBe(0);
+      expect(await secrets().get(`token/${instanceId}`)).toBeUndefined();
+      emulator.resetCounters();
+      clock.advance(held.expiresAt + 1_000 - Date.now());
+      const other = { ...ref, accountId: roles[1]!.accountId, roleName: roles[1]!.roleName };
+      await expect(core.credentials(other)).rejects.toMatchObject({ code: 'signed-out' });
+      // The window says why, in one sentence.
+      expect(core.snapshot().instances.find((instance) => instance.id === instanceId)?.session).toMatchObject({
+        status: 'expired',
+        error: expect.stringMatching(/signed out of .* in another window or terminal; sign in again/),
+      });
+      expect(requests('CreateToken')).toBe(0);
+      expect(await secrets().get(`token/${instanceId}`)).toBeUndefined();
+    } finally {
+      emulator.setFaults({});
+      await core.stop();
     }
   }, 240_000);
 });

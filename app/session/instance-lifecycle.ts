@@ -152,11 +152,15 @@ export class InstanceLifecycle {
     // An `aws sso login` token is the AWS CLI's to remove, not ours. Under the token lock, so a
     // save still in flight (a sign-in or refresh that just finished) cannot land after it.
     const removeShared = this.state.interop() && runtime.tokenSource !== 'aws-cli-cache';
-    await withTokenLock(this.state.ports.cacheDir, runtime.instance.id, () => this.vault.remove(runtime.instance, removeShared));
+    // The session held here goes inside the lock too: a refresh queued behind it then finds
+    // nothing to refresh, instead of the token it read before the sign-out.
+    await withTokenLock(this.state.ports.cacheDir, runtime.instance.id, async () => {
+      await this.vault.remove(runtime.instance, removeShared);
+      clearSession(runtime);
+    });
     this.credentials.forgetInstance(runtime.instance.id);
     // Credentials `rolecall credential-process` cached on disk go with the session.
     await this.credentialProcessCache.forgetInstance(runtime.instance.id).catch(() => undefined);
-    clearSession(runtime);
     this.state.changed();
   }
 }

@@ -9,7 +9,7 @@ import type { CoreState } from './core-state';
 import type { InstanceClients } from './instance-clients';
 import type { InstanceRuntime } from './runtime';
 import type { Shutdown } from './shutdown';
-import type { TokenVault } from './token-vault';
+import type { LoadedToken, TokenVault } from './token-vault';
 import { heldToken, holdToken, markExpired, markReconnecting } from './session-state';
 
 const noLongerValid = (runtime: InstanceRuntime): string =>
@@ -85,10 +85,19 @@ export class SessionTokens {
    * process refreshed or signed in). Resolves with whether it did.
    */
   async adoptStored(runtime: InstanceRuntime): Promise<boolean> {
-    const stored = await this.vault.load(runtime.instance, this.state.interop()).catch(() => undefined);
-    if (!stored || !isNewerToken(stored.token, runtime.token)) return false;
+    const stored = await this.loadStored(runtime);
+    if (!stored || stored === 'none' || !isNewerToken(stored.token, runtime.token)) return false;
     this.hold(runtime, stored.token, stored.source);
     return true;
+  }
+
+  /** The stored token; 'none' when the store answered that it holds none, undefined when it could not be read. */
+  private async loadStored(runtime: InstanceRuntime): Promise<LoadedToken | 'none' | undefined> {
+    try {
+      return (await this.vault.load(runtime.instance, this.state.interop())) ?? 'none';
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -99,8 +108,7 @@ export class SessionTokens {
   refresh(runtime: InstanceRuntime): Promise<SsoToken> {
     if (runtime.refreshing) return runtime.refreshing;
     // Not a session AWS already ended: its refresh token is dead too.
-    const held = heldToken(runtime);
-    if (!held) return Promise.reject(this.signedOutError(runtime));
+    if (!heldToken(runtime)) return Promise.reject(this.signedOutError(runtime));
     // No refresh starts after stop(). One under way is not aborted: AWS may already have
     // rotated the refresh token, and the new one must be saved for the next owner (stop()
     // waits for that, within its bound).
@@ -110,8 +118,23 @@ export class SessionTokens {
       runtime.instance.id,
       async () => {
         this.shutdown.throwIfStopped();
-        if ((await this.adoptStored(runtime)) && runtime.token) return runtime.token;
-        if (!this.canRefresh(held)) throw this.signedOutError(runtime);
+        // Read now, not before the wait: a sign-out here may have run under the lock meanwhile.
+        if (!heldToken(runtime)) throw this.signedOutError(runtime);
+        const stored = await this.loadStored(runtime);
+        // Nothing stored while this process holds a token: another process signed out (`rolecall
+        // logout`, `aws sso logout`) while this one waited. Refreshing the token held from
+        // before would sign the user back in behind their back.
+        if (stored === 'none') {
+          const sentence = `You were signed out of ${runtime.instance.label} in another window or terminal; sign in again.`;
+          this.markSignedOut(runtime, sentence);
+          throw new RolecallError('signed-out', sentence);
+        }
+        if (stored && isNewerToken(stored.token, runtime.token)) {
+          this.hold(runtime, stored.token, stored.source);
+          return stored.token;
+        }
+        const held = heldToken(runtime);
+        if (!held || !this.canRefresh(held)) throw this.signedOutError(runtime);
         let refreshed: SsoToken;
         try {
           refreshed = await refreshSsoToken({ oidc: this.clients.of(runtime.instance).oidc, token: held, clock: this.state.ports.clock });
