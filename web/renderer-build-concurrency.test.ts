@@ -162,9 +162,9 @@ describe('a rebuild under readers', () => {
     expect(await assetsNow()).toEqual(expect.arrayContaining(old));
     const record = await readRecord(outDir);
     expect(record[1]).toMatchObject({ builtAt: 1, files: old });
-    // A server started now reads them too, but waits for a page to fetch only the current build's scripts and styles.
+    // A server started now serves them too (from disk, when asked), but waits for a page to fetch only the current build's scripts and styles.
     const served = await loadStaticFiles(outDir);
-    expect(served.get('/assets/index-OLDBUILD.js')).toBeDefined();
+    expect(await served.get('/assets/index-OLDBUILD.js')).toBeDefined();
     expect([...served.scriptsAndStyles].sort()).toEqual(
       assets
         .filter((asset) => /\.(js|css)$/.test(asset))

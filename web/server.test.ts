@@ -215,6 +215,7 @@ describe('startWebServer access control', () => {
       '%2e%2e/rolecall-outside.txt',
       'assets/..%2f..%2frolecall-outside.txt',
       '%2e%2e/%2e%2e/%2e%2e/rolecall-outside.txt',
+      'assets/%2e%2e/%2e%2e/rolecall-outside.txt',
     ]) {
       const reply = await get(port, at(path), { cookie });
       expect([403, 404]).toContain(reply.status);
@@ -378,11 +379,33 @@ describe('startWebServer bridge', () => {
     expect(fetched).toBe(true);
   });
 
-  it('serves only the files of the build it started with', async () => {
+  it('serves the build it started with from memory, a hashed asset from disk when asked, and a fixed-name file only from the start', async () => {
     const cookie = await signIn();
-    await writeFile(join(dir, 'assets', 'later.js'), 'console.log("later")');
-    expect((await get(port, at('assets/later.js'), { cookie })).status).toBe(404);
-    expect((await get(port, at('assets/app.js'), { cookie })).body).toBe('console.log("app")');
+    // The current build as read at start, whatever the directory holds now.
+    await writeFile(join(dir, 'assets', 'app.js'), 'console.log("rewritten")');
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>A later build</title>');
+    const current = await get(port, at('assets/app.js'), { cookie });
+    expect(current.body).toBe('console.log("app")');
+    expect((await get(port, at(), { cookie })).body).toContain('./assets/app.js');
+    // An older build's hashed asset, which a page loaded before a rebuild may still import, written after start.
+    await writeFile(join(dir, 'assets', 'older.js'), 'console.log("older")');
+    const older = await get(port, at('assets/older.js'), { cookie });
+    expect(older.status).toBe(200);
+    expect(older.body).toBe('console.log("older")');
+    const { date: _olderDate, ...olderHeaders } = older.headers;
+    const { date: _currentDate, ...currentHeaders } = current.headers;
+    expect(olderHeaders).toEqual({ ...currentHeaders, 'content-length': String('console.log("older")'.length) });
+    expect(older.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect(older.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // A fixed-name file not there at start can only be a later build's: serving it would mix two builds.
+    await writeFile(join(dir, 'later.html'), '<!doctype html>');
+    for (const path of ['later.html', 'assets/missing.js']) {
+      const missing = await get(port, at(path), { cookie });
+      expect(missing.status).toBe(404);
+      expect(missing.body).toBe('Not found.\n');
+      expect(missing.headers['cache-control']).toBe('no-store');
+      expect(missing.headers['content-type']).toBe('text/plain; charset=utf-8');
+    }
   });
 
   it('frees the port on close', async () => {

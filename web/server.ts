@@ -111,7 +111,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
       return;
     }
     const path = `/${url.pathname.slice(sessionPath.length)}`;
-    const file = files.get(path);
+    const file = await files.get(path);
     if (!file) {
       res.writeHead(404, { ...baseSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end('Not found.\n');
