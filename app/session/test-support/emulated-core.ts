@@ -176,9 +176,10 @@ export const startEmulatedCore = async (test: TestEmulator, options: EmulatedCor
     clipboard,
     signIn,
     close: async () => {
+      // Once stop() has returned the core writes nothing more here (app/session/shutdown.ts):
+      // no flow or request of its can still be creating files while the dir is removed.
       await core.stop();
-      // A request the core had in flight may still be writing its cache: retry, as rm -rf would.
-      await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      await rm(home, { recursive: true, force: true });
     },
   };
 };
