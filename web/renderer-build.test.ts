@@ -78,6 +78,21 @@ describe('buildRenderer', () => {
     expect((await readdir(parent)).sort()).toEqual(['.renderer-builds.json', 'renderer']);
   }, 120_000);
 
+  it("keeps an older build's assets beside a checkout's build, and none beside a release build (npm pack)", async () => {
+    const older = join(outDir, 'assets', 'index-OLDBUILD.js');
+    await writeFile(older, 'export {};\n');
+    await buildRenderer({ outDir, force: true });
+    expect(await readFile(older, 'utf8')).toBe('export {};\n');
+
+    await buildRenderer({ outDir, force: true, release: true });
+    const assets = (await readdir(join(outDir, 'assets'))).map((name) => `assets/${name}`).sort();
+    expect(assets).not.toContain('assets/index-OLDBUILD.js');
+    const record = JSON.parse(await readFile(join(parent, '.renderer-builds.json'), 'utf8')) as { builds: { files: string[] }[] };
+    expect(record.builds.map((build) => [...build.files].sort())).toEqual([assets]);
+    const html = await readFile(join(outDir, 'index.html'), 'utf8');
+    for (const [, asset] of html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)) expect(assets).toContain(asset);
+  }, 240_000);
+
   it('reports a missing build as not current', async () => {
     expect(await rendererBuildIsCurrent(join(parent, 'nothing-here'))).toBe(false);
   });

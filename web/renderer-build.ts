@@ -15,6 +15,11 @@ export interface BuildRendererOptions {
   readonly sourceDir?: string;
   /** How long an older build's assets stay (RENDERER_RETAIN_MS); tests shorten it. */
   readonly retainMs?: number;
+  /**
+   * A build to ship (npm pack, the desktop package): keeps no older build's assets, which no
+   * page of an installed copy ever loaded (like scripts/build-cli.mjs --release).
+   */
+  readonly release?: boolean;
 }
 
 /**
@@ -68,7 +73,13 @@ export const rendererBuildIsCurrent = async (outDir: string = defaultRendererOut
 
 const inFlight = new Map<string, Promise<string>>();
 
-const build = async (outDir: string, log: (line: string) => void, retainMs: number, lockLost: () => boolean): Promise<string> => {
+const build = async (
+  outDir: string,
+  log: (line: string) => void,
+  retainMs: number,
+  release: boolean,
+  lockLost: () => boolean,
+): Promise<string> => {
   const started = Date.now();
   log('rolecall: building the web UI (first run or sources changed)…');
   const { build: viteBuild } = await import('vite');
@@ -85,6 +96,7 @@ const build = async (outDir: string, log: (line: string) => void, retainMs: numb
       last: 'index.html',
       record: rendererBuildRecord(outDir),
       retainMs,
+      release,
     });
     // Another builder may be at work if our lock went stale (this process was frozen): prune next time.
     if (!lockLost()) await pruneBuild({ ...layout, builds, retainMs });
@@ -122,7 +134,9 @@ export const buildRenderer = (options: BuildRendererOptions = {}): Promise<strin
   const task = (async () => {
     if (await current()) return outDir;
     return withBuildLock(outDir, async (lockLost) =>
-      (await current()) ? outDir : build(outDir, log, options.retainMs ?? RENDERER_RETAIN_MS, lockLost),
+      (await current())
+        ? outDir
+        : build(outDir, log, options.release ? 0 : (options.retainMs ?? RENDERER_RETAIN_MS), options.release ?? false, lockLost),
     );
   })().finally(() => inFlight.delete(outDir));
   inFlight.set(outDir, task);
