@@ -166,6 +166,8 @@ export class SessionTokens {
    * is kept (marked "reconnecting") and the error says it will be retried.
    */
   refreshFailed(runtime: InstanceRuntime, error: unknown, signedOutMessage?: string): never {
+    // Already over (a sign-out ran while the refresh waited, or it was marked so): nothing to mark again.
+    if (!heldToken(runtime)) throw this.signedOutError(runtime);
     const mapped = toRolecallError(error, `renew your ${runtime.instance.label} session`);
     if (FINAL_REFRESH_FAILURES.has(mapped.code)) return this.signOutAndThrow(runtime, signedOutMessage ?? mapped.userMessage);
     if (mapped.code === 'busy' || mapped.code === 'sign-in-cancelled') throw mapped;
