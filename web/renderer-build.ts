@@ -79,9 +79,10 @@ const build = async (
   retainMs: number,
   release: boolean,
   lockLost: () => boolean,
+  why: string,
 ): Promise<string> => {
   const started = Date.now();
-  log('rolecall: building the web UI (first run or sources changed)…');
+  log(`rolecall: building the web UI (${why})…`);
   const { build: viteBuild } = await import('vite');
   // Built beside outDir and moved in file by file (app/node/build-directory.mjs): outDir and
   // its index.html are never missing, and an older build's assets stay for pages still using them.
@@ -136,7 +137,14 @@ export const buildRenderer = (options: BuildRendererOptions = {}): Promise<strin
     return withBuildLock(outDir, async (lockLost) =>
       (await current())
         ? outDir
-        : build(outDir, log, options.release ? 0 : (options.retainMs ?? RENDERER_RETAIN_MS), options.release ?? false, lockLost),
+        : build(
+            outDir,
+            log,
+            options.release ? 0 : (options.retainMs ?? RENDERER_RETAIN_MS),
+            options.release ?? false,
+            lockLost,
+            options.release ? 'a release build' : options.force ? 'a rebuild asked for' : 'first run or sources changed',
+          ),
     );
   })().finally(() => inFlight.delete(outDir));
   inFlight.set(outDir, task);
