@@ -73,14 +73,11 @@ export const rendererBuildIsCurrent = async (outDir: string = defaultRendererOut
 
 const inFlight = new Map<string, Promise<string>>();
 
-const build = async (
-  outDir: string,
-  log: (line: string) => void,
-  retainMs: number,
-  release: boolean,
-  lockLost: () => boolean,
-  why: string,
-): Promise<string> => {
+const build = async (outDir: string, options: BuildRendererOptions, lockLost: () => boolean): Promise<string> => {
+  const log = options.log ?? (() => undefined);
+  const release = options.release ?? false;
+  const retainMs = release ? 0 : (options.retainMs ?? RENDERER_RETAIN_MS);
+  const why = release ? 'a release build' : options.force ? 'a rebuild asked for' : 'first run or sources changed';
   const started = Date.now();
   log(`rolecall: building the web UI (${why})…`);
   const { build: viteBuild } = await import('vite');
@@ -125,7 +122,6 @@ const shippedBuild = (outDir: string): string => {
  */
 export const buildRenderer = (options: BuildRendererOptions = {}): Promise<string> => {
   const outDir = options.outDir ?? defaultRendererOutDir;
-  const log = options.log ?? (() => undefined);
   if (!existsSync(join(options.sourceDir ?? rendererRoot, 'index.html'))) return Promise.resolve().then(() => shippedBuild(outDir));
   const running = inFlight.get(outDir);
   if (running) return running;
@@ -134,18 +130,7 @@ export const buildRenderer = (options: BuildRendererOptions = {}): Promise<strin
   // caller that waited for another's build asks again once it holds the lock, and finds it current.
   const task = (async () => {
     if (await current()) return outDir;
-    return withBuildLock(outDir, async (lockLost) =>
-      (await current())
-        ? outDir
-        : build(
-            outDir,
-            log,
-            options.release ? 0 : (options.retainMs ?? RENDERER_RETAIN_MS),
-            options.release ?? false,
-            lockLost,
-            options.release ? 'a release build' : options.force ? 'a rebuild asked for' : 'first run or sources changed',
-          ),
-    );
+    return withBuildLock(outDir, async (lockLost) => ((await current()) ? outDir : build(outDir, options, lockLost)));
   })().finally(() => inFlight.delete(outDir));
   inFlight.set(outDir, task);
   return task;

@@ -85,7 +85,11 @@ export class SessionTokens {
    * process refreshed or signed in). Resolves with whether it did.
    */
   async adoptStored(runtime: InstanceRuntime): Promise<boolean> {
-    const stored = await this.loadStored(runtime);
+    return this.adopt(runtime, await this.loadStored(runtime));
+  }
+
+  /** Takes a stored token when it is newer than the one held here; returns whether it did. */
+  private adopt(runtime: InstanceRuntime, stored: LoadedToken | 'none' | undefined): boolean {
     if (!stored || stored === 'none' || !isNewerToken(stored.token, runtime.token)) return false;
     this.hold(runtime, stored.token, stored.source);
     return true;
@@ -129,10 +133,7 @@ export class SessionTokens {
           this.markSignedOut(runtime, sentence);
           throw new RolecallError('signed-out', sentence);
         }
-        if (stored && isNewerToken(stored.token, runtime.token)) {
-          this.hold(runtime, stored.token, stored.source);
-          return stored.token;
-        }
+        if (this.adopt(runtime, stored) && runtime.token) return runtime.token;
         const held = heldToken(runtime);
         if (!held || !this.canRefresh(held)) throw this.signedOutError(runtime);
         let refreshed: SsoToken;
