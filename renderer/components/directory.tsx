@@ -5,6 +5,7 @@ import type { RoleRow } from '../search/result-list';
 import { useActions, useRolecall, useStoreApi } from '../store/hooks';
 import type { RolecallState } from '../store/store';
 import {
+  REHEARSED_QUERIES,
   rehearseResultList,
   selectActiveRow,
   selectFavoriteKeys,
@@ -17,9 +18,6 @@ import type { ListCommand } from './keyboard';
 import { searchIndexFor } from '../search/search-index';
 import { RoleMenu } from './role-menu';
 import { displayName } from '../format/display-text';
-
-/** One-letter queries searched once in idle time to compile the search code (any letters do). */
-const rehearsals = ['e', 'a', 'o'];
 
 /** Row heights (px, as the CSS draws them). */
 const sectionHeight = 30;
@@ -119,7 +117,7 @@ export const Directory = () => {
       // same code, and the first key typed no longer meets it cold. Only while nothing is
       // typed: typing warms that code itself.
       const state = store.getState();
-      const letter = rehearsals[rehearsed];
+      const letter = REHEARSED_QUERIES[rehearsed];
       if (letter === undefined || state.query !== '' || state.entries !== entries) return;
       rehearsed += 1;
       rehearseResultList(state, letter);

@@ -94,6 +94,9 @@ const unmemoizedResultList = (state: RolecallState, query: string): ResultList =
     recents: selectChainedRecents(state),
   });
 
+/** One-letter queries the directory view rehearses once in idle time (any letters do). */
+export const REHEARSED_QUERIES: readonly string[] = ['e', 'a', 'o'];
+
 /**
  * Builds a query's list and throws it away, leaving the memos as they are: run in idle time
  * so the first real keystroke finds the search and list code compiled instead of running
